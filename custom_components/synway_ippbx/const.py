@@ -1,0 +1,20 @@
+"""Constants of the Synway IPPBX integration."""
+
+from datetime import timedelta
+import logging
+from typing import Final
+
+DOMAIN: Final = "synway_ippbx"
+LOGGER = logging.getLogger(__package__)
+
+CONF_VERIFY_SSL: Final = "verify_ssl"
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_SCAN_INTERVAL: Final = "scan_interval"
+CONF_REPORT_URL: Final = "report_url"
+CONF_ASSIST_EXTENSION: Final = "assist_extension"
+
+DEFAULT_SCAN_INTERVAL: Final = 30
+MIN_SCAN_INTERVAL: Final = 10
+HEARTBEAT_INTERVAL: Final = timedelta(minutes=5)
+
+EVENT_SYNWAY: Final = f"{DOMAIN}_event"
