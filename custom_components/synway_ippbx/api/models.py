@@ -1,0 +1,968 @@
+"""Typed, immutable views of the PBX's responses and the Pythonic inputs of requests.
+
+Response models are built with ``from_api`` from the decoded JSON, never raise on missing or
+oddly typed fields, and keep the PBX's own dict in ``raw``. ``to_dict`` gives a
+JSON-serialisable dict with Pythonic keys (what the integration returns from its actions).
+Input models (``ExtensionChanges``, ``AlarmSettings``, ...) validate on construction and
+know their API spelling (``to_api``).
+"""
+
+from collections.abc import Iterable, Mapping, Set as AbstractSet
+from dataclasses import dataclass, field, fields
+import datetime as dt
+from enum import Enum
+from typing import Any, Self
+
+from .enums import (
+    AgentType,
+    ApiEnum,
+    CallDirection,
+    CallPermission,
+    CdrStatus,
+    EavesdropMode,
+    EavesdropPermission,
+    ExtensionStatus,
+    ExtensionType,
+    OutboundPinType,
+    QueueMemberState,
+    TimeConditionType,
+    TrunkStatus,
+    TrunkType,
+    Weekday,
+)
+from .parsing import (
+    get_all,
+    mappings,
+    split_list,
+    to_bool,
+    to_date,
+    to_datetime,
+    to_float,
+    to_int,
+    to_plain,
+    to_str,
+)
+
+_WEEKDAY_ORDER = list(Weekday)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, ApiModel):
+        return value.to_dict()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.time):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, AbstractSet):
+        items = list(value)
+        if all(isinstance(item, Weekday) for item in items):
+            items.sort(key=_WEEKDAY_ORDER.index)
+        else:
+            items.sort(key=str)
+        return [_jsonable(item) for item in items]
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return value
+
+
+def _raw() -> Any:
+    """Declare the ``raw`` field: the PBX's dict, left out of equality and repr."""
+    return field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ApiModel:
+    """Base of every model: JSON-friendly export."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as JSON-serialisable values, without ``raw`` and secrets."""
+        return {
+            item.name: _jsonable(getattr(self, item.name))
+            for item in fields(self)
+            if item.name != "raw" and not item.metadata.get("secret", False)
+        }
+
+
+# --------------------------------------------------------------------------- extensions
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Forwarding(ApiModel):
+    """One forwarding rule of an extension (always, busy, no answer, unregistered, follow me)."""
+
+    enabled: bool | None = None
+    destination: str | None = None
+    time_condition: TimeConditionType | None = None
+    time_condition_uuid: str | None = None
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any], prefix: str) -> Self:
+        """Read the ``<prefix>_enabled``/``_destination``/``_tc_type``/``_tc_uuid`` fields."""
+        tc_type = data.get(f"{prefix}_tc_type")
+        return cls(
+            enabled=to_bool(data.get(f"{prefix}_enabled")),
+            destination=to_str(data.get(f"{prefix}_destination")),
+            time_condition=TimeConditionType.parse(tc_type)
+            if to_str(tc_type)
+            else None,
+            time_condition_uuid=to_str(data.get(f"{prefix}_tc_uuid")),
+        )
+
+
+_FORWARD_PREFIXES = {
+    "forward_always": "forward_all",
+    "forward_busy": "forward_busy",
+    "forward_no_answer": "forward_no_answer",
+    "forward_unregistered": "forward_user_not_registered",
+    "follow_me": "follow_me",
+}
+
+
+def _enum_or_none[E: ApiEnum](kind: type[E], value: object) -> E | None:
+    return kind.parse(value) if to_str(value) else None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExtensionSettings(ApiModel):
+    """The settings of one extension (ext_query). ``to_dict`` leaves the password out."""
+
+    extension: str
+    name: str | None = None
+    caller_id: str | None = None
+    extension_type: ExtensionType | None = None
+    password: str | None = field(default=None, repr=False, metadata={"secret": True})
+    enabled: bool | None = None
+    call_permission: CallPermission | None = None
+    voicemail: bool | None = None
+    recording: bool | None = None
+    max_registrations: int | None = None
+    forward_always: Forwarding = field(default_factory=Forwarding)
+    forward_busy: Forwarding = field(default_factory=Forwarding)
+    forward_no_answer: Forwarding = field(default_factory=Forwarding)
+    forward_unregistered: Forwarding = field(default_factory=Forwarding)
+    follow_me: Forwarding = field(default_factory=Forwarding)
+    codecs: tuple[str, ...] = ()
+    force_ping: bool | None = None
+    call_timeout: int | None = None
+    max_call_duration: int | None = None
+    outbound_restriction: bool | None = None
+    extension_trunk: bool | None = None
+    eavesdrop_permission: EavesdropPermission | None = None
+    eavesdrop_mode: EavesdropMode | None = None
+    eavesdrop_extensions: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``extinfo`` item."""
+        forwards = {
+            name: Forwarding.from_api(data, prefix)
+            for name, prefix in _FORWARD_PREFIXES.items()
+        }
+        return cls(
+            extension=to_str(data.get("extension")) or "",
+            name=to_str(data.get("username")),
+            caller_id=to_str(data.get("effective_caller_id_number")),
+            extension_type=_enum_or_none(ExtensionType, data.get("extension_type")),
+            password=to_str(data.get("password")),
+            enabled=to_bool(data.get("enabled")),
+            call_permission=_enum_or_none(CallPermission, data.get("call_permission")),
+            voicemail=to_bool(data.get("voicemail_enabled")),
+            recording=to_bool(data.get("user_record")),
+            max_registrations=to_int(data.get("max_registrations")),
+            codecs=split_list(data.get("absolute_codec_string")),
+            force_ping=to_bool(data.get("force_ping")),
+            call_timeout=to_int(data.get("call_timeout")),
+            max_call_duration=to_int(data.get("max_call_duration")),
+            outbound_restriction=to_bool(data.get("outbound_restriction")),
+            extension_trunk=to_bool(data.get("extension_trunk")),
+            eavesdrop_permission=_enum_or_none(
+                EavesdropPermission, data.get("eavesdrop_enable")
+            ),
+            eavesdrop_mode=_enum_or_none(EavesdropMode, data.get("eavesdrop_mode")),
+            eavesdrop_extensions=split_list(data.get("eavesdrop_extensions")),
+            raw=to_plain(data),
+            **forwards,
+        )
+
+
+def _api_bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _check_text(name: str, value: str | None, *, allow_empty: bool = False) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"{name} must not be empty")
+
+
+def _check_int(name: str, value: int | None, minimum: int = 0) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an integer")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExtensionChanges(ApiModel):
+    """Settings to change on an extension (ext_mod); ``None`` leaves a setting alone.
+
+    A forwarding field takes a destination to switch that forwarding on, or ``""`` to switch
+    it off. ``extra`` passes further raw API fields through unchanged.
+    """
+
+    name: str | None = None
+    caller_id: str | None = None
+    call_permission: CallPermission | None = None
+    enabled: bool | None = None
+    voicemail: bool | None = None
+    recording: bool | None = None
+    forward_always: str | None = None
+    forward_busy: str | None = None
+    forward_no_answer: str | None = None
+    forward_unregistered: str | None = None
+    follow_me: str | None = None
+    call_timeout: int | None = None
+    max_call_duration: int | None = None
+    max_registrations: int | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Reject values the PBX would refuse, before anything is sent."""
+        _check_text("name", self.name)
+        _check_text("caller_id", self.caller_id, allow_empty=True)
+        if self.call_permission is not None:
+            permission = CallPermission.try_parse(self.call_permission)
+            if permission is None or permission is CallPermission.UNKNOWN:
+                raise ValueError(f"Unknown call permission {self.call_permission!r}")
+            object.__setattr__(self, "call_permission", permission)
+        for name in _FORWARD_PREFIXES:
+            _check_text(name, getattr(self, name), allow_empty=True)
+        _check_int("call_timeout", self.call_timeout, 1)
+        _check_int("max_call_duration", self.max_call_duration, 1)
+        _check_int("max_registrations", self.max_registrations, 1)
+        for flag in ("enabled", "voicemail", "recording"):
+            value = getattr(self, flag)
+            if value is not None and not isinstance(value, bool):
+                raise TypeError(f"{flag} must be a bool")
+        for key, value in self.extra.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise TypeError("extra must map strings to strings")
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether nothing would change."""
+        return not self.to_api()
+
+    def to_api(self) -> dict[str, str]:
+        """Return the ext_mod fields for these changes."""
+        body: dict[str, str] = {}
+        if self.name is not None:
+            body["username"] = self.name
+        if self.caller_id is not None:
+            body["effective_caller_id_number"] = self.caller_id
+        if isinstance(self.call_permission, CallPermission):
+            body["call_permission"] = self.call_permission.api_value
+        if self.enabled is not None:
+            body["enabled"] = _api_bool(self.enabled)
+        if self.voicemail is not None:
+            body["voicemail_enabled"] = _api_bool(self.voicemail)
+        if self.recording is not None:
+            body["user_record"] = _api_bool(self.recording)
+        for name, prefix in _FORWARD_PREFIXES.items():
+            destination: str | None = getattr(self, name)
+            if destination is None:
+                continue
+            destination = destination.strip()
+            body[f"{prefix}_enabled"] = _api_bool(bool(destination))
+            if destination:
+                body[f"{prefix}_destination"] = destination
+        if self.call_timeout is not None:
+            body["call_timeout"] = str(self.call_timeout)
+        if self.max_call_duration is not None:
+            body["max_call_duration"] = str(self.max_call_duration)
+        if self.max_registrations is not None:
+            body["max_registrations"] = str(self.max_registrations)
+        body.update(self.extra)
+        return body
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExtensionState(ApiModel):
+    """The live state of one extension (ext_status)."""
+
+    extension: str
+    name: str | None = None
+    type: ExtensionType = ExtensionType.UNKNOWN
+    uuid: str | None = None
+    port: str | None = None
+    ip_port: str | None = None
+    status: ExtensionStatus = ExtensionStatus.UNKNOWN
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``data`` item of ext_status."""
+        return cls(
+            extension=to_str(data.get("extension")) or to_str(data.get("extid")) or "",
+            name=to_str(data.get("effective_caller_id_name")),
+            type=ExtensionType.parse(data.get("extension_type")),
+            uuid=to_str(data.get("extension_uuid")),
+            port=to_str(data.get("port")),
+            ip_port=to_str(data.get("ip_port")) or to_str(data.get("ip")),
+            status=ExtensionStatus.parse(data.get("status")),
+            raw=to_plain(data),
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExtensionStatusPage(ApiModel):
+    """One page of ext_status."""
+
+    total: int | None = None
+    max_page: int | None = None
+    page: int | None = None
+    count: int | None = None
+    extensions: list[ExtensionState] = field(default_factory=list)
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from the ext_status response."""
+        return cls(
+            total=to_int(data.get("total")),
+            max_page=to_int(data.get("max_page")),
+            page=to_int(data.get("page")),
+            count=to_int(data.get("count")),
+            extensions=[
+                ExtensionState.from_api(item) for item in mappings(data.get("data"))
+            ],
+            raw={key: to_plain(value) for key, value in data.items() if key != "data"},
+        )
+
+
+# --------------------------------------------------------------------------- trunks
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TrunkInfo(ApiModel):
+    """A trunk and its state (trunk_list)."""
+
+    name: str
+    type: TrunkType = TrunkType.UNKNOWN
+    status: TrunkStatus = TrunkStatus.UNKNOWN
+    did_number: str | None = None
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``trunklist`` item."""
+        return cls(
+            name=to_str(data.get("trunkname")) or "",
+            type=TrunkType.parse(data.get("type")),
+            status=TrunkStatus.parse(data.get("status")),
+            did_number=to_str(data.get("did_number")),
+            raw=to_plain(data),
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TrunkSettings(ApiModel):
+    """Basic settings of a trunk (trunk_query)."""
+
+    name: str
+    sip_address: str | None = None
+    port: str | None = None
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``trunks`` item."""
+        return cls(
+            name=to_str(data.get("trunkname")) or "",
+            sip_address=to_str(data.get("sip_address")),
+            port=to_str(data.get("port")),
+            raw=to_plain(data),
+        )
+
+
+# --------------------------------------------------------------------------- queues
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QueueInfo(ApiModel):
+    """A queue (queue_list)."""
+
+    queue_id: str
+    name: str | None = None
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``queuelist`` item."""
+        return cls(
+            queue_id=to_str(data.get("queueid")) or "",
+            name=to_str(data.get("queuename")),
+            raw=to_plain(data),
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QueueCaller(ApiModel):
+    """A caller waiting in a queue."""
+
+    caller_id: str | None = None
+    call_id: str | None = None
+    position: int | None = None
+    joined: dt.datetime | None = None
+    wait_time: int | None = None
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``callers`` item."""
+        return cls(
+            caller_id=to_str(data.get("callerid")),
+            call_id=to_str(data.get("callid")),
+            position=to_int(data.get("position")),
+            joined=to_datetime(data.get("inqueue_time")),
+            wait_time=to_int(data.get("wait_time")),
+            raw=to_plain(data),
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QueueMember(ApiModel):
+    """An agent of a queue."""
+
+    extension: str
+    type: AgentType = AgentType.UNKNOWN
+    state: QueueMemberState = QueueMemberState.UNKNOWN
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``members`` item."""
+        return cls(
+            extension=to_str(data.get("extid")) or "",
+            type=AgentType.parse(data.get("type")),
+            state=QueueMemberState.parse(data.get("state")),
+            raw=to_plain(data),
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QueueStatus(ApiModel):
+    """Callers and agents of a queue (queue_members)."""
+
+    queue_id: str
+    caller_count: int = 0
+    callers: list[QueueCaller] = field(default_factory=list)
+    members: list[QueueMember] = field(default_factory=list)
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any], queue_id: str = "") -> Self:
+        """Build from the queue_members response."""
+        callers = [QueueCaller.from_api(item) for item in mappings(data.get("callers"))]
+        count = to_int(data.get("callercount"))
+        return cls(
+            queue_id=to_str(data.get("queueid")) or queue_id,
+            caller_count=count if count is not None else len(callers),
+            callers=callers,
+            members=[
+                QueueMember.from_api(item) for item in mappings(data.get("members"))
+            ],
+            raw=to_plain(data),
+        )
+
+
+# --------------------------------------------------------------------------- routes, IVRs
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OutboundRoute(ApiModel):
+    """An outbound route (outbound_query)."""
+
+    name: str
+    enabled: bool | None = None
+    order: int | None = None
+    pin_type: OutboundPinType | None = None
+    single_pin: str | None = field(default=None, repr=False, metadata={"secret": True})
+    pin_list: str | None = None
+    round_robin: bool | None = None
+    dial_patterns: tuple[str, ...] = ()
+    next_route: bool | None = None
+    failed_sip_codes: tuple[str, ...] = ()
+    extensions: tuple[str, ...] = ()
+    trunks: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one route object."""
+        pin_type = data.get("outbound_pintype")
+        extensions = [
+            to_str(item.get("extension"))
+            for item in mappings(data.get("member_extension"))
+        ]
+        trunks = [
+            to_str(item.get("gateway")) for item in mappings(data.get("member_gateway"))
+        ]
+        if not extensions and isinstance(data.get("member_extension"), str):
+            extensions = list(split_list(data.get("member_extension")))
+        if not trunks and isinstance(data.get("member_gateway"), str):
+            trunks = list(split_list(data.get("member_gateway")))
+        return cls(
+            name=to_str(data.get("outbound_name"))
+            or to_str(data.get("outboundname"))
+            or "",
+            enabled=to_bool(data.get("outbound_enabled")),
+            order=to_int(data.get("outbound_order")),
+            pin_type=OutboundPinType.parse(pin_type) if to_str(pin_type) else None,
+            single_pin=to_str(data.get("outbound_singlepin")),
+            pin_list=to_str(data.get("outbound_pinlist")),
+            round_robin=to_bool(data.get("outbound_rrmemory_hunt")),
+            dial_patterns=split_list(data.get("outbound_dialpatterns"), "@"),
+            next_route=to_bool(data.get("outbound_next_route")),
+            failed_sip_codes=split_list(data.get("outbound_failed_sip_code"), "|"),
+            extensions=tuple(item for item in extensions if item),
+            trunks=tuple(item for item in trunks if item),
+            raw=to_plain(data),
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Ivr(ApiModel):
+    """An IVR (ivr_list)."""
+
+    ivr_id: str
+    name: str | None = None
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``ivrlist`` item."""
+        return cls(
+            ivr_id=to_str(data.get("ivrid")) or "",
+            name=to_str(data.get("ivrname")),
+            raw=to_plain(data),
+        )
+
+
+# --------------------------------------------------------------------------- alarms
+
+
+def _weekdays_from_api(value: object) -> frozenset[Weekday]:
+    text = to_str(value) or ""
+    parts = split_list(text) if "," in text else tuple(text)
+    days = (Weekday.from_api(part) for part in parts)
+    return frozenset(day for day in days if day is not None)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Alarm(ApiModel):
+    """A wake-up alarm (alarm_query).
+
+    ``weekdays`` is set for a repeating alarm, ``date`` for a one-off one. A missing hour or
+    minute reads as 0, the PBX's own default.
+    """
+
+    alarm_id: str
+    extension: str | None = None
+    name: str | None = None
+    enabled: bool | None = None
+    prompt: str | None = None
+    weekdays: frozenset[Weekday] | None = None
+    date: dt.date | None = None
+    time: dt.time = dt.time(0, 0)
+    snooze_interval: int | None = None
+    retries: int | None = None
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any], extension: str | None = None) -> Self:
+        """Build from one ``wakeup`` item; ``extension`` comes from the enclosing object."""
+        custom_day = to_bool(data.get("wakeup_custom_day"))
+        weekdays = _weekdays_from_api(data.get("wakeup_wday"))
+        date = to_date(data.get("wakeup_mday"))
+        hour = to_int(data.get("wakeup_hour")) or 0
+        minute = to_int(data.get("wakeup_min")) or 0
+        return cls(
+            alarm_id=to_str(data.get("wakeup_uuid")) or "",
+            extension=to_str(data.get("extid")) or extension,
+            name=to_str(data.get("wakeup_name")),
+            enabled=to_bool(data.get("wakeup_enabled")),
+            prompt=to_str(data.get("wakeup_prompt")),
+            weekdays=weekdays
+            if custom_day or (custom_day is None and weekdays)
+            else None,
+            date=None if custom_day else date,
+            time=dt.time(hour % 24, minute % 60),
+            snooze_interval=to_int(data.get("wakeup_snooze_time")),
+            retries=to_int(data.get("wakeup_retry_times")),
+            raw=to_plain(data),
+        )
+
+
+def alarms_from_api(wakeups: object) -> list[Alarm]:
+    """Read alarm_query's ``wakeups`` (one object, a list, or repeated ``extid``/``wakeup``)."""
+    alarms: list[Alarm] = []
+    for group in mappings(wakeups):
+        extensions = [to_str(value) for value in get_all(group, "extid")]
+        wakeup_lists = get_all(group, "wakeup")
+        for index, items in enumerate(wakeup_lists):
+            extension = extensions[index] if index < len(extensions) else None
+            if extension is None and extensions:
+                extension = extensions[-1]
+            alarms.extend(Alarm.from_api(item, extension) for item in mappings(items))
+    return alarms
+
+
+def _weekdays(value: Iterable[Weekday | str]) -> frozenset[Weekday]:
+    if isinstance(value, str):
+        raise TypeError("weekdays must be a collection of days, not a string")
+    days = frozenset(Weekday.parse(day) for day in value)
+    if not days:
+        raise ValueError("weekdays must name at least one day")
+    return days
+
+
+def _check_time(value: dt.time | None) -> None:
+    if value is not None and not isinstance(value, dt.time):
+        raise TypeError("time must be a datetime.time")
+
+
+def _check_date(value: dt.date | None) -> None:
+    if value is not None and (
+        not isinstance(value, dt.date) or isinstance(value, dt.datetime)
+    ):
+        raise TypeError("date must be a datetime.date")
+
+
+def _weekdays_api(days: frozenset[Weekday]) -> str:
+    return ",".join(str(number) for number in sorted(day.api_value for day in days))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AlarmSettings(ApiModel):
+    """A new wake-up alarm (alarm_add): a time plus either a date or weekdays."""
+
+    name: str
+    time: dt.time
+    date: dt.date | None = None
+    weekdays: frozenset[Weekday] | None = None
+    enabled: bool = True
+    prompt: str = ""
+    snooze_interval: int = 600
+    retries: int | None = None
+
+    def __post_init__(self) -> None:
+        """Reject settings the PBX would refuse (errnos 18-24, 29), before anything is sent."""
+        _check_text("name", self.name)
+        _check_time(self.time)
+        if self.time is None:
+            raise ValueError("time is required")
+        _check_date(self.date)
+        if self.weekdays is not None:
+            object.__setattr__(self, "weekdays", _weekdays(self.weekdays))
+        if (self.date is None) == (self.weekdays is None):
+            raise ValueError("give exactly one of date and weekdays")
+        if not isinstance(self.enabled, bool):
+            raise TypeError("enabled must be a bool")
+        _check_text("prompt", self.prompt, allow_empty=True)
+        _check_int("snooze_interval", self.snooze_interval, 1)
+        _check_int("retries", self.retries, 0)
+
+    def to_api(self) -> dict[str, str]:
+        """Return the alarm_add fields."""
+        body = {
+            "wakeup_name": self.name,
+            "wakeup_enabled": _api_bool(self.enabled),
+            "wakeup_prompt": self.prompt,
+            "wakeup_custom_day": _api_bool(self.weekdays is not None),
+            "wakeup_wday": _weekdays_api(self.weekdays) if self.weekdays else "",
+            "wakeup_mday": self.date.isoformat() if self.date else "",
+            "wakeup_hour": str(self.time.hour),
+            "wakeup_min": str(self.time.minute),
+            "wakeup_snooze_time": str(self.snooze_interval),
+        }
+        if self.retries is not None:
+            body["wakeup_retry_times"] = str(self.retries)
+        return body
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AlarmChanges(ApiModel):
+    """Changes to a wake-up alarm (alarm_mod); ``None`` leaves a setting alone."""
+
+    name: str | None = None
+    time: dt.time | None = None
+    date: dt.date | None = None
+    weekdays: frozenset[Weekday] | None = None
+    enabled: bool | None = None
+    prompt: str | None = None
+    snooze_interval: int | None = None
+    retries: int | None = None
+
+    def __post_init__(self) -> None:
+        """Reject values the PBX would refuse, before anything is sent."""
+        _check_text("name", self.name)
+        _check_time(self.time)
+        _check_date(self.date)
+        if self.weekdays is not None:
+            object.__setattr__(self, "weekdays", _weekdays(self.weekdays))
+        if self.date is not None and self.weekdays is not None:
+            raise ValueError("give at most one of date and weekdays")
+        if self.enabled is not None and not isinstance(self.enabled, bool):
+            raise TypeError("enabled must be a bool")
+        _check_text("prompt", self.prompt, allow_empty=True)
+        _check_int("snooze_interval", self.snooze_interval, 1)
+        _check_int("retries", self.retries, 0)
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether nothing would change."""
+        return not self.to_api()
+
+    def to_api(self) -> dict[str, str]:
+        """Return the alarm_mod fields for these changes."""
+        body: dict[str, str] = {}
+        if self.name is not None:
+            body["wakeup_name"] = self.name
+        if self.enabled is not None:
+            body["wakeup_enabled"] = _api_bool(self.enabled)
+        if self.prompt is not None:
+            body["wakeup_prompt"] = self.prompt
+        if self.weekdays is not None:
+            body["wakeup_custom_day"] = "true"
+            body["wakeup_wday"] = _weekdays_api(self.weekdays)
+        if self.date is not None:
+            body["wakeup_custom_day"] = "false"
+            body["wakeup_mday"] = self.date.isoformat()
+        if self.time is not None:
+            body["wakeup_hour"] = str(self.time.hour)
+            body["wakeup_min"] = str(self.time.minute)
+        if self.snooze_interval is not None:
+            body["wakeup_snooze_time"] = str(self.snooze_interval)
+        if self.retries is not None:
+            body["wakeup_retry_times"] = str(self.retries)
+        return body
+
+
+# --------------------------------------------------------------------------- prompts
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TtsPrompt(ApiModel):
+    """A text-to-speech prompt for play_sound_file: engine type, server URL, parameters."""
+
+    type: str
+    url: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Require the engine type and server URL the PBX needs."""
+        _check_text("tts type", self.type)
+        _check_text("tts url", self.url)
+        if not isinstance(self.params, Mapping):
+            raise TypeError("tts params must be a mapping")
+
+
+# --------------------------------------------------------------------------- call records
+
+
+def _format_stamp(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        raise TypeError("CDR time filters must be datetime.datetime")
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+_QUERY_STATUSES = frozenset({CdrStatus.ANSWERED, CdrStatus.CANCELLED, CdrStatus.FAILED})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CdrQuery(ApiModel):
+    """Filters of the cdrs request; times are the PBX's local (naive) time."""
+
+    extension: str | None = None
+    caller: str | None = None
+    callee: str | None = None
+    outbound_caller_id: str | None = None
+    started_after: dt.datetime | None = None
+    started_before: dt.datetime | None = None
+    ended_after: dt.datetime | None = None
+    ended_before: dt.datetime | None = None
+    direction: CallDirection | None = None
+    status: CdrStatus | None = None
+
+    def __post_init__(self) -> None:
+        """Reject filters the PBX does not know, before anything is sent."""
+        for name in ("extension", "caller", "callee", "outbound_caller_id"):
+            _check_text(name, getattr(self, name))
+        for name in ("started_after", "started_before", "ended_after", "ended_before"):
+            _format_stamp(getattr(self, name))
+        if self.direction is not None:
+            direction = CallDirection.try_parse(self.direction)
+            if direction is None or direction is CallDirection.UNKNOWN:
+                raise ValueError(f"Unknown call direction {self.direction!r}")
+            object.__setattr__(self, "direction", direction)
+        if self.status is not None:
+            status = CdrStatus.try_parse(self.status)
+            if status not in _QUERY_STATUSES:
+                raise ValueError(
+                    f"Call records can be filtered by answered, cancelled or failed, not {self.status!r}"
+                )
+            object.__setattr__(self, "status", status)
+
+    def to_api(self) -> dict[str, str]:
+        """Return the cdrs request fields for these filters."""
+        values: dict[str, str | None] = {
+            "extid": self.extension,
+            "caller_id_number": self.caller,
+            "destination_number": self.callee,
+            "outbound_callerid_number": self.outbound_caller_id,
+            "start_stamp_begin": _format_stamp(self.started_after),
+            "start_stamp_end": _format_stamp(self.started_before),
+            "end_stamp_begin": _format_stamp(self.ended_after),
+            "end_stamp_end": _format_stamp(self.ended_before),
+            "direction": self.direction.api_value if self.direction else None,
+            "call_status": self.status.api_value if self.status else None,
+        }
+        return {key: value for key, value in values.items() if value is not None}
+
+
+def _record_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    status = data.get("call_status")
+    direction = data.get("direction")
+    return {
+        "record_id": to_str(data.get("uuid")) or "",
+        "start": to_datetime(data.get("start_stamp")),
+        "answer": to_datetime(data.get("answer_stamp")),
+        "hangup_cause": to_str(data.get("hangup_cause")),
+        "duration": to_int(data.get("duration")),
+        "talk_time": to_int(data.get("billsec")),
+        "direction": CallDirection.parse(direction) if to_str(direction) else None,
+        "caller": to_str(data.get("caller_id_number")),
+        "original_destination": to_str(data.get("caller_destination")),
+        "destination": to_str(data.get("destination_number")),
+        "outbound_caller_id": to_str(data.get("outbound_callerid_number")),
+        "status": CdrStatus.parse(status) if to_str(status) else None,
+        "did_number": to_str(data.get("did_number")),
+        "last_destination": to_str(data.get("last_destination")),
+        "queue_wait_time": to_int(data.get("cc_queue_wait_time_in_queue")),
+        "agent_ring_time": to_int(data.get("cc_agent_ring_time")),
+        "agent_talk_time": to_int(data.get("cc_agent_talk_time")),
+        "mos": to_float(data.get("rtp_audio_in_mos")),
+        "record_name": to_str(data.get("record_name")),
+        "trunk_record_name": to_str(data.get("trunk_record_name")),
+        "one_touch_record_name": to_str(data.get("one_touch_record_name")),
+        "trunk": to_str(data.get("gateway_name")),
+        "cost": to_str(data.get("cost")),
+        "raw": to_plain(data),
+    }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CallRecord(ApiModel):
+    """A call detail record (cdrs)."""
+
+    record_id: str
+    start: dt.datetime | None = None
+    answer: dt.datetime | None = None
+    hangup_cause: str | None = None
+    duration: int | None = None
+    talk_time: int | None = None
+    direction: CallDirection | None = None
+    caller: str | None = None
+    original_destination: str | None = None
+    destination: str | None = None
+    outbound_caller_id: str | None = None
+    status: CdrStatus | None = None
+    did_number: str | None = None
+    last_destination: str | None = None
+    queue_wait_time: int | None = None
+    agent_ring_time: int | None = None
+    agent_talk_time: int | None = None
+    mos: float | None = None
+    record_name: str | None = None
+    trunk_record_name: str | None = None
+    one_touch_record_name: str | None = None
+    trunk: str | None = None
+    cost: str | None = None
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``data`` item of cdrs."""
+        return cls(**_record_fields(data))
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CallRecordDetail(CallRecord):
+    """A detailed call record (cdr_query), with epochs, queue and conference data."""
+
+    end: dt.datetime | None = None
+    start_epoch: int | None = None
+    answer_epoch: int | None = None
+    end_epoch: int | None = None
+    record_path: str | None = None
+    queue: str | None = None
+    queue_joined_epoch: int | None = None
+    queue_answered_epoch: int | None = None
+    queue_terminated_epoch: int | None = None
+    queue_cancel_reason: str | None = None
+    conference_name: str | None = None
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``data`` item of cdr_query."""
+        return cls(
+            **_record_fields(data),
+            end=to_datetime(data.get("end_stamp")),
+            start_epoch=to_int(data.get("start_epoch")),
+            answer_epoch=to_int(data.get("answer_epoch")),
+            end_epoch=to_int(data.get("end_epoch")),
+            record_path=to_str(data.get("record_path")),
+            queue=to_str(data.get("cc_queue")),
+            queue_joined_epoch=to_int(data.get("cc_queue_joined_epoch")),
+            queue_answered_epoch=to_int(data.get("cc_queue_answered_epoch")),
+            queue_terminated_epoch=to_int(data.get("cc_queue_terminated_epoch")),
+            queue_cancel_reason=to_str(data.get("cc_cancel_reason")),
+            conference_name=to_str(data.get("conference_name")),
+        )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CdrPage(ApiModel):
+    """One page of cdrs."""
+
+    total: int | None = None
+    max_page: int | None = None
+    page: int | None = None
+    limit: int | None = None
+    count: int | None = None
+    records: list[CallRecord] = field(default_factory=list)
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from the cdrs response."""
+        return cls(
+            total=to_int(data.get("total")),
+            max_page=to_int(data.get("max_page")),
+            page=to_int(data.get("page")),
+            limit=to_int(data.get("limit")),
+            count=to_int(data.get("count")),
+            records=[CallRecord.from_api(item) for item in mappings(data.get("data"))],
+            raw={key: to_plain(value) for key, value in data.items() if key != "data"},
+        )

@@ -1,0 +1,221 @@
+"""Tolerant decoding of the PBX's JSON and coercion of its loosely typed values.
+
+The PBX (and the manual) mixes numbers and strings, sends ``null`` or leaves fields out, and
+some firmware repeats keys inside one object. Everything here accepts all of that and never
+raises on odd values; callers decide what a missing value means.
+"""
+
+from collections.abc import Iterable, Iterator, Mapping
+import datetime as dt
+import json
+import math
+import re
+from typing import Any
+
+_TRUE_WORDS = frozenset({"true", "1", "yes", "on", "enable", "enabled", "y"})
+_FALSE_WORDS = frozenset({"false", "0", "no", "off", "disable", "disabled", "n"})
+_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+class JsonObject(dict[str, Any]):
+    """A decoded JSON object that remembers every value of a repeated key.
+
+    It behaves as a normal dict in which the last value wins (what ``json.loads`` does), so
+    it stays JSON-serialisable, while `get_all` and `pairs` still expose the earlier values.
+    """
+
+    __slots__ = ("_pairs",)
+
+    def __init__(self, pairs: Iterable[tuple[str, Any]] = ()) -> None:
+        """Build the object from the decoder's key/value pairs, in document order."""
+        super().__init__()
+        ordered = list(pairs)
+        duplicated = False
+        for key, value in ordered:
+            if key in self:
+                duplicated = True
+            self[key] = value
+        # The pair list is only worth its memory when a key repeated.
+        self._pairs: list[tuple[str, Any]] | None = ordered if duplicated else None
+
+    @property
+    def has_duplicates(self) -> bool:
+        """Whether a key occurred more than once in the document."""
+        return self._pairs is not None
+
+    def pairs(self) -> list[tuple[str, Any]]:
+        """Return every key/value pair in document order, repeated keys included."""
+        if self._pairs is not None:
+            return list(self._pairs)
+        return list(self.items())
+
+    def get_all(self, key: str) -> list[Any]:
+        """Return every value given for ``key``, in document order."""
+        if self._pairs is not None:
+            return [value for name, value in self._pairs if name == key]
+        return [self[key]] if key in self else []
+
+
+def loads(text: str | bytes) -> Any:
+    """Decode JSON, keeping repeated keys (raises ValueError on invalid JSON)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    return json.loads(text, object_pairs_hook=JsonObject)
+
+
+def get_all(mapping: Mapping[str, Any], key: str) -> list[Any]:
+    """Return every value of ``key`` in any mapping (all of them for a `JsonObject`)."""
+    if isinstance(mapping, JsonObject):
+        return mapping.get_all(key)
+    return [mapping[key]] if key in mapping else []
+
+
+def iter_pairs(mapping: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Iterate over the key/value pairs of a mapping, repeated keys included."""
+    if isinstance(mapping, JsonObject):
+        yield from mapping.pairs()
+    else:
+        yield from mapping.items()
+
+
+def to_plain(value: Any) -> Any:
+    """Turn decoded JSON into plain dicts and lists (last value wins for repeated keys)."""
+    if isinstance(value, Mapping):
+        return {str(key): to_plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(item) for item in value]
+    return value
+
+
+def normalise_word(value: object) -> str:
+    """Lower-case a word and drop everything but letters and digits, for loose matching."""
+    return _NON_ALNUM.sub("", str(value).lower())
+
+
+def to_str(value: object) -> str | None:
+    """Coerce an identifier or text to ``str``; ``None`` and empty strings become ``None``."""
+    if value is None or isinstance(value, Mapping | list | tuple):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def to_int(value: object) -> int | None:
+    """Coerce ``12``, ``"12"``, ``" 12 "`` or ``"12.0"`` to an int; anything else is ``None``."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return int(text)
+        except ValueError:
+            pass
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        return int(number) if math.isfinite(number) else None
+    return None
+
+
+def to_float(value: object) -> float | None:
+    """Coerce a number or numeric string to a finite float, else ``None``."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def to_bool(value: object) -> bool | None:
+    """Coerce ``true``/``"true"``/``"1"``/``"enable"`` and friends; unknown words are ``None``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE_WORDS:
+            return True
+        if word in _FALSE_WORDS:
+            return False
+    return None
+
+
+def to_datetime(value: object) -> dt.datetime | None:
+    """Parse the PBX's naive local ``YYYY-MM-DD hh:mm:ss`` timestamps (or epoch seconds)."""
+    text = to_str(value)
+    if text is None:
+        return None
+    for fmt in _DATETIME_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt)  # the PBX sends naive local time
+        except ValueError:
+            continue
+    return None
+
+
+def to_date(value: object) -> dt.date | None:
+    """Parse ``YYYY-MM-DD``."""
+    text = to_str(value)
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def to_list(value: object) -> list[Any]:
+    """Treat a missing value as empty and a single item as a one-item list."""
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def mappings(value: object) -> list[Mapping[str, Any]]:
+    """Return the objects of a list (or a lone object), skipping anything that is not one."""
+    return [item for item in to_list(value) if isinstance(item, Mapping)]
+
+
+def split_list(value: object, separator: str = ",") -> tuple[str, ...]:
+    """Split ``"a,b, c"`` (or take a JSON list) into stripped, non-empty strings."""
+    if isinstance(value, list | tuple):
+        items = [to_str(item) for item in value]
+        return tuple(item for item in items if item)
+    text = to_str(value)
+    if text is None:
+        return ()
+    return tuple(part.strip() for part in text.split(separator) if part.strip())
+
+
+def is_success(status: object) -> bool:
+    """Compare the response status case-insensitively (``success`` and ``Success``)."""
+    return isinstance(status, str) and status.strip().lower() == "success"
+
+
+def is_failure(status: object) -> bool:
+    """Recognise ``failed``/``Failed`` (and ``fail``/``error``)."""
+    return isinstance(status, str) and status.strip().lower() in {
+        "failed",
+        "fail",
+        "error",
+    }

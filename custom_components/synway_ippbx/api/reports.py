@@ -1,0 +1,641 @@
+"""Typed event reports the PBX pushes (Chapters 3.9, 4 and 5) and their parser.
+
+``parse_report`` accepts the body of a report POST (or a getevent answer) and returns one
+typed object per report type. It tolerates what the manual and real firmware do: duplicate
+keys (two ``calledext`` objects), numbers for strings and strings for numbers, null and
+missing fields, any letter case in the event name. Only a body that is not a JSON object,
+has no event name or is too big raises `ReportParseError`.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+import datetime as dt  # noqa: TC003 - dataclass fields are resolved at run time
+from typing import Any, Final, Literal
+
+from .enums import (
+    AgentStatusChange,
+    CallDirection,
+    CdrStatus,
+    ExtensionStatus,
+    QueueAction,
+    RecordType,
+)
+from .errors import SynwayError
+from .models import ApiModel
+from .parsing import (
+    JsonObject,
+    iter_pairs,
+    loads,
+    mappings,
+    normalise_word,
+    to_bool,
+    to_datetime,
+    to_int,
+    to_plain,
+    to_str,
+)
+
+MAX_REPORT_SIZE: Final = 65536
+
+type PartyRole = Literal["caller", "called"]
+type PartyKind = Literal["extension", "trunk"]
+
+_PARTY_KEYS: Final[dict[str, tuple[PartyRole, PartyKind]]] = {
+    "callerext": ("caller", "extension"),
+    "calledext": ("called", "extension"),
+    "callertrunk": ("caller", "trunk"),
+    "calledtrunk": ("called", "trunk"),
+}
+
+
+class ReportParseError(SynwayError, ValueError):
+    """The body is not a report: not UTF-8 JSON, not an object, no event name, or too big."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CallParty(ApiModel):
+    """One side of a call as a report describes it (callerext/calledext/callertrunk/calledtrunk)."""
+
+    role: PartyRole
+    kind: PartyKind
+    extension: str | None = None
+    caller_id: str | None = None
+    uuid: str | None = None
+    from_number: str | None = None
+    to_number: str | None = None
+    original_destination: str | None = None
+    last_destination: str | None = None
+    trunk: str | None = None
+
+    @property
+    def number(self) -> str | None:
+        """The party's own number: the extension, or the external number of a trunk leg."""
+        if self.kind == "extension":
+            return self.extension
+        return self.from_number if self.role == "caller" else self.to_number
+
+
+def _parties_of(value: object, role: PartyRole, kind: PartyKind) -> list[CallParty]:
+    parties: list[CallParty] = []
+    for item in mappings(value):
+        extid = item.get("extid")
+        # One clone of this API sends a list of extension numbers in extid.
+        extids: list[Any] = (
+            (list(extid) or [None]) if isinstance(extid, list) else [extid]
+        )
+        parties.extend(
+            CallParty(
+                role=role,
+                kind=kind,
+                extension=to_str(extid),
+                caller_id=to_str(item.get("callerid")),
+                uuid=to_str(item.get("uuid")),
+                from_number=to_str(item.get("from")),
+                to_number=to_str(item.get("to")),
+                original_destination=to_str(item.get("originaldest")),
+                last_destination=to_str(item.get("lastdest")),
+                trunk=to_str(item.get("trunk")),
+            )
+            for extid in extids
+        )
+    return parties
+
+
+def parse_parties(data: Mapping[str, Any]) -> tuple[CallParty, ...]:
+    """Collect every call party of a report in document order, repeated keys included."""
+    parties: list[CallParty] = []
+    for key, value in iter_pairs(data):
+        kind = _PARTY_KEYS.get(key.lower())
+        if kind is not None:
+            parties.extend(_parties_of(value, *kind))
+    return tuple(parties)
+
+
+# --------------------------------------------------------------------------- report types
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Report(ApiModel):
+    """Any report: its canonical event name, the fields as received, and its call parties."""
+
+    event: str
+    data: dict[str, Any] = field(default_factory=dict, compare=False)
+    parties: tuple[CallParty, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UnknownReport(Report):
+    """A report type the manual does not list (``event`` is the name as received)."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SystemUpReport(Report):
+    """The PBX has (re)started: tokens are gone, a new login is needed."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExtensionStatusReport(Report):
+    """An extension changed state."""
+
+    extension: str | None = None
+    status: ExtensionStatus = ExtensionStatus.UNKNOWN
+    user_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CallReport(Report):
+    """A report about one call, identified by ``callid``, with its parties."""
+
+    callid: str | None = None
+    user_id: str | None = None
+
+    @property
+    def caller(self) -> CallParty | None:
+        """The first calling party, if any."""
+        return next((party for party in self.parties if party.role == "caller"), None)
+
+    @property
+    def called(self) -> CallParty | None:
+        """The first called party, if any."""
+        return next((party for party in self.parties if party.role == "called"), None)
+
+    @property
+    def extension_parties(self) -> tuple[CallParty, ...]:
+        """The parties that are extensions of this PBX."""
+        return tuple(party for party in self.parties if party.kind == "extension")
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RingReport(CallReport):
+    """An extension rings."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RingbackReport(CallReport):
+    """The calling party hears ring-back."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AnswerReport(CallReport):
+    """An extension answered a call."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AnsweredReport(CallReport):
+    """The calling party's call was answered."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HoldReport(CallReport):
+    """A call was put on hold."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class UnholdReport(CallReport):
+    """A held call was resumed."""
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class HangupReport(CallReport):
+    """A call was released; ``originator`` says which side hung up."""
+
+    originator: PartyRole | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class TransferReport(CallReport):
+    """A call was transferred inside the PBX."""
+
+    transfer_from: str | None = None
+    transfer_to: str | None = None
+    transfer_time: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CallFailedReport(CallReport):
+    """A call failed to connect."""
+
+    originator: PartyRole | None = None
+    cause: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CallinRequestReport(CallReport):
+    """An inbound call waits (about 10 s) for inbound_accept or inbound_refuse.
+
+    ``uuid`` is the id to pass to those calls (the inbound leg's uuid, else the callid).
+    """
+
+    from_number: str | None = None
+    to_number: str | None = None
+    trunk: str | None = None
+    uuid: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DtmfReport(CallReport):
+    """A key was pressed during a call."""
+
+    digit: str | None = None
+    index: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PlayEndReport(CallReport):
+    """A played prompt ended."""
+
+    filename: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RecordStartReport(CallReport):
+    """A recording started."""
+
+    record_type: RecordType = RecordType.UNKNOWN
+    conference_name: str | None = None
+    conference_number: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RecordEndReport(CallReport):
+    """A recording ended; ``download_path`` fetches the file."""
+
+    record_type: RecordType = RecordType.UNKNOWN
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    seconds: int | None = None
+    download_path: str | None = None
+    conference_name: str | None = None
+    conference_number: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgentStatusReport(Report):
+    """A dynamic agent logged in or out, paused or resumed."""
+
+    queue_id: str | None = None
+    extension: str | None = None
+    status: AgentStatusChange = AgentStatusChange.UNKNOWN
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AgentWrapUpReport(Report):
+    """An agent went on (``on_break`` true) or off break."""
+
+    queue_id: str | None = None
+    extension: str | None = None
+    on_break: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QueueStatusReport(Report):
+    """A caller joined or left a queue."""
+
+    queue_id: str | None = None
+    caller_count: int | None = None
+    action: QueueAction = QueueAction.UNKNOWN
+    caller: str | None = None
+    callid: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QueueOverflowReport(Report):
+    """A queue overflowed to another destination."""
+
+    queue_id: str | None = None
+    destination: str | None = None
+    callid: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CdrReport(Report):
+    """A call detail record, pushed when a call is released."""
+
+    callid: str | None = None
+    caller: str | None = None
+    callee: str | None = None
+    caller_id: str | None = None
+    original_destination: str | None = None
+    last_destination: str | None = None
+    did_number: str | None = None
+    source_trunk: str | None = None
+    destination_trunk: str | None = None
+    status: CdrStatus = CdrStatus.UNKNOWN
+    status_text: str | None = None
+    reason: str | None = None
+    call_type: CallDirection = CallDirection.UNKNOWN
+    call_time: dt.datetime | None = None
+    answer_time: dt.datetime | None = None
+    hangup_time: dt.datetime | None = None
+    talk_time: int | None = None
+    wait_time_in_queue: int | None = None
+    agent_ring_time: int | None = None
+    agent_talk_time: int | None = None
+    user_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConferenceCreateReport(Report):
+    """A conference started."""
+
+    uuid: str | None = None
+    name: str | None = None
+    number: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ConferenceDestroyReport(Report):
+    """A conference ended."""
+
+    uuid: str | None = None
+    name: str | None = None
+    number: str | None = None
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def _first(data: Mapping[str, Any], *keys: str) -> Any:
+    """Return the first present, non-null value among ``keys``."""
+    for key in keys:
+        value = data.get(key)
+        if value is not None and value != "":
+            return value
+    return None
+
+
+def _originator(value: object) -> PartyRole | None:
+    word = normalise_word(value) if value is not None else ""
+    if word in {"caller", "calling", "src", "source"}:
+        return "caller"
+    if word in {"called", "callee", "dst", "destination"}:
+        return "called"
+    return None
+
+
+def _call_fields(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return {
+        "callid": to_str(data.get("callid")),
+        "user_id": to_str(data.get("user_id")),
+        "parties": parties,
+    }
+
+
+type _Builder = Callable[[Mapping[str, Any], tuple[CallParty, ...]], dict[str, Any]]
+
+
+def _no_fields(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return {"parties": parties}
+
+
+def _extension_status(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return {
+        "extension": to_str(_first(data, "extension", "extid")),
+        "status": ExtensionStatus.parse(_first(data, "status", "ExtensionStatus")),
+        "user_id": to_str(data.get("user_id")),
+        "parties": parties,
+    }
+
+
+def _hangup(data: Mapping[str, Any], parties: tuple[CallParty, ...]) -> dict[str, Any]:
+    return _call_fields(data, parties) | {
+        "originator": _originator(data.get("originator"))
+    }
+
+
+def _transfer(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return _call_fields(data, parties) | {
+        "transfer_from": to_str(data.get("transfer_from")),
+        "transfer_to": to_str(data.get("transfer_to")),
+        "transfer_time": to_str(data.get("transfer_time")),
+    }
+
+
+def _call_failed(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return _call_fields(data, parties) | {
+        "originator": _originator(data.get("originator")),
+        "cause": to_str(_first(data, "cause", "reason")),
+    }
+
+
+def _callin_request(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    trunk_leg = next((party for party in parties if party.kind == "trunk"), None)
+    callid = to_str(data.get("callid"))
+    return _call_fields(data, parties) | {
+        "from_number": to_str(data.get("from"))
+        or (trunk_leg and trunk_leg.from_number),
+        "to_number": to_str(data.get("to")) or (trunk_leg and trunk_leg.to_number),
+        "trunk": to_str(data.get("trunk")) or (trunk_leg and trunk_leg.trunk),
+        "uuid": to_str(data.get("uuid")) or (trunk_leg and trunk_leg.uuid) or callid,
+    }
+
+
+def _dtmf(data: Mapping[str, Any], parties: tuple[CallParty, ...]) -> dict[str, Any]:
+    return _call_fields(data, parties) | {
+        "digit": to_str(_first(data, "dtmf", "info", "digit")),
+        "index": to_int(_first(data, "index", "flag")),
+    }
+
+
+def _play_end(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return _call_fields(data, parties) | {
+        "filename": to_str(_first(data, "filename", "prompt"))
+    }
+
+
+def _record_start(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return _call_fields(data, parties) | {
+        "record_type": RecordType.parse(data.get("record_type")),
+        "conference_name": to_str(data.get("conference_name")),
+        "conference_number": to_str(data.get("conference_number")),
+    }
+
+
+def _record_end(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return _record_start(data, parties) | {
+        "start": to_datetime(data.get("record_start_time")),
+        "end": to_datetime(data.get("record_end_time")),
+        "seconds": to_int(data.get("record_seconds")),
+        "download_path": to_str(data.get("download_path")),
+    }
+
+
+def _agent_status(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return {
+        "queue_id": to_str(_first(data, "queueid", "queue", "number")),
+        "extension": to_str(_first(data, "extid", "agent", "extension")),
+        "status": AgentStatusChange.parse(data.get("status")),
+        "parties": parties,
+    }
+
+
+def _agent_wrap_up(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return {
+        "queue_id": to_str(_first(data, "queueid", "queue", "number")),
+        "extension": to_str(_first(data, "extid", "agent", "extension")),
+        "on_break": to_bool(data.get("status")),
+        "parties": parties,
+    }
+
+
+def _queue_status(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return {
+        "queue_id": to_str(_first(data, "number", "queueid", "queue")),
+        "caller_count": to_int(data.get("callercount")),
+        "action": QueueAction.parse(data.get("action")),
+        "caller": to_str(_first(data, "callfrom", "callerid")),
+        "callid": to_str(data.get("callid")),
+        "parties": parties,
+    }
+
+
+def _queue_overflow(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return {
+        "queue_id": to_str(_first(data, "number", "queueid", "queue")),
+        "destination": to_str(data.get("destination")),
+        "callid": to_str(data.get("callid")),
+        "parties": parties,
+    }
+
+
+def _cdr(data: Mapping[str, Any], parties: tuple[CallParty, ...]) -> dict[str, Any]:
+    status = to_str(data.get("status"))
+    call_type = data.get("type")
+    return {
+        "callid": to_str(data.get("callid")),
+        "caller": to_str(data.get("callfrom")),
+        "callee": to_str(data.get("callto")),
+        "caller_id": to_str(data.get("callerid")),
+        "original_destination": to_str(data.get("originaldest")),
+        "last_destination": to_str(data.get("lastdest")),
+        "did_number": to_str(data.get("didnumber")),
+        "source_trunk": to_str(_first(data, "srctrunk", "srctrunkname")),
+        "destination_trunk": to_str(_first(data, "desttrunk", "desttrunkname")),
+        "status": CdrStatus.parse(status),
+        "status_text": status,
+        "reason": to_str(data.get("reason")),
+        "call_type": CallDirection.parse(call_type),
+        "call_time": to_datetime(data.get("calltime")),
+        "answer_time": to_datetime(data.get("answertime")),
+        "hangup_time": to_datetime(data.get("hanguptime")),
+        "talk_time": to_int(data.get("talktime")),
+        "wait_time_in_queue": to_int(data.get("waittimeinqueue")),
+        "agent_ring_time": to_int(data.get("agentringtime")),
+        "agent_talk_time": to_int(data.get("agenttalktime")),
+        "user_id": to_str(data.get("user_id")),
+        "parties": parties,
+    }
+
+
+def _conference(
+    data: Mapping[str, Any], parties: tuple[CallParty, ...]
+) -> dict[str, Any]:
+    return {
+        "uuid": to_str(data.get("uuid")),
+        "name": to_str(data.get("conference_name")),
+        "number": to_str(data.get("conference_number")),
+        "parties": parties,
+    }
+
+
+_REPORT_TYPES: Final[dict[str, tuple[str, type[Report], _Builder]]] = {
+    "systemup": ("Systemup", SystemUpReport, _no_fields),
+    "extensionstatus": ("ExtensionStatus", ExtensionStatusReport, _extension_status),
+    "ring": ("RING", RingReport, _call_fields),
+    "ringback": ("RINGBACK", RingbackReport, _call_fields),
+    "answer": ("ANSWER", AnswerReport, _call_fields),
+    "answered": ("ANSWERED", AnsweredReport, _call_fields),
+    "hold": ("HOLD", HoldReport, _call_fields),
+    "unhold": ("UNHOLD", UnholdReport, _call_fields),
+    "hangup": ("HANGUP", HangupReport, _hangup),
+    "transfer": ("TRANSFER", TransferReport, _transfer),
+    "tranfer": ("TRANSFER", TransferReport, _transfer),
+    "callfailed": ("CALLFAILED", CallFailedReport, _call_failed),
+    "callinrequest": ("CallinRequest", CallinRequestReport, _callin_request),
+    "dtmf": ("DTMF", DtmfReport, _dtmf),
+    "playend": ("PLAYEND", PlayEndReport, _play_end),
+    "recordstart": ("RECORDSTART", RecordStartReport, _record_start),
+    "recordend": ("RECORDEND", RecordEndReport, _record_end),
+    "agentstatus": ("AgentStatus", AgentStatusReport, _agent_status),
+    "agentwrapup": ("AgentWrapUp", AgentWrapUpReport, _agent_wrap_up),
+    "queuestatus": ("QueueStatus", QueueStatusReport, _queue_status),
+    "queueoverflow": ("QueueOverflow", QueueOverflowReport, _queue_overflow),
+    "cdr": ("CDR", CdrReport, _cdr),
+    "conferencecreate": ("CONFERENCECREATE", ConferenceCreateReport, _conference),
+    "conferencedestroy": ("CONFERENCEDESTROY", ConferenceDestroyReport, _conference),
+}
+
+REPORT_EVENTS: Final = frozenset(name for name, _, _ in _REPORT_TYPES.values())
+
+
+def _event_name(data: Mapping[str, Any]) -> str | None:
+    for wanted in ("event", "action"):
+        for key, value in data.items():
+            if key.lower() == wanted:
+                name = to_str(value)
+                if name is not None:
+                    return name
+    return None
+
+
+def report_from_object(data: Mapping[str, Any]) -> Report:
+    """Build the typed report for an already decoded JSON object.
+
+    Raises:
+        ReportParseError: the object has no event name.
+    """
+    name = _event_name(data)
+    if name is None:
+        raise ReportParseError("The report has no event name")
+    parties = parse_parties(data)
+    plain = to_plain(data)
+    known = _REPORT_TYPES.get(normalise_word(name))
+    if known is None:
+        return UnknownReport(event=name, data=plain, parties=parties)
+    canonical, report_class, builder = known
+    return report_class(event=canonical, data=plain, **builder(data, parties))
+
+
+def parse_report(body: bytes | str) -> Report:
+    """Parse the body of a report (or of a getevent answer).
+
+    Raises:
+        ReportParseError: the body is larger than `MAX_REPORT_SIZE`, not UTF-8 JSON, not a
+            JSON object, or has no event name.
+    """
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    if len(raw) > MAX_REPORT_SIZE:
+        raise ReportParseError(f"The report is larger than {MAX_REPORT_SIZE} bytes")
+    try:
+        decoded = loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        raise ReportParseError(f"The report is not valid JSON: {err}") from None
+    if not isinstance(decoded, JsonObject):
+        raise ReportParseError("The report is not a JSON object")
+    return report_from_object(decoded)
