@@ -137,16 +137,16 @@ class SystemUpReport(Report):
 class ExtensionStatusReport(Report):
     """An extension changed state."""
 
-    extension: str | None = None
+    extension: str = ""
     status: ExtensionStatus = ExtensionStatus.UNKNOWN
     user_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CallReport(Report):
-    """A report about one call, identified by ``callid``, with its parties."""
+    """A report about one call, identified by ``callid`` (``""`` if missing), with its parties."""
 
-    callid: str | None = None
+    callid: str = ""
     user_id: str | None = None
 
     @property
@@ -273,8 +273,8 @@ class RecordEndReport(CallReport):
 class AgentStatusReport(Report):
     """A dynamic agent logged in or out, paused or resumed."""
 
-    queue_id: str | None = None
-    extension: str | None = None
+    queue_id: str = ""
+    extension: str = ""
     status: AgentStatusChange = AgentStatusChange.UNKNOWN
 
 
@@ -282,8 +282,8 @@ class AgentStatusReport(Report):
 class AgentWrapUpReport(Report):
     """An agent went on (``on_break`` true) or off break."""
 
-    queue_id: str | None = None
-    extension: str | None = None
+    queue_id: str = ""
+    extension: str = ""
     on_break: bool | None = None
 
 
@@ -291,27 +291,27 @@ class AgentWrapUpReport(Report):
 class QueueStatusReport(Report):
     """A caller joined or left a queue."""
 
-    queue_id: str | None = None
+    queue_id: str = ""
     caller_count: int | None = None
     action: QueueAction = QueueAction.UNKNOWN
     caller: str | None = None
-    callid: str | None = None
+    callid: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class QueueOverflowReport(Report):
     """A queue overflowed to another destination."""
 
-    queue_id: str | None = None
+    queue_id: str = ""
     destination: str | None = None
-    callid: str | None = None
+    callid: str = ""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CdrReport(Report):
     """A call detail record, pushed when a call is released."""
 
-    callid: str | None = None
+    callid: str = ""
     caller: str | None = None
     callee: str | None = None
     caller_id: str | None = None
@@ -377,7 +377,7 @@ def _call_fields(
     data: Mapping[str, Any], parties: tuple[CallParty, ...]
 ) -> dict[str, Any]:
     return {
-        "callid": to_str(data.get("callid")),
+        "callid": to_str(data.get("callid")) or "",
         "user_id": to_str(data.get("user_id")),
         "parties": parties,
     }
@@ -396,7 +396,7 @@ def _extension_status(
     data: Mapping[str, Any], parties: tuple[CallParty, ...]
 ) -> dict[str, Any]:
     return {
-        "extension": to_str(_first(data, "extension", "extid")),
+        "extension": to_str(_first(data, "extension", "extid")) or "",
         "status": ExtensionStatus.parse(_first(data, "status", "ExtensionStatus")),
         "user_id": to_str(data.get("user_id")),
         "parties": parties,
@@ -482,8 +482,8 @@ def _agent_status(
     data: Mapping[str, Any], parties: tuple[CallParty, ...]
 ) -> dict[str, Any]:
     return {
-        "queue_id": to_str(_first(data, "queueid", "queue", "number")),
-        "extension": to_str(_first(data, "extid", "agent", "extension")),
+        "queue_id": to_str(_first(data, "queueid", "queue", "number")) or "",
+        "extension": to_str(_first(data, "extid", "agent", "extension")) or "",
         "status": AgentStatusChange.parse(data.get("status")),
         "parties": parties,
     }
@@ -493,8 +493,8 @@ def _agent_wrap_up(
     data: Mapping[str, Any], parties: tuple[CallParty, ...]
 ) -> dict[str, Any]:
     return {
-        "queue_id": to_str(_first(data, "queueid", "queue", "number")),
-        "extension": to_str(_first(data, "extid", "agent", "extension")),
+        "queue_id": to_str(_first(data, "queueid", "queue", "number")) or "",
+        "extension": to_str(_first(data, "extid", "agent", "extension")) or "",
         "on_break": to_bool(data.get("status")),
         "parties": parties,
     }
@@ -504,11 +504,11 @@ def _queue_status(
     data: Mapping[str, Any], parties: tuple[CallParty, ...]
 ) -> dict[str, Any]:
     return {
-        "queue_id": to_str(_first(data, "number", "queueid", "queue")),
+        "queue_id": to_str(_first(data, "number", "queueid", "queue")) or "",
         "caller_count": to_int(data.get("callercount")),
         "action": QueueAction.parse(data.get("action")),
         "caller": to_str(_first(data, "callfrom", "callerid")),
-        "callid": to_str(data.get("callid")),
+        "callid": to_str(data.get("callid")) or "",
         "parties": parties,
     }
 
@@ -517,9 +517,9 @@ def _queue_overflow(
     data: Mapping[str, Any], parties: tuple[CallParty, ...]
 ) -> dict[str, Any]:
     return {
-        "queue_id": to_str(_first(data, "number", "queueid", "queue")),
+        "queue_id": to_str(_first(data, "number", "queueid", "queue")) or "",
         "destination": to_str(data.get("destination")),
-        "callid": to_str(data.get("callid")),
+        "callid": to_str(data.get("callid")) or "",
         "parties": parties,
     }
 
@@ -528,7 +528,7 @@ def _cdr(data: Mapping[str, Any], parties: tuple[CallParty, ...]) -> dict[str, A
     status = to_str(data.get("status"))
     call_type = data.get("type")
     return {
-        "callid": to_str(data.get("callid")),
+        "callid": to_str(data.get("callid")) or "",
         "caller": to_str(data.get("callfrom")),
         "callee": to_str(data.get("callto")),
         "caller_id": to_str(data.get("callerid")),
