@@ -18,3 +18,5 @@ MIN_SCAN_INTERVAL: Final = 10
 HEARTBEAT_INTERVAL: Final = timedelta(minutes=5)
 
 EVENT_SYNWAY: Final = f"{DOMAIN}_event"
+# Polls that keep finding activity no report announced for this long raise a repair issue.
+REPORT_SILENCE: Final = timedelta(minutes=10)

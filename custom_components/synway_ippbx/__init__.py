@@ -1,0 +1,80 @@
+"""The Synway IPPBX integration: the phone system's state, events and actions."""
+
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    EVENT_HOMEASSISTANT_STOP,
+    Platform,
+)
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
+
+from .api import SynwayClient
+from .const import CONF_VERIFY_SSL, DOMAIN
+from .coordinator import SynwayConfigEntry, SynwayCoordinator, SynwayRuntimeData
+from .devices import async_register_hub, object_exists
+from .services import async_setup_services
+from .webhook import ReportReceiver, report_url
+
+PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.EVENT, Platform.SENSOR]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, so automations validate even before an entry loads."""
+    async_setup_services(hass)
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bool:
+    """Log in, start receiving reports, poll once, then create the entities."""
+    url = report_url(hass, entry)
+    client = SynwayClient(
+        entry.data[CONF_HOST],
+        entry.data[CONF_USERNAME],
+        entry.data[CONF_PASSWORD],
+        session=async_get_clientsession(hass, verify_ssl=entry.data[CONF_VERIFY_SSL]),
+        verify_ssl=entry.data[CONF_VERIFY_SSL],
+        report_url=url,
+    )
+    coordinator = SynwayCoordinator(hass, entry, client)
+    entry.runtime_data = SynwayRuntimeData(
+        client=client, coordinator=coordinator, report_url=url
+    )
+    # Reports may arrive as soon as we log in: listen before the first refresh.
+    ReportReceiver(hass, entry).async_register()
+
+    async def _async_logout(_event: Event | None = None) -> None:
+        """Free our API client slot on the PBX (it caps how many may log in)."""
+        coordinator.async_stop_heartbeat()
+        await client.logout()
+
+    entry.async_on_unload(
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_logout)
+    )
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except Exception:
+        await client.logout()
+        raise
+    async_register_hub(hass, entry)
+    coordinator.async_start_heartbeat()
+    entry.async_on_unload(_async_logout)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bool:
+    """Unload the platforms; the webhook, heartbeat and login end with the entry."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: SynwayConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a device only once the PBX no longer has it."""
+    return not object_exists(entry, device)

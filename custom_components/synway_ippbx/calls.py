@@ -1,0 +1,336 @@
+"""Call tracking: which extension is in which call, on which leg, and with whom.
+
+Pure logic fed with the client's parsed call reports. The PBX gives every call a
+``callid`` and every party of it (an extension or a trunk) a leg ``uuid``; actions such
+as hangup or hold need the leg uuid of an extension, and the "other party" sensor needs
+the number at the far end. An extension may be in two calls at once (call waiting,
+a consultation call): its legs are kept per call, most recently active first.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .api import (
+    AnsweredReport,
+    AnswerReport,
+    CallFailedReport,
+    CallParty,
+    CallReport,
+    CdrReport,
+    HangupReport,
+    HoldReport,
+    Report,
+    RingbackReport,
+    RingReport,
+    SystemUpReport,
+    TransferReport,
+    UnholdReport,
+)
+
+
+class LegState(StrEnum):
+    """What a leg of a call is doing."""
+
+    RINGING = "ringing"
+    RINGBACK = "ringback"
+    TALKING = "talking"
+    HELD = "held"
+
+
+_CONNECTED = frozenset({LegState.TALKING, LegState.HELD})
+
+
+@dataclass(slots=True)
+class Leg:
+    """One party's side of a call."""
+
+    uuid: str
+    callid: str
+    extension: str | None
+    trunk: str | None
+    number: str | None
+    role: str
+    state: LegState
+    activity: int = 0
+
+
+@dataclass(slots=True)
+class Call:
+    """A call and its legs, keyed by leg uuid."""
+
+    callid: str
+    legs: dict[str, Leg] = field(default_factory=dict)
+
+
+def _party_number(party: CallParty) -> str | None:
+    """The number that identifies a party: the extension, or the external number."""
+    if party.kind == "extension":
+        return party.extension
+    if party.role == "caller":
+        return party.from_number or party.caller_id
+    return party.to_number or party.last_destination or party.original_destination
+
+
+class CallTracker:
+    """Live calls built from reports; every query is O(legs of one extension)."""
+
+    def __init__(self) -> None:
+        """Start with no calls."""
+        self._calls: dict[str, Call] = {}
+        self._by_extension: dict[str, dict[str, Leg]] = {}
+        self._sequence = 0
+
+    @property
+    def active_calls(self) -> int:
+        """Number of calls in progress."""
+        return len(self._calls)
+
+    def calls(self) -> Iterator[Call]:
+        """Iterate over the calls in progress."""
+        return iter(self._calls.values())
+
+    def call(self, callid: str) -> Call | None:
+        """Return a call by its id."""
+        return self._calls.get(callid)
+
+    def legs(self, extension: str) -> list[Leg]:
+        """The extension's legs, most recently active first."""
+        legs = self._by_extension.get(extension)
+        if not legs:
+            return []
+        return sorted(legs.values(), key=lambda leg: leg.activity, reverse=True)
+
+    def current_leg(self, extension: str) -> Leg | None:
+        """The extension's most recently active leg, the one actions act on."""
+        legs = self._by_extension.get(extension)
+        if not legs:
+            return None
+        return max(legs.values(), key=lambda leg: leg.activity)
+
+    def other_party(self, extension: str) -> Leg | None:
+        """The far end of the extension's current call (a connected party preferred)."""
+        if (leg := self.current_leg(extension)) is None:
+            return None
+        others = [
+            other
+            for other in self._calls[leg.callid].legs.values()
+            if other.uuid != leg.uuid and other.extension != extension
+        ]
+        if not others:
+            return None
+        return max(
+            others, key=lambda other: (other.state in _CONNECTED, other.activity)
+        )
+
+    def find_leg(self, call_or_leg_id: str) -> Leg | None:
+        """Find a leg by its uuid, or the first extension leg of a call by callid."""
+        for call in self._calls.values():
+            if found := call.legs.get(call_or_leg_id):
+                return found
+        if (by_callid := self._calls.get(call_or_leg_id)) is not None:
+            return next(iter(by_callid.legs.values()), None)
+        return None
+
+    def apply(self, report: Report, stamp: int) -> set[str]:
+        """Apply a report stamped with the store's sequence number.
+
+        Returns the extensions whose calls changed. Legs remember the stamp of the last
+        report that touched them, so a poll can tell stale legs from fresh ones.
+        """
+        if isinstance(report, SystemUpReport):
+            return self.clear()
+        if isinstance(report, CdrReport):
+            return self._end_call(report.callid)
+        if not isinstance(report, CallReport) or not report.callid:
+            return set()
+        self._sequence = stamp
+        match report:
+            case RingReport() | RingbackReport():
+                return self._ring(report)
+            case AnswerReport() | AnsweredReport():
+                return self._answer(report)
+            case HoldReport():
+                return self._set_state(report, LegState.HELD)
+            case UnholdReport():
+                return self._set_state(report, LegState.TALKING)
+            case HangupReport() | CallFailedReport():
+                return self._release(report)
+            case TransferReport():
+                return self._transfer(report)
+        return set()
+
+    def clear(self) -> set[str]:
+        """Forget every call (the PBX rebooted)."""
+        touched = set(self._by_extension)
+        self._calls.clear()
+        self._by_extension.clear()
+        return touched
+
+    def clear_stale(self, extension: str, since: int) -> bool:
+        """Drop the extension's legs not touched after stamp ``since`` (a poll says idle)."""
+        legs = self._by_extension.get(extension)
+        if not legs:
+            return False
+        stale = [leg for leg in legs.values() if leg.activity <= since]
+        for leg in stale:
+            self._remove_leg(leg)
+        return bool(stale)
+
+    # -- report handlers ------------------------------------------------------------
+
+    def _ring(self, report: CallReport) -> set[str]:
+        touched: set[str] = set()
+        for party in report.parties:
+            if party.role == "called":
+                state = LegState.RINGING
+            else:
+                state = LegState.RINGBACK
+            leg = self._upsert(report.callid, party, state, keep_connected=True)
+            if leg.extension:
+                touched.add(leg.extension)
+        return touched
+
+    def _answer(self, report: CallReport) -> set[str]:
+        touched: set[str] = set()
+        answered: set[str] = set()
+        for party in report.parties:
+            leg = self._upsert(report.callid, party, LegState.TALKING)
+            answered.add(leg.uuid)
+            if leg.extension:
+                touched.add(leg.extension)
+        # Other phones that rang for the same call (queue agents, ring groups) stop ringing.
+        call = self._calls[report.callid]
+        for leg in list(call.legs.values()):
+            if leg.uuid not in answered and leg.state is LegState.RINGING:
+                self._remove_leg(leg)
+                if leg.extension:
+                    touched.add(leg.extension)
+        return touched
+
+    def _set_state(self, report: CallReport, state: LegState) -> set[str]:
+        touched: set[str] = set()
+        for party in report.parties:
+            leg = self._upsert(report.callid, party, state)
+            if leg.extension:
+                touched.add(leg.extension)
+        return touched
+
+    def _release(self, report: CallReport) -> set[str]:
+        touched: set[str] = set()
+        if (call := self._calls.get(report.callid)) is None:
+            return touched
+        for party in report.parties:
+            if leg := self._match(call, party):
+                self._remove_leg(leg)
+                if leg.extension:
+                    touched.add(leg.extension)
+        # A call with nobody connected any more is over, whatever was left ringing.
+        if report.callid in self._calls and not any(
+            leg.state in _CONNECTED for leg in call.legs.values()
+        ):
+            touched |= self._end_call(report.callid)
+        return touched
+
+    def _transfer(self, report: TransferReport) -> set[str]:
+        touched: set[str] = set()
+        if (call := self._calls.get(report.callid)) is None:
+            return touched
+        for leg in list(call.legs.values()):
+            if leg.extension is not None and leg.extension == report.transfer_from:
+                self._remove_leg(leg)
+                touched.add(leg.extension)
+        for party in report.parties:
+            if (kept := self._match(call, party)) is not None:
+                kept.activity = self._sequence
+        return touched
+
+    def _end_call(self, callid: str) -> set[str]:
+        if (call := self._calls.get(callid)) is None:
+            return set()
+        touched = {leg.extension for leg in call.legs.values() if leg.extension}
+        for leg in list(call.legs.values()):
+            self._remove_leg(leg)
+        self._calls.pop(callid, None)
+        return touched
+
+    # -- bookkeeping ----------------------------------------------------------------
+
+    def _match(self, call: Call, party: CallParty) -> Leg | None:
+        """Find the leg a party stands for: an extension by number, a trunk by uuid."""
+        if party.kind == "extension" and party.extension:
+            for leg in call.legs.values():
+                if leg.extension == party.extension:
+                    return leg
+            return None
+        if party.uuid and (by_uuid := call.legs.get(party.uuid)):
+            return by_uuid
+        number = _party_number(party)
+        for leg in call.legs.values():
+            if (
+                leg.extension is None
+                and leg.role == party.role
+                and leg.number == number
+            ):
+                return leg
+        return None
+
+    def _upsert(
+        self,
+        callid: str,
+        party: CallParty,
+        state: LegState,
+        *,
+        keep_connected: bool = False,
+    ) -> Leg:
+        call = self._calls.setdefault(callid, Call(callid))
+        if (leg := self._match(call, party)) is None:
+            uuid = party.uuid or f"{callid}:{party.role}:{_party_number(party)}"
+            if uuid in call.legs:  # a second party reusing a uuid: keep both apart
+                uuid = f"{uuid}:{party.extension or party.trunk or party.role}"
+            leg = Leg(
+                uuid=uuid,
+                callid=callid,
+                extension=party.extension if party.kind == "extension" else None,
+                trunk=party.trunk,
+                number=_party_number(party),
+                role=party.role,
+                state=state,
+            )
+            call.legs[uuid] = leg
+            if leg.extension:
+                self._by_extension.setdefault(leg.extension, {})[uuid] = leg
+        elif not (keep_connected and leg.state in _CONNECTED):
+            leg.state = state
+        leg.activity = self._sequence
+        return leg
+
+    def _remove_leg(self, leg: Leg) -> None:
+        if call := self._calls.get(leg.callid):
+            call.legs.pop(leg.uuid, None)
+            if not call.legs:
+                self._calls.pop(leg.callid, None)
+        if leg.extension and (legs := self._by_extension.get(leg.extension)):
+            legs.pop(leg.uuid, None)
+            if not legs:
+                del self._by_extension[leg.extension]
+
+    def snapshot(self) -> list[dict[str, object]]:
+        """A JSON-friendly picture of the calls, for diagnostics."""
+        return [
+            {
+                "callid": call.callid,
+                "legs": [
+                    {
+                        "uuid": leg.uuid,
+                        "extension": leg.extension,
+                        "trunk": leg.trunk,
+                        "number": leg.number,
+                        "role": leg.role,
+                        "state": leg.state.value,
+                    }
+                    for leg in call.legs.values()
+                ],
+            }
+            for call in self._calls.values()
+        ]

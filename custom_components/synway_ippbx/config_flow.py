@@ -1,0 +1,320 @@
+"""Config flow: add a Synway IPPBX, reauthenticate, reconfigure and set options."""
+
+from collections.abc import Mapping
+from typing import Any, override
+
+from homeassistant.components import webhook
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import probatio as vol
+
+from .api import (
+    SynwayApiDisabledError,
+    SynwayAuthenticationError,
+    SynwayClient,
+    SynwayClientLimitError,
+    SynwayError,
+    parse_address,
+    password_digest,
+)
+from .const import (
+    CONF_ASSIST_EXTENSION,
+    CONF_REPORT_URL,
+    CONF_SCAN_INTERVAL,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    LOGGER,
+    MIN_SCAN_INTERVAL,
+)
+
+_PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_TEXT_SELECTOR = TextSelector(TextSelectorConfig(autocomplete="off"))
+
+
+async def _async_try_login(
+    hass: HomeAssistant, host: str, username: str, digest: str, verify_ssl: bool
+) -> str | None:
+    """Log in once (and out again, the PBX caps API clients); return an error key."""
+    client = SynwayClient(
+        host,
+        username,
+        digest,
+        session=async_get_clientsession(hass, verify_ssl=verify_ssl),
+        verify_ssl=verify_ssl,
+    )
+    try:
+        await client.login()
+    except SynwayAuthenticationError:
+        return "invalid_auth"
+    except SynwayApiDisabledError:
+        return "api_disabled"
+    except SynwayClientLimitError:
+        return "too_many_clients"
+    except SynwayError as err:
+        LOGGER.debug("Cannot connect to %s: %s", host, err)
+        return "cannot_connect"
+    except Exception:  # noqa: BLE001 - a config flow must never show a traceback
+        LOGGER.exception("Unexpected error logging in to %s", host)
+        return "unknown"
+    await client.logout()
+    return None
+
+
+def _normalised_host(host: str) -> tuple[str, str] | None:
+    """Return (host as typed, stripped) and the unique id, or None if unusable."""
+    host = host.strip()
+    try:
+        return host, parse_address(host).unique_id
+    except ValueError:
+        return None
+
+
+class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up a Synway IPPBX from the UI."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    @override
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the PBX address and API credentials, and log in to check them."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            if (parsed := _normalised_host(user_input[CONF_HOST])) is None:
+                errors[CONF_HOST] = "invalid_host"
+            else:
+                host, unique_id = parsed
+                await self.async_set_unique_id(unique_id)
+                self._abort_if_unique_id_configured()
+                digest = password_digest(user_input[CONF_PASSWORD])
+                username = user_input[CONF_USERNAME].strip()
+                verify_ssl = user_input[CONF_VERIFY_SSL]
+                if not (
+                    error := await _async_try_login(
+                        self.hass, host, username, digest, verify_ssl
+                    )
+                ):
+                    return self.async_create_entry(
+                        title=f"Synway IPPBX ({parse_address(host).host})",
+                        data={
+                            CONF_HOST: host,
+                            CONF_USERNAME: username,
+                            CONF_PASSWORD: digest,
+                            CONF_VERIFY_SSL: verify_ssl,
+                            CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                        },
+                    )
+                errors["base"] = error
+
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_HOST): _TEXT_SELECTOR,
+                vol.Required(CONF_USERNAME): _TEXT_SELECTOR,
+                vol.Required(CONF_PASSWORD): _PASSWORD_SELECTOR,
+                vol.Required(CONF_VERIFY_SSL, default=False): BooleanSelector(),
+            }
+        )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, _without_password(user_input)
+            ),
+            errors=errors,
+        )
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Start reauthentication when the PBX rejects the stored credentials."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the new API password."""
+        errors: dict[str, str] = {}
+        entry = self._get_reauth_entry()
+        if user_input is not None:
+            digest = password_digest(user_input[CONF_PASSWORD])
+            if not (
+                error := await _async_try_login(
+                    self.hass,
+                    entry.data[CONF_HOST],
+                    entry.data[CONF_USERNAME],
+                    digest,
+                    entry.data[CONF_VERIFY_SSL],
+                )
+            ):
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_PASSWORD: digest}
+                )
+            errors["base"] = error
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _PASSWORD_SELECTOR}),
+            description_placeholders={
+                "host": entry.data[CONF_HOST],
+                "username": entry.data[CONF_USERNAME],
+            },
+            errors=errors,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change address, credentials or certificate checking; entities are kept."""
+        errors: dict[str, str] = {}
+        entry = self._get_reconfigure_entry()
+        if user_input is not None:
+            if (parsed := _normalised_host(user_input[CONF_HOST])) is None:
+                errors[CONF_HOST] = "invalid_host"
+            else:
+                host, unique_id = parsed
+                if unique_id != entry.unique_id:
+                    await self.async_set_unique_id(unique_id)
+                    self._abort_if_unique_id_configured()
+                password = user_input.get(CONF_PASSWORD)
+                digest = (
+                    password_digest(password) if password else entry.data[CONF_PASSWORD]
+                )
+                username = user_input[CONF_USERNAME].strip()
+                verify_ssl = user_input[CONF_VERIFY_SSL]
+                if not (
+                    error := await _async_try_login(
+                        self.hass, host, username, digest, verify_ssl
+                    )
+                ):
+                    return self.async_update_reload_and_abort(
+                        entry,
+                        unique_id=unique_id,
+                        title=f"Synway IPPBX ({parse_address(host).host})",
+                        data_updates={
+                            CONF_HOST: host,
+                            CONF_USERNAME: username,
+                            CONF_PASSWORD: digest,
+                            CONF_VERIFY_SSL: verify_ssl,
+                        },
+                    )
+                errors["base"] = error
+
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_HOST): _TEXT_SELECTOR,
+                vol.Required(CONF_USERNAME): _TEXT_SELECTOR,
+                vol.Optional(CONF_PASSWORD): _PASSWORD_SELECTOR,
+                vol.Required(CONF_VERIFY_SSL): BooleanSelector(),
+            }
+        )
+        suggested = _without_password(user_input) or {
+            key: entry.data[key] for key in (CONF_HOST, CONF_USERNAME, CONF_VERIFY_SSL)
+        }
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            errors=errors,
+        )
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> SynwayOptionsFlow:
+        """Return the options flow."""
+        return SynwayOptionsFlow()
+
+
+def _without_password(user_input: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Return what the user typed, minus the password (never echoed back)."""
+    return {k: v for k, v in (user_input or {}).items() if k != CONF_PASSWORD}
+
+
+class SynwayOptionsFlow(OptionsFlowWithReload):
+    """Polling interval, report address override and the voice-assistant extension."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and store the options; the entry reloads when they change."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            report_url = user_input.get(CONF_REPORT_URL, "").strip()
+            if report_url and any(char.isspace() for char in report_url):
+                errors[CONF_REPORT_URL] = "invalid_report_url"
+            else:
+                options: dict[str, Any] = {
+                    CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])
+                }
+                if report_url:
+                    options[CONF_REPORT_URL] = report_url
+                if extension := user_input.get(CONF_ASSIST_EXTENSION, "").strip():
+                    options[CONF_ASSIST_EXTENSION] = extension
+                return self.async_create_entry(data=options)
+
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_SCAN_INTERVAL,
+                        max=3600,
+                        step=1,
+                        unit_of_measurement="s",
+                        mode=NumberSelectorMode.BOX,
+                    )
+                ),
+                vol.Optional(CONF_REPORT_URL): _TEXT_SELECTOR,
+                vol.Optional(CONF_ASSIST_EXTENSION): self._extension_selector(),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or dict(self.config_entry.options)
+            ),
+            errors=errors,
+        )
+
+    def _extension_selector(self) -> SelectSelector | TextSelector:
+        """Offer the PBX's extensions when the entry is loaded, else free text."""
+        if self.config_entry.state is not ConfigEntryState.LOADED:
+            return _TEXT_SELECTOR
+        store = self.config_entry.runtime_data.coordinator.data
+        return SelectSelector(
+            SelectSelectorConfig(
+                options=[
+                    SelectOptionDict(
+                        value=ext.number,
+                        label=f"{ext.number} {ext.name}" if ext.name else ext.number,
+                    )
+                    for ext in store.extensions.values()
+                ],
+                custom_value=True,
+                mode=SelectSelectorMode.DROPDOWN,
+                sort=True,
+            )
+        )

@@ -1,0 +1,355 @@
+"""The coordinator: polls the PBX, applies pushed reports, and wakes only what changed."""
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api import (
+    Report,
+    SynwayApiDisabledError,
+    SynwayAuthenticationError,
+    SynwayClient,
+    SynwayClientLimitError,
+    SynwayError,
+    SystemUpReport,
+    QueueStatus,
+    TrunkSettings,
+    TrunkType,
+)
+from .const import (
+    CONF_SCAN_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
+    DOMAIN,
+    HEARTBEAT_INTERVAL,
+    LOGGER,
+    REPORT_SILENCE,
+)
+from .events import report_events, report_signal
+from .store import HUB_KEY, Key, PbxStore, QueuePoll
+
+ISSUE_API_DISABLED = "api_disabled"
+ISSUE_CLIENT_LIMIT = "too_many_clients"
+ISSUE_REPORTS_MISSING = "reports_not_arriving"
+
+_QUEUE_CONCURRENCY = 4
+
+
+@dataclass(kw_only=True)
+class SynwayRuntimeData:
+    """What a loaded entry holds."""
+
+    client: SynwayClient
+    coordinator: SynwayCoordinator
+    report_url: str | None
+
+
+type SynwayConfigEntry = ConfigEntry[SynwayRuntimeData]
+
+
+@dataclass(slots=True)
+class ReportStatistics:
+    """How reports have been arriving, for the event-stream sensor and diagnostics."""
+
+    received: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    last_received: datetime | None = None
+    by_event: dict[str, int] = field(default_factory=dict)
+
+
+class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
+    """Owns the state store; polls it fresh and keeps it live from reports."""
+
+    config_entry: SynwayConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: SynwayConfigEntry,
+        client: SynwayClient,
+    ) -> None:
+        """Set up polling at the configured interval."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=DOMAIN,
+            update_interval=timedelta(
+                seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+            ),
+            always_update=False,
+        )
+        self.client = client
+        self.data = PbxStore()
+        self.reports = ReportStatistics()
+        self.token_alive = False
+        self._pending: set[Key] = set()
+        self._keyed: dict[Hashable, set[CALLBACK_TYPE]] = {}
+        self._unreported_since: datetime | None = None
+        self._has_polled = False
+        self._stop_heartbeat: CALLBACK_TYPE | None = None
+        self._resync_task: asyncio.Task[None] | None = None
+
+    @property
+    def store(self) -> PbxStore:
+        """The state store."""
+        return self.data
+
+    # -- keyed listeners: a report wakes only the entities it concerns ------------------
+
+    @callback
+    @override
+    def async_add_listener(
+        self, update_callback: CALLBACK_TYPE, context: Any = None
+    ) -> Callable[[], None]:
+        """Listen for updates of one object (the context is its store key)."""
+        remove = super().async_add_listener(update_callback, context)
+        listeners = self._keyed.setdefault(context, set())
+        listeners.add(update_callback)
+
+        @callback
+        def _remove() -> None:
+            remove()
+            listeners.discard(update_callback)
+
+        return _remove
+
+    @callback
+    def async_notify(self, keys: set[Key]) -> None:
+        """Call the listeners of the given keys, and nobody else."""
+        for key in keys:
+            for update_callback in list(self._keyed.get(key, ())):
+                update_callback()
+
+    @callback
+    @override
+    def _async_refresh_finished(self) -> None:
+        """After a poll, wake the listeners of what it changed."""
+        pending, self._pending = self._pending, set()
+        if self.last_update_success:
+            self.async_notify(pending)
+
+    # -- polling ------------------------------------------------------------------------
+
+    @override
+    async def _async_setup(self) -> None:
+        """Log in once before the first poll."""
+        await self._async_call(self.client.login())
+        self.token_alive = True
+
+    @override
+    async def _async_update_data(self) -> PbxStore:
+        """Poll extensions, trunks and queues concurrently and merge them."""
+        store = self.data
+        mark = store.begin_poll()
+        extensions, trunks, queues = await self._async_call(
+            asyncio.gather(
+                self.client.ext_status_all(),
+                self.client.trunk_list(),
+                self.client.queue_list(),
+            )
+        )
+        fxo = [trunk.name for trunk in trunks if trunk.type is TrunkType.FXO]
+        settings: dict[str, TrunkSettings] = {}
+        if fxo:
+            settings = {
+                setting.name: setting
+                for setting in await self._async_call(self.client.trunk_query(fxo))
+            }
+        limit = asyncio.Semaphore(_QUEUE_CONCURRENCY)
+
+        async def _members(queue_id: str) -> QueueStatus:
+            async with limit:
+                return await self.client.queue_members(queue_id)
+
+        statuses = await self._async_call(
+            asyncio.gather(*(_members(queue.queue_id) for queue in queues))
+        )
+        self.token_alive = True
+        now = dt_util.utcnow()
+        unreported = store.unreported_changes
+        self._pending |= store.apply_extensions(extensions, mark)
+        if store.unreported_changes > unreported and self._has_polled:
+            self._note_unreported_activity(now)
+        self._has_polled = True
+        self._pending |= store.apply_trunks(trunks, settings)
+        self._pending |= store.apply_queues(
+            (
+                QueuePoll(info, status)
+                for info, status in zip(queues, statuses, strict=True)
+            ),
+            mark,
+            now,
+        )
+        self._clear_issue(ISSUE_API_DISABLED)
+        self._clear_issue(ISSUE_CLIENT_LIMIT)
+        return store
+
+    async def _async_call[T](self, awaitable: Awaitable[T]) -> T:
+        """Await a client call, mapping its errors onto Home Assistant's."""
+        try:
+            result = await awaitable
+        except SynwayAuthenticationError as err:
+            self.token_alive = False
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
+        except SynwayApiDisabledError as err:
+            self.token_alive = False
+            self._raise_issue(ISSUE_API_DISABLED)
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="api_disabled"
+            ) from err
+        except SynwayClientLimitError as err:
+            self.token_alive = False
+            self._raise_issue(ISSUE_CLIENT_LIMIT)
+            raise UpdateFailed(
+                translation_domain=DOMAIN, translation_key="too_many_clients"
+            ) from err
+        except SynwayError as err:
+            self.token_alive = False
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="cannot_connect",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        return result
+
+    # -- reports ------------------------------------------------------------------------
+
+    @callback
+    def async_handle_report(self, report: Report) -> None:
+        """Apply a pushed report: update the store, then the entities it concerns."""
+        now = dt_util.utcnow()
+        stats = self.reports
+        stats.received += 1
+        stats.last_received = now
+        stats.by_event[report.event] = stats.by_event.get(report.event, 0) + 1
+        was_alive = self.event_stream_alive
+        self._unreported_since = None
+        self._clear_issue(ISSUE_REPORTS_MISSING)
+        # Events first: they describe the call as it was before this report.
+        events = list(report_events(report, self.data))
+        changed = self.data.apply_report(report, now)
+        if self.event_stream_alive != was_alive:
+            changed.add(HUB_KEY)
+        self.async_notify(changed)
+        entry_id = self.config_entry.entry_id
+        for key, event_type, attributes in events:
+            async_dispatcher_send(
+                self.hass, report_signal(entry_id, key), event_type, attributes
+            )
+        if isinstance(report, SystemUpReport):
+            self._schedule_resync()
+
+    @property
+    def event_stream_alive(self) -> bool:
+        """Whether reports can reach us: token alive and no sign that they go missing."""
+        return (
+            self.last_update_success
+            and self.token_alive
+            and not ir.async_get(self.hass).async_get_issue(
+                DOMAIN, self._issue_id(ISSUE_REPORTS_MISSING)
+            )
+        )
+
+    def _note_unreported_activity(self, now: datetime) -> None:
+        """A poll saw extension activity no report announced: are reports lost?"""
+        if self._unreported_since is None:
+            self._unreported_since = now
+            return
+        last = self.reports.last_received
+        if now - self._unreported_since >= REPORT_SILENCE and (
+            last is None or now - last >= REPORT_SILENCE
+        ):
+            self._raise_issue(
+                ISSUE_REPORTS_MISSING,
+                {"report_url": self.config_entry.runtime_data.report_url or "-"},
+            )
+            self._pending.add(HUB_KEY)
+
+    @callback
+    def _schedule_resync(self) -> None:
+        """The PBX rebooted: log in again (re-registering our address) and poll."""
+        if self._resync_task and not self._resync_task.done():
+            return
+        self._resync_task = self.config_entry.async_create_background_task(
+            self.hass, self._async_resync(), f"{DOMAIN} resync after reboot"
+        )
+
+    async def _async_resync(self) -> None:
+        try:
+            await self.client.login()
+        except SynwayError as err:
+            LOGGER.debug("Login after the PBX rebooted failed: %s", err)
+            self.token_alive = False
+        else:
+            self.token_alive = True
+        await self.async_refresh()
+
+    # -- heartbeat ------------------------------------------------------------------------
+
+    @callback
+    def async_start_heartbeat(self) -> None:
+        """Keep the token alive and our report address registered."""
+        self._stop_heartbeat = async_track_time_interval(
+            self.hass,
+            self._async_heartbeat,
+            HEARTBEAT_INTERVAL,
+            name=f"{DOMAIN} heartbeat",
+            cancel_on_shutdown=True,
+        )
+
+    @callback
+    def async_stop_heartbeat(self) -> None:
+        """Stop the heartbeat (unload)."""
+        if self._stop_heartbeat:
+            self._stop_heartbeat()
+            self._stop_heartbeat = None
+
+    async def _async_heartbeat(self, _now: datetime | None = None) -> None:
+        was_alive = self.event_stream_alive
+        try:
+            await self.client.heartbeat()
+        except SynwayError as err:
+            LOGGER.debug("Heartbeat failed: %s", err)
+            self.token_alive = False
+        else:
+            self.token_alive = True
+        if self.event_stream_alive != was_alive:
+            self.async_notify({HUB_KEY})
+
+    # -- repair issues ------------------------------------------------------------------
+
+    def _issue_id(self, issue: str) -> str:
+        return f"{issue}_{self.config_entry.entry_id}"
+
+    def _raise_issue(
+        self, issue: str, placeholders: dict[str, str] | None = None
+    ) -> None:
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._issue_id(issue),
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=issue,
+            translation_placeholders={
+                "title": self.config_entry.title,
+                **(placeholders or {}),
+            },
+        )
+
+    def _clear_issue(self, issue: str) -> None:
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(issue))

@@ -1,0 +1,87 @@
+"""Devices: the PBX hub, and one device per extension, trunk and queue beneath it."""
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
+
+from .const import DOMAIN
+from .coordinator import SynwayConfigEntry
+from .store import Key, object_keys
+
+
+def hub_identifier(entry: SynwayConfigEntry) -> str:
+    """The hub's device identifier (the normalised host:port of the PBX)."""
+    return entry.unique_id or entry.entry_id
+
+
+def object_identifier(entry: SynwayConfigEntry, key: Key) -> str:
+    """The device identifier of an extension, trunk or queue."""
+    return f"{hub_identifier(entry)}_{key[0]}_{key[1]}"
+
+
+@callback
+def async_register_hub(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:
+    """Register the hub first: the other devices name it as their parent."""
+    client = entry.runtime_data.client
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, hub_identifier(entry))},
+        manufacturer="Synway",
+        model="IPPBX",
+        name=entry.title,
+        configuration_url=client.address.base_url,
+    )
+
+
+def object_device_info(
+    hass: HomeAssistant, entry: SynwayConfigEntry, key: Key
+) -> DeviceInfo:
+    """Device info of an extension, trunk or queue, attached to the hub."""
+    kind, object_id = key
+    store = entry.runtime_data.coordinator.data
+    info = DeviceInfo(
+        identifiers={(DOMAIN, object_identifier(entry, key))},
+        manufacturer="Synway",
+        via_device_id=dr.async_get_device_id_by_identifier(
+            hass, (DOMAIN, hub_identifier(entry)), config_entry_id=entry.entry_id
+        ),
+    )
+    if kind == "extension":
+        extension = store.extensions[object_id]
+        info["model"] = f"{extension.type.value.upper()} extension"
+        name = extension.name
+    elif kind == "trunk":
+        trunk = store.trunks[object_id]
+        info["model"] = f"{trunk.type.value.upper()} trunk"
+        name = None
+    else:
+        name = store.queues[object_id].name
+        info["model"] = "Queue"
+    if name and name != object_id:
+        info["name"] = f"{name} ({object_id})"
+    else:
+        info["translation_key"] = kind
+        info["translation_placeholders"] = {"id": object_id}
+    return info
+
+
+def object_exists(entry: SynwayConfigEntry, device: dr.DeviceEntry) -> bool:
+    """Whether a device still stands for something the PBX has (or is the hub)."""
+    identifiers = {
+        identifier for domain, identifier in device.identifiers if domain == DOMAIN
+    }
+    if hub_identifier(entry) in identifiers:
+        return True
+    store = entry.runtime_data.coordinator.data
+    return any(
+        object_identifier(entry, key) in identifiers for key in object_keys(store)
+    )
+
+
+@callback
+def async_remove_stale_devices(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:
+    """Remove devices of extensions, trunks and queues the PBX no longer has."""
+    registry = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        if not object_exists(entry, device):
+            registry.async_remove_device(device.id)

@@ -1,0 +1,92 @@
+"""Base entities: every entity belongs to one store object and wakes only for it."""
+
+from collections.abc import Callable, Iterable
+from typing import override
+
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN
+from .coordinator import SynwayConfigEntry, SynwayCoordinator
+from .devices import hub_identifier, object_device_info
+from .store import HUB_KEY, STRUCTURE_KEY, Key, object_keys
+
+
+class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
+    """An entity of the hub, an extension, a trunk or a queue.
+
+    The coordinator context is the object's store key, so a report about extension
+    1001 wakes the entities of extension 1001 and nothing else.
+    """
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        entry: SynwayConfigEntry,
+        key: Key,
+        description: EntityDescription,
+    ) -> None:
+        """Attach the entity to its object and device."""
+        coordinator = entry.runtime_data.coordinator
+        super().__init__(coordinator, context=key)
+        self.entity_description = description
+        self.key = key
+        hub = hub_identifier(entry)
+        if key == HUB_KEY:
+            self._attr_unique_id = f"{hub}_{description.key}"
+            self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, hub)})
+        else:
+            self._attr_unique_id = f"{hub}_{key[0]}_{key[1]}_{description.key}"
+            self._attr_device_info = object_device_info(coordinator.hass, entry, key)
+
+    @property
+    def object_id(self) -> str:
+        """The extension number, trunk name or queue id."""
+        return self.key[1]
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Unavailable when the PBX is unreachable or the object is gone."""
+        return super().available and self._object_exists()
+
+    def _object_exists(self) -> bool:
+        store = self.coordinator.data
+        kind, object_id = self.key
+        if kind == "extension":
+            return object_id in store.extensions
+        if kind == "trunk":
+            return object_id in store.trunks
+        if kind == "queue":
+            return object_id in store.queues
+        return True
+
+
+def async_add_object_entities(
+    entry: SynwayConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[[Key], Iterable[Entity]],
+) -> None:
+    """Add entities for every object now, and for objects the PBX gains later.
+
+    ``build`` returns the entities of one store key (empty for kinds it does not
+    handle). Entities of removed objects go with their device (stale-device cleanup).
+    """
+    coordinator = entry.runtime_data.coordinator
+    known: set[Key] = set()
+
+    @callback
+    def _sync() -> None:
+        keys = object_keys(coordinator.data) | {HUB_KEY}
+        new = keys - known
+        known.intersection_update(keys)
+        known.update(new)
+        if entities := [entity for key in sorted(new) for entity in build(key)]:
+            async_add_entities(entities)
+
+    _sync()
+    entry.async_on_unload(coordinator.async_add_listener(_sync, STRUCTURE_KEY))

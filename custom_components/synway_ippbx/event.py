@@ -1,0 +1,64 @@
+"""Event entities: call events per extension, queue events, PBX-wide events."""
+
+from collections.abc import Iterable
+from typing import Any, override
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import SynwayConfigEntry
+from .entity import SynwayEntity, async_add_object_entities
+from .events import EXTENSION_EVENTS, HUB_EVENTS, QUEUE_EVENTS, report_signal
+
+PARALLEL_UPDATES = 0
+
+EVENTS: dict[str, EventEntityDescription] = {
+    "extension": EventEntityDescription(
+        key="call", translation_key="call", event_types=EXTENSION_EVENTS
+    ),
+    "queue": EventEntityDescription(
+        key="queue", translation_key="queue", event_types=QUEUE_EVENTS
+    ),
+    "hub": EventEntityDescription(
+        key="pbx", translation_key="pbx", event_types=HUB_EVENTS
+    ),
+}
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SynwayConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add an event entity to the hub, each extension and each queue."""
+
+    def _build(key: tuple[str, str]) -> Iterable[Entity]:
+        if (description := EVENTS.get(key[0])) is None:
+            return []
+        return [SynwayEvent(entry, key, description)]
+
+    async_add_object_entities(entry, async_add_entities, _build)
+
+
+class SynwayEvent(SynwayEntity, EventEntity):
+    """Fires when the PBX reports something about this object."""
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Listen for this object's events."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                report_signal(self.coordinator.config_entry.entry_id, self.key),
+                self._async_handle_event,
+            )
+        )
+
+    @callback
+    def _async_handle_event(self, event_type: str, attributes: dict[str, Any]) -> None:
+        self._trigger_event(event_type, attributes)
+        self.async_write_ha_state()

@@ -1,0 +1,167 @@
+"""Sensors: extension and trunk status, the other party, queue figures, active calls."""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, override
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import UnitOfTime
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from .api import ExtensionStatus, TrunkStatus
+from .coordinator import SynwayConfigEntry
+from .entity import SynwayEntity, async_add_object_entities
+from .store import PbxStore
+
+PARALLEL_UPDATES = 0
+
+EXTENSION_STATUSES = [
+    ExtensionStatus.IDLE,
+    ExtensionStatus.RINGING,
+    ExtensionStatus.RINGBACK,
+    ExtensionStatus.TALKING,
+    ExtensionStatus.HOLD,
+    ExtensionStatus.BUSY,
+    ExtensionStatus.IN_USE,
+    ExtensionStatus.REGISTERED,
+    ExtensionStatus.UNREGISTERED,
+]
+TRUNK_STATUSES = [status for status in TrunkStatus if status is not TrunkStatus.UNKNOWN]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynwaySensorEntityDescription(SensorEntityDescription):
+    """How a sensor reads its value from the store."""
+
+    kind: str
+    value_fn: Callable[[PbxStore, str, datetime], str | int | None]
+    attributes_fn: Callable[[PbxStore, str], Mapping[str, Any]] | None = None
+
+
+def _extension_status(store: PbxStore, number: str, _now: datetime) -> str | None:
+    status = store.extensions[number].status
+    return status.value if status in EXTENSION_STATUSES else None
+
+
+def _other_party(store: PbxStore, number: str, _now: datetime) -> str | None:
+    other = store.calls.other_party(number)
+    return other.number if other else None
+
+
+def _other_party_attributes(store: PbxStore, number: str) -> Mapping[str, Any]:
+    leg = store.calls.current_leg(number)
+    return {
+        "call_id": leg.callid if leg else None,
+        "leg_id": leg.uuid if leg else None,
+        "calls": len(store.calls.legs(number)),
+    }
+
+
+def _trunk_status(store: PbxStore, name: str, _now: datetime) -> str | None:
+    status = store.trunks[name].status
+    return status.value if status is not TrunkStatus.UNKNOWN else None
+
+
+SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
+    SynwaySensorEntityDescription(
+        key="status",
+        translation_key="extension_status",
+        kind="extension",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in EXTENSION_STATUSES],
+        value_fn=_extension_status,
+    ),
+    SynwaySensorEntityDescription(
+        key="other_party",
+        translation_key="other_party",
+        kind="extension",
+        value_fn=_other_party,
+        attributes_fn=_other_party_attributes,
+    ),
+    SynwaySensorEntityDescription(
+        key="status",
+        translation_key="trunk_status",
+        kind="trunk",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in TRUNK_STATUSES],
+        value_fn=_trunk_status,
+    ),
+    SynwaySensorEntityDescription(
+        key="waiting_callers",
+        translation_key="waiting_callers",
+        kind="queue",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda store, queue_id, _now: store.queues[queue_id].caller_count,
+    ),
+    SynwaySensorEntityDescription(
+        key="longest_wait",
+        translation_key="longest_wait",
+        kind="queue",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda store, queue_id, now: store.queues[queue_id].longest_wait(now),
+    ),
+    SynwaySensorEntityDescription(
+        key="agents_available",
+        translation_key="agents_available",
+        kind="queue",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda store, queue_id, _now: store.queues[queue_id].agents_available,
+    ),
+    SynwaySensorEntityDescription(
+        key="active_calls",
+        translation_key="active_calls",
+        kind="hub",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda store, _id, _now: store.calls.active_calls,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SynwayConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add sensors for the hub and every extension, trunk and queue."""
+
+    def _build(key: tuple[str, str]) -> Iterable[Entity]:
+        return [
+            SynwaySensor(entry, key, description)
+            for description in SENSORS
+            if description.kind == key[0]
+        ]
+
+    async_add_object_entities(entry, async_add_entities, _build)
+
+
+class SynwaySensor(SynwayEntity, SensorEntity):
+    """A value read from the store."""
+
+    entity_description: SynwaySensorEntityDescription
+
+    @property
+    @override
+    def native_value(self) -> str | int | None:
+        """The current value."""
+        return self.entity_description.value_fn(
+            self.coordinator.data, self.object_id, dt_util.utcnow()
+        )
+
+    @property
+    @override
+    def extra_state_attributes(self) -> Mapping[str, Any] | None:
+        """Details of the value, where it has some."""
+        if (attributes_fn := self.entity_description.attributes_fn) is None:
+            return None
+        return attributes_fn(self.coordinator.data, self.object_id)

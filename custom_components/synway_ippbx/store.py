@@ -1,0 +1,440 @@
+"""The one state store: what Home Assistant knows of the PBX, fed by polls and reports.
+
+Polls and reports go through the small set of ``apply_*`` functions below, which is the
+one place that decides what is newer: every report bumps a sequence number and stamps
+the objects it changes; a poll remembers the sequence number from when it started and
+leaves alone every object a report touched after that, so a slow poll never undoes a
+fresher report. Every function returns the keys of the objects it changed, so the
+coordinator wakes only the entities concerned.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from .api import (
+    AgentStatusChange,
+    AgentStatusReport,
+    AgentType,
+    AgentWrapUpReport,
+    CallReport,
+    CdrReport,
+    ExtensionState,
+    ExtensionStatus,
+    ExtensionStatusReport,
+    ExtensionType,
+    QueueAction,
+    QueueInfo,
+    QueueMemberState,
+    QueueStatus,
+    QueueStatusReport,
+    Report,
+    SystemUpReport,
+    TrunkInfo,
+    TrunkSettings,
+    TrunkStatus,
+    TrunkType,
+)
+from .calls import CallTracker, Leg, LegState
+
+type Key = tuple[str, str]
+
+HUB_KEY: Key = ("hub", "")
+STRUCTURE_KEY: Key = ("structure", "")
+
+
+def extension_key(number: str) -> Key:
+    """The key of an extension."""
+    return ("extension", number)
+
+
+def trunk_key(name: str) -> Key:
+    """The key of a trunk."""
+    return ("trunk", name)
+
+
+def queue_key(queue_id: str) -> Key:
+    """The key of a queue."""
+    return ("queue", queue_id)
+
+
+def object_keys(store: PbxStore) -> set[Key]:
+    """The keys of every extension, trunk and queue in the store."""
+    return (
+        {extension_key(number) for number in store.extensions}
+        | {trunk_key(name) for name in store.trunks}
+        | {queue_key(queue_id) for queue_id in store.queues}
+    )
+
+
+_LEG_STATUS = {
+    LegState.RINGING: ExtensionStatus.RINGING,
+    LegState.RINGBACK: ExtensionStatus.RINGBACK,
+    LegState.TALKING: ExtensionStatus.TALKING,
+    LegState.HELD: ExtensionStatus.HOLD,
+}
+# Statuses that only make sense during a call; when the last call ends they become idle.
+_CALL_STATUSES = frozenset(
+    {
+        ExtensionStatus.RINGING,
+        ExtensionStatus.RINGBACK,
+        ExtensionStatus.TALKING,
+        ExtensionStatus.HOLD,
+        ExtensionStatus.BUSY,
+        ExtensionStatus.IN_USE,
+    }
+)
+# Statuses a poll may report while the extension has no call.
+_IDLE_STATUSES = frozenset(
+    {
+        ExtensionStatus.IDLE,
+        ExtensionStatus.REGISTERED,
+        ExtensionStatus.UNREGISTERED,
+        ExtensionStatus.HANGUP,
+    }
+)
+
+
+@dataclass(slots=True)
+class ExtensionRecord:
+    """An extension as last seen."""
+
+    number: str
+    name: str | None
+    type: ExtensionType
+    port: str | None
+    ip_port: str | None
+    status: ExtensionStatus
+    pushed: int = -1
+
+
+@dataclass(slots=True)
+class TrunkRecord:
+    """A trunk as last seen; FXO trunks carry their port."""
+
+    name: str
+    type: TrunkType
+    status: TrunkStatus
+    did_number: str | None
+    port: str | None = None
+
+
+@dataclass(slots=True)
+class QueueCallerRecord:
+    """A caller waiting in a queue."""
+
+    callid: str
+    caller: str | None
+    joined: datetime
+
+
+@dataclass(slots=True)
+class AgentRecord:
+    """An agent of a queue."""
+
+    extension: str
+    type: AgentType
+    state: QueueMemberState
+    on_break: bool = False
+
+    @property
+    def available(self) -> bool:
+        """Whether the agent can take the next queue call."""
+        return self.state is QueueMemberState.WAITING and not self.on_break
+
+
+@dataclass(slots=True)
+class QueueRecord:
+    """A queue, its waiting callers and its agents."""
+
+    queue_id: str
+    name: str | None
+    caller_count: int = 0
+    callers: dict[str, QueueCallerRecord] = field(default_factory=dict)
+    agents: dict[str, AgentRecord] = field(default_factory=dict)
+    pushed: int = -1
+
+    def longest_wait(self, now: datetime) -> int:
+        """Seconds the longest-waiting caller has waited (0 with nobody waiting)."""
+        if not self.callers or not self.caller_count:
+            return 0
+        oldest = min(caller.joined for caller in self.callers.values())
+        return max(0, int((now - oldest).total_seconds()))
+
+    @property
+    def agents_available(self) -> int:
+        """How many agents could take a call now."""
+        return sum(agent.available for agent in self.agents.values())
+
+
+@dataclass(slots=True)
+class QueuePoll:
+    """One queue as returned by queue_list plus queue_members."""
+
+    info: QueueInfo
+    status: QueueStatus
+
+
+class PbxStore:
+    """Everything known about one PBX."""
+
+    def __init__(self) -> None:
+        """Start empty; the first poll fills it."""
+        self.extensions: dict[str, ExtensionRecord] = {}
+        self.trunks: dict[str, TrunkRecord] = {}
+        self.queues: dict[str, QueueRecord] = {}
+        self.calls = CallTracker()
+        # Status changes that polls found and no report had announced.
+        self.unreported_changes = 0
+        self._sequence = 0
+
+    # -- polls ----------------------------------------------------------------------
+
+    def begin_poll(self) -> int:
+        """Mark the start of a poll; pass the mark to the apply functions."""
+        return self._sequence
+
+    def apply_extensions(self, states: Iterable[ExtensionState], mark: int) -> set[Key]:
+        """Replace the extension list with a poll's, keeping fresher pushed statuses."""
+        changed: set[Key] = set()
+        seen: set[str] = set()
+        for state in states:
+            seen.add(state.extension)
+            key = extension_key(state.extension)
+            record = self.extensions.get(state.extension)
+            if record is None:
+                self.extensions[state.extension] = ExtensionRecord(
+                    number=state.extension,
+                    name=state.name or None,
+                    type=state.type,
+                    port=state.port or None,
+                    ip_port=state.ip_port or None,
+                    status=state.status,
+                )
+                changed |= {key, STRUCTURE_KEY}
+                continue
+            before = (
+                record.name,
+                record.type,
+                record.port,
+                record.ip_port,
+                record.status,
+            )
+            record.name = state.name or None
+            record.type = state.type
+            record.port = state.port or None
+            record.ip_port = state.ip_port or None
+            if record.pushed <= mark:
+                if record.status is not state.status:
+                    self.unreported_changes += 1
+                record.status = state.status
+                if state.status in _IDLE_STATUSES and self.calls.clear_stale(
+                    state.extension, mark
+                ):
+                    changed |= {HUB_KEY, key}
+            if before != (
+                record.name,
+                record.type,
+                record.port,
+                record.ip_port,
+                record.status,
+            ):
+                changed.add(key)
+        for number in set(self.extensions) - seen:
+            del self.extensions[number]
+            changed |= {extension_key(number), STRUCTURE_KEY}
+        return changed
+
+    def apply_trunks(
+        self, trunks: Iterable[TrunkInfo], settings: Mapping[str, TrunkSettings]
+    ) -> set[Key]:
+        """Replace the trunk list with a poll's (trunk reports do not exist)."""
+        changed: set[Key] = set()
+        seen: set[str] = set()
+        for trunk in trunks:
+            seen.add(trunk.name)
+            port = (
+                (setting.port or None)
+                if (setting := settings.get(trunk.name))
+                else None
+            )
+            new = TrunkRecord(
+                name=trunk.name,
+                type=trunk.type,
+                status=trunk.status,
+                did_number=trunk.did_number or None,
+                port=port,
+            )
+            old = self.trunks.get(trunk.name)
+            if old != new:
+                self.trunks[trunk.name] = new
+                changed.add(trunk_key(trunk.name))
+                if old is None:
+                    changed.add(STRUCTURE_KEY)
+        for name in set(self.trunks) - seen:
+            del self.trunks[name]
+            changed |= {trunk_key(name), STRUCTURE_KEY}
+        return changed
+
+    def apply_queues(
+        self, queues: Iterable[QueuePoll], mark: int, now: datetime
+    ) -> set[Key]:
+        """Replace the queue list with a poll's, keeping fresher pushed queue state."""
+        changed: set[Key] = set()
+        seen: set[str] = set()
+        for poll in queues:
+            queue_id = poll.info.queue_id
+            seen.add(queue_id)
+            record = self.queues.get(queue_id)
+            if record is None:
+                record = self.queues[queue_id] = QueueRecord(queue_id, poll.info.name)
+                changed |= {queue_key(queue_id), STRUCTURE_KEY}
+            before = _queue_fingerprint(record)
+            record.name = poll.info.name or None
+            if record.pushed <= mark:
+                breaks = {ext for ext, agent in record.agents.items() if agent.on_break}
+                record.agents = {
+                    member.extension: AgentRecord(
+                        extension=member.extension,
+                        type=member.type,
+                        state=member.state,
+                        on_break=member.extension in breaks,
+                    )
+                    for member in poll.status.members
+                }
+                joined = {callid: c.joined for callid, c in record.callers.items()}
+                record.callers = {}
+                for index, caller in enumerate(poll.status.callers):
+                    callid = caller.call_id or caller.caller_id or f"#{index}"
+                    record.callers[callid] = QueueCallerRecord(
+                        callid=callid,
+                        caller=caller.caller_id or None,
+                        joined=joined.get(callid)
+                        or now - timedelta(seconds=caller.wait_time or 0),
+                    )
+                record.caller_count = max(poll.status.caller_count, len(record.callers))
+            if before != _queue_fingerprint(record):
+                changed.add(queue_key(queue_id))
+        for queue_id in set(self.queues) - seen:
+            del self.queues[queue_id]
+            changed |= {queue_key(queue_id), STRUCTURE_KEY}
+        return changed
+
+    # -- reports --------------------------------------------------------------------
+
+    def apply_report(self, report: Report, now: datetime) -> set[Key]:
+        """Apply a pushed report; return the keys of what changed."""
+        self._sequence += 1
+        match report:
+            case ExtensionStatusReport():
+                return self._extension_status(report)
+            case QueueStatusReport():
+                return self._queue_status(report, now)
+            case AgentStatusReport() | AgentWrapUpReport():
+                return self._agent(report)
+            case SystemUpReport():
+                touched = self.calls.clear()
+                return self._sync_call_statuses(touched) | {HUB_KEY}
+            case CallReport() | CdrReport():
+                calls_before = self.calls.active_calls
+                touched = self.calls.apply(report, self._sequence)
+                changed = self._sync_call_statuses(touched)
+                if self.calls.active_calls != calls_before or touched:
+                    changed.add(HUB_KEY)
+                return changed
+        return set()
+
+    def _extension_status(self, report: ExtensionStatusReport) -> set[Key]:
+        record = self.extensions.get(report.extension)
+        if record is None or report.status is ExtensionStatus.UNKNOWN:
+            return set()
+        status = report.status
+        if status is ExtensionStatus.HANGUP:
+            status = ExtensionStatus.IDLE
+        record.pushed = self._sequence
+        if record.status is status:
+            return set()
+        record.status = status
+        return {extension_key(record.number)}
+
+    def _sync_call_statuses(self, extensions: Iterable[str]) -> set[Key]:
+        """Derive the status of extensions whose calls changed from their legs."""
+        changed: set[Key] = set()
+        for number in extensions:
+            if (record := self.extensions.get(number)) is None:
+                continue
+            record.pushed = self._sequence
+            leg: Leg | None = self.calls.current_leg(number)
+            if leg is not None:
+                status = _LEG_STATUS[leg.state]
+            elif record.status in _CALL_STATUSES:
+                status = ExtensionStatus.IDLE
+            else:
+                status = record.status
+            # Every touched extension changed its call data (other party, legs).
+            changed.add(extension_key(number))
+            record.status = status
+        return changed
+
+    def _queue_status(self, report: QueueStatusReport, now: datetime) -> set[Key]:
+        record = self.queues.get(report.queue_id)
+        if record is None:
+            return set()
+        record.pushed = self._sequence
+        if report.action is QueueAction.ADD and report.callid:
+            record.callers[report.callid] = QueueCallerRecord(
+                callid=report.callid, caller=report.caller or None, joined=now
+            )
+        elif report.action is QueueAction.REMOVE and report.callid:
+            record.callers.pop(report.callid, None)
+        record.caller_count = (
+            report.caller_count
+            if report.caller_count is not None
+            else len(record.callers)
+        )
+        if not record.caller_count:
+            record.callers.clear()
+        return {queue_key(report.queue_id)}
+
+    def _agent(self, report: AgentStatusReport | AgentWrapUpReport) -> set[Key]:
+        record = self.queues.get(report.queue_id)
+        if record is None:
+            return set()
+        record.pushed = self._sequence
+        agent = record.agents.get(report.extension)
+        if isinstance(report, AgentWrapUpReport):
+            on_break: bool | None = report.on_break
+        elif report.status is AgentStatusChange.LOGOUT:
+            record.agents.pop(report.extension, None)
+            return {queue_key(report.queue_id)}
+        elif report.status is AgentStatusChange.LOGIN:
+            on_break = False
+        elif report.status is AgentStatusChange.ON_BREAK:
+            on_break = True
+        elif report.status is AgentStatusChange.RESUME:
+            on_break = False
+        else:
+            return set()
+        if agent is None:
+            agent = record.agents[report.extension] = AgentRecord(
+                extension=report.extension,
+                type=AgentType.DYNAMIC,
+                state=QueueMemberState.WAITING,
+            )
+        agent.on_break = bool(on_break)
+        return {queue_key(report.queue_id)}
+
+
+def _queue_fingerprint(record: QueueRecord) -> tuple[object, ...]:
+    """What of a queue the entities show, to tell whether a poll changed it."""
+    return (
+        record.name,
+        record.caller_count,
+        tuple(sorted(record.callers)),
+        tuple(
+            sorted(
+                (a.extension, a.type, a.state, a.on_break)
+                for a in record.agents.values()
+            )
+        ),
+    )
