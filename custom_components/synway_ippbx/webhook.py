@@ -5,8 +5,8 @@ import hashlib
 from typing import Final
 
 from aiohttp import web
+from aiohttp.hdrs import METH_POST
 from homeassistant.components import webhook
-from homeassistant.const import METH_POST
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 
