@@ -3,13 +3,27 @@
 from collections.abc import Generator
 from unittest.mock import patch
 
+from aiohttp.test_utils import TestClient
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 # Importing the integration first makes Home Assistant's loader find our custom_components
 # package instead of the harness's own testing_config (see ha-conventions.md, gotcha 3).
-from custom_components.synway_ippbx.const import DOMAIN  # noqa: F401
+from custom_components.synway_ippbx.api import password_digest
+from custom_components.synway_ippbx.const import (
+    CONF_REPORT_URL,
+    CONF_SCAN_INTERVAL,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
+from simulator import Simulator
 
 pytest_plugins = ["simulator.testing"]
 
@@ -17,6 +31,14 @@ pytest_plugins = ["simulator.testing"]
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load integrations from custom_components/."""
+
+
+@pytest.fixture(autouse=True)
+def loopback_sockets(socket_enabled: None) -> None:
+    """Allow listening sockets: the simulator and report receivers serve on loopback.
+
+    Connections stay restricted to 127.0.0.1 by the harness.
+    """
 
 
 @pytest.fixture
@@ -33,3 +55,56 @@ def entity_registry_enabled_by_default() -> Generator[None]:
 def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """Use Home Assistant's snapshot extension (stable ids, tests/snapshots/)."""
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+
+@pytest.fixture
+async def report_client(
+    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator
+) -> TestClient:
+    """Home Assistant's HTTP server on a loopback port, where the PBX posts reports."""
+    # Routes must exist before the server starts: set up what registers them first.
+    assert await async_setup_component(hass, "webhook", {})
+    return await hass_client_no_auth()
+
+
+@pytest.fixture
+def mock_config_entry(
+    simulator: Simulator, report_client: TestClient
+) -> MockConfigEntry:
+    """A config entry pointing at the simulator, reports posted to our webhook."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="Synway IPPBX (127.0.0.1)",
+        unique_id=simulator.host,
+        data={
+            CONF_HOST: simulator.base_url,
+            CONF_USERNAME: simulator.config.username,
+            CONF_PASSWORD: password_digest(simulator.config.password),
+            CONF_VERIFY_SSL: False,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+        options={
+            CONF_SCAN_INTERVAL: 30,
+            CONF_REPORT_URL: f"127.0.0.1:{report_client.port}/api/webhook/{WEBHOOK_ID}",
+        },
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The integration set up against the simulator."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
+
+
+async def settle(hass: HomeAssistant, simulator: Simulator) -> None:
+    """Let the simulator deliver its reports and Home Assistant process them."""
+    await simulator.flush_reports()
+    await hass.async_block_till_done()

@@ -102,7 +102,10 @@ def test_queue_call_other_agents_stop_ringing_on_answer() -> None:
     assert other.number == "88861158"
 
     answered = report(
-        "ANSWER", callid, callertrunk=trunk, calledext={"extid": "1003", "uuid": "leg-1003"}
+        "ANSWER",
+        callid,
+        callertrunk=trunk,
+        calledext={"extid": "1003", "uuid": "leg-1003"},
     )
     assert feed(answered) == {"1003", "1004"}
     assert feed.tracker.current_leg("1004") is None

@@ -12,8 +12,8 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
-from .api import SynwayClient
-from .const import CONF_VERIFY_SSL, DOMAIN
+from .api import SynwayClient, SynwayError
+from .const import CONF_VERIFY_SSL, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry, SynwayCoordinator, SynwayRuntimeData
 from .devices import async_register_hub, object_exists
 from .services import async_setup_services
@@ -51,7 +51,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
     async def _async_logout(_event: Event | None = None) -> None:
         """Free our API client slot on the PBX (it caps how many may log in)."""
         coordinator.async_stop_heartbeat()
-        await client.logout()
+        try:
+            await client.logout()
+        except SynwayError as err:
+            LOGGER.debug("Logging out of the PBX failed: %s", err)
 
     entry.async_on_unload(
         hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_logout)
@@ -59,7 +62,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
     try:
         await coordinator.async_config_entry_first_refresh()
     except Exception:
-        await client.logout()
+        await _async_logout()
         raise
     async_register_hub(hass, entry)
     coordinator.async_start_heartbeat()

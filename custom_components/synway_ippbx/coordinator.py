@@ -16,6 +16,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    QueueStatus,
     Report,
     SynwayApiDisabledError,
     SynwayAuthenticationError,
@@ -23,7 +24,6 @@ from .api import (
     SynwayClientLimitError,
     SynwayError,
     SystemUpReport,
-    QueueStatus,
     TrunkSettings,
     TrunkType,
 )

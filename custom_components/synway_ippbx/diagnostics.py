@@ -1,0 +1,78 @@
+"""Diagnostics: configuration, the state store and report statistics, secrets redacted."""
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_REPORT_URL, CONF_WEBHOOK_ID
+from .coordinator import SynwayConfigEntry
+
+# Phone numbers are personal data: the numbers of callers and the far ends of calls.
+TO_REDACT = {
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+    CONF_REPORT_URL,
+    "token",
+    "number",
+    "caller",
+    "did_number",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: SynwayConfigEntry
+) -> dict[str, Any]:
+    """Return what helps debugging, without secrets or callers' numbers."""
+    coordinator = entry.runtime_data.coordinator
+    store = coordinator.data
+    reports = coordinator.reports
+    return {
+        "entry": {
+            "data": async_redact_data(dict(entry.data), TO_REDACT),
+            "options": async_redact_data(dict(entry.options), TO_REDACT),
+        },
+        "connection": {
+            "last_update_success": coordinator.last_update_success,
+            "token_alive": coordinator.token_alive,
+            "event_stream_alive": coordinator.event_stream_alive,
+            "report_url_set": entry.runtime_data.report_url is not None,
+        },
+        "reports": {
+            "received": reports.received,
+            "rejected": reports.rejected,
+            "duplicates": reports.duplicates,
+            "last_received": (
+                reports.last_received.isoformat() if reports.last_received else None
+            ),
+            "by_event": dict(sorted(reports.by_event.items())),
+        },
+        "extensions": {
+            number: {
+                "type": record.type.value,
+                "status": record.status.value,
+                "port": record.port,
+                "calls": len(store.calls.legs(number)),
+            }
+            for number, record in sorted(store.extensions.items())
+        },
+        "trunks": {
+            name: {
+                "type": record.type.value,
+                "status": record.status.value,
+                "port": record.port,
+            }
+            for name, record in sorted(store.trunks.items())
+        },
+        "queues": {
+            queue_id: {
+                "waiting_callers": record.caller_count,
+                "agents": len(record.agents),
+                "agents_available": record.agents_available,
+            }
+            for queue_id, record in sorted(store.queues.items())
+        },
+        "calls": async_redact_data(store.calls.snapshot(), TO_REDACT),
+    }

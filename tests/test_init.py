@@ -1,0 +1,54 @@
+"""Setting up, polling, receiving reports and unloading, against the simulator."""
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_OFF, STATE_ON
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from simulator import Simulator
+from tests.conftest import settle
+
+
+async def test_setup_creates_entities(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Setup logs in, polls and creates entities for extensions, trunks and queues."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    state = hass.states.get("sensor.extension_1000_status")
+    assert state is not None, sorted(hass.states.async_entity_ids())
+    assert state.state == "registered"
+    assert hass.states.get("binary_sensor.extension_1000_on_a_call").state == STATE_OFF
+    assert hass.states.get("sensor.trunk_sip_1_status") is not None
+    assert hass.states.get("button.trunk_fxo1_off_hook") is not None
+    assert hass.states.get("button.trunk_sip_1_off_hook") is None
+    assert hass.states.get("sensor.sales_6700_waiting_callers").state == "0"
+
+
+async def test_internal_call_updates_entities_live(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A call's reports change status, on-call and other party without a poll."""
+    simulator.call_internal("1000", "1001")
+    await settle(hass, simulator)
+    assert hass.states.get("sensor.extension_1001_status").state == "ringing"
+    assert hass.states.get("sensor.extension_1000_status").state == "ringback"
+    simulator.answer("1001")
+    await settle(hass, simulator)
+    assert hass.states.get("sensor.extension_1001_status").state == "talking"
+    assert hass.states.get("binary_sensor.extension_1000_on_a_call").state == STATE_ON
+    assert hass.states.get("sensor.extension_1000_other_party").state == "1001"
+    assert hass.states.get("sensor.synway_ippbx_127_0_0_1_active_calls").state == "1"
+    simulator.hangup("1001")
+    await settle(hass, simulator)
+    assert hass.states.get("binary_sensor.extension_1000_on_a_call").state == STATE_OFF
+    assert hass.states.get("sensor.synway_ippbx_127_0_0_1_active_calls").state == "0"
+
+
+async def test_unload_logs_out(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Unloading frees the PBX's API client slot."""
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+    assert simulator.requests[-1].path.endswith("logout")
