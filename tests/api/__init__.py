@@ -1,0 +1,1 @@
+"""Tests of the PBX client (custom_components/synway_ippbx/api)."""

@@ -1,0 +1,597 @@
+"""Response models built from the manual's examples, enums, and input validation."""
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from custom_components.synway_ippbx.api import (
+    AgentState,
+    AgentType,
+    Alarm,
+    AlarmChanges,
+    AlarmSettings,
+    CallDirection,
+    CallPermission,
+    CallRecordDetail,
+    CdrPage,
+    CdrQuery,
+    CdrStatus,
+    EavesdropMode,
+    EavesdropPermission,
+    ExtensionChanges,
+    ExtensionSettings,
+    ExtensionStatus,
+    ExtensionStatusPage,
+    ExtensionType,
+    Ivr,
+    MonitorMode,
+    OutboundPinType,
+    OutboundRoute,
+    QueueInfo,
+    QueueMemberState,
+    QueueStatus,
+    TimeConditionType,
+    TrunkInfo,
+    TrunkSettings,
+    TrunkStatus,
+    TrunkType,
+    TtsPrompt,
+    Weekday,
+)
+from custom_components.synway_ippbx.api.models import alarms_from_api
+from custom_components.synway_ippbx.api.parsing import loads
+
+from . import manual_examples as manual
+
+
+def _load(text: str) -> Any:
+    return loads(text)
+
+
+def test_enum_parsing() -> None:
+    assert ExtensionStatus.parse("InUse") is ExtensionStatus.IN_USE
+    assert ExtensionStatus.parse(" ring back ") is ExtensionStatus.RINGBACK
+    assert ExtensionStatus.parse("Talking") is ExtensionStatus.TALKING
+    assert ExtensionStatus.parse(None) is ExtensionStatus.UNKNOWN
+    assert ExtensionStatus.parse(True) is ExtensionStatus.UNKNOWN
+    assert ExtensionStatus.parse(ExtensionStatus.HOLD) is ExtensionStatus.HOLD
+    assert TrunkStatus.parse("fail to register") is TrunkStatus.FAIL_TO_REGISTER
+    assert TrunkStatus.parse("in use") is TrunkStatus.IN_USE
+    assert QueueMemberState.parse("In a queue call") is QueueMemberState.IN_QUEUE_CALL
+    assert AgentState.parse("on break") is AgentState.ON_BREAK
+    assert AgentState.LOGGED_IN.api_value == "logged in"
+    assert CdrStatus.parse("ivr:IVR") is CdrStatus.IVR
+    assert MonitorMode.parse("bargein") is MonitorMode.BARGE_IN
+    assert MonitorMode.parse("barge_in") is MonitorMode.BARGE_IN
+    assert MonitorMode.BARGE_IN.api_value == "bargein"
+    assert EavesdropMode.parse("barge-in") is EavesdropMode.BARGE_IN
+    assert TimeConditionType.WORK_TIME.api_value == "WorkTime"
+    assert TrunkType.parse("FXO") is TrunkType.FXO
+    assert ExtensionStatus.RINGBACK.value == "ringback"
+    assert str(ExtensionStatus.IN_USE) == "in_use"
+    with pytest.raises(ValueError, match="MonitorMode"):
+        MonitorMode.parse("spy")
+    assert MonitorMode.try_parse("spy") is None
+
+
+def test_weekdays() -> None:
+    assert Weekday.SUN.api_value == 1
+    assert Weekday.MON.api_value == 2
+    assert Weekday.SAT.api_value == 7
+    assert Weekday.from_api("1") is Weekday.SUN
+    assert Weekday.from_api(7) is Weekday.SAT
+    assert Weekday.from_api("8") is None
+    assert Weekday.from_api("x") is None
+    assert Weekday.from_api(True) is None
+    assert Weekday.parse("Monday") is Weekday.MON
+    assert Weekday.parse("fri") is Weekday.FRI
+    assert Weekday.parse(Weekday.TUE) is Weekday.TUE
+    for bad in ("mo", "xyz", 2, None):
+        with pytest.raises(ValueError):
+            Weekday.parse(bad)
+
+
+def test_extension_settings_from_manual() -> None:
+    data = _load(manual.EXT_QUERY)["extinfo"][0]
+    ext = ExtensionSettings.from_api(data)
+    assert ext.extension == "5001"
+    assert ext.extension_type is ExtensionType.SIP
+    assert ext.password == "123456"
+    assert ext.enabled is True
+    assert ext.caller_id is None
+    assert ext.max_registrations == 3
+    assert ext.forward_always.enabled is False
+    assert ext.forward_always.time_condition is TimeConditionType.ALL
+    assert ext.follow_me.destination is None
+    assert ext.call_timeout == 30
+    assert ext.max_call_duration == 6000
+    assert ext.call_permission is CallPermission.INTERNATIONAL
+    assert ext.eavesdrop_permission is EavesdropPermission.DISABLE
+    assert ext.eavesdrop_mode is EavesdropMode.NONE
+    assert ext.voicemail is True
+    assert ext.recording is False
+    assert ext.codecs == ()
+    exported = ext.to_dict()
+    assert "password" not in exported
+    assert "raw" not in exported
+    assert exported["forward_busy"] == {
+        "enabled": False,
+        "destination": None,
+        "time_condition": "all",
+        "time_condition_uuid": None,
+    }
+    assert "123456" not in repr(ext)
+    json.dumps(exported)
+    assert ext.raw["extension"] == "5001"
+
+
+def test_extension_settings_tolerates_junk() -> None:
+    ext = ExtensionSettings.from_api(
+        {
+            "extension": 5001,
+            "absolute_codec_string": "PCMU,PCMA",
+            "eavesdrop_extensions": "1,2",
+            "call_permission": "galactic",
+            "forward_all_tc_type": "",
+            "call_timeout": "soon",
+        }
+    )
+    assert ext.extension == "5001"
+    assert ext.codecs == ("PCMU", "PCMA")
+    assert ext.eavesdrop_extensions == ("1", "2")
+    assert ext.call_permission is CallPermission.UNKNOWN
+    assert ext.forward_always.time_condition is None
+    assert ext.call_timeout is None
+    assert ExtensionSettings.from_api({}).extension == ""
+
+
+def test_extension_changes_to_api() -> None:
+    changes = ExtensionChanges(
+        name="Andy",
+        caller_id="",
+        call_permission="long distance",  # type: ignore[arg-type]
+        enabled=True,
+        voicemail=False,
+        recording=True,
+        forward_always="1003",
+        forward_busy="",
+        follow_me=" 555 ",
+        call_timeout=30,
+        max_call_duration=600,
+        max_registrations=2,
+        extra={"force_ping": "true"},
+    )
+    assert changes.call_permission is CallPermission.LONG_DISTANCE
+    assert changes.to_api() == {
+        "username": "Andy",
+        "effective_caller_id_number": "",
+        "call_permission": "long_distance",
+        "enabled": "true",
+        "voicemail_enabled": "false",
+        "user_record": "true",
+        "forward_all_enabled": "true",
+        "forward_all_destination": "1003",
+        "forward_busy_enabled": "false",
+        "follow_me_enabled": "true",
+        "follow_me_destination": "555",
+        "call_timeout": "30",
+        "max_call_duration": "600",
+        "max_registrations": "2",
+        "force_ping": "true",
+    }
+    assert not changes.is_empty
+    assert ExtensionChanges().is_empty
+    json.dumps(changes.to_dict())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"name": ""}, ValueError),
+        ({"name": 5}, TypeError),
+        ({"call_permission": "everything"}, ValueError),
+        ({"call_permission": "unknown"}, ValueError),
+        ({"call_timeout": 0}, ValueError),
+        ({"call_timeout": "30"}, TypeError),
+        ({"max_call_duration": True}, TypeError),
+        ({"enabled": "yes"}, TypeError),
+        ({"forward_busy": 1003}, TypeError),
+        ({"extra": {"a": 1}}, TypeError),
+    ],
+)
+def test_extension_changes_validation(
+    kwargs: dict[str, Any], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        ExtensionChanges(**kwargs)
+
+
+def test_extension_state_page() -> None:
+    page = ExtensionStatusPage.from_api(_load(manual.EXT_STATUS))
+    assert (page.total, page.max_page, page.page, page.count) == (1, 1, 1, 1)
+    state = page.extensions[0]
+    assert state.extension == "1000"
+    assert state.name == "1000"
+    assert state.type is ExtensionType.FXS
+    assert state.uuid == "6d76a3d5-2d60-4f88-9816-6886aa67e1a9"
+    assert state.port == "1"
+    assert state.ip_port is None
+    assert state.status is ExtensionStatus.IDLE
+    assert "data" not in page.raw
+    assert page.to_dict()["extensions"][0]["status"] == "idle"
+    empty = ExtensionStatusPage.from_api({"data": None, "total": "x"})
+    assert (empty.total, empty.extensions) == (None, [])
+
+
+def test_trunks() -> None:
+    trunks = [
+        TrunkInfo.from_api(item) for item in _load(manual.TRUNK_LIST)["trunklist"]
+    ]
+    assert [(t.name, t.type, t.status) for t in trunks[:3]] == [
+        ("100", TrunkType.SIP, TrunkStatus.REGISTERED),
+        ("10.88", TrunkType.SIP, TrunkStatus.UNMONITORED),
+        ("fxo3", TrunkType.FXO, TrunkStatus.IDLE),
+    ]
+    assert trunks[2].did_number is None
+    assert trunks[3].status is TrunkStatus.UNUSABLE
+    settings = TrunkSettings.from_api(_load(manual.TRUNK_QUERY)["trunks"][0])
+    assert (settings.name, settings.sip_address, settings.port) == (
+        "sip3",
+        "172.16.10.88",
+        None,
+    )
+    assert trunks[0].to_dict() == {
+        "name": "100",
+        "type": "sip",
+        "status": "registered",
+        "did_number": None,
+    }
+
+
+def test_queues() -> None:
+    queues = [
+        QueueInfo.from_api(item) for item in _load(manual.QUEUE_LIST)["queuelist"]
+    ]
+    assert [(q.queue_id, q.name) for q in queues] == [
+        ("6701", "q6701"),
+        ("6700", "q6700"),
+    ]
+    status = QueueStatus.from_api(_load(manual.QUEUE_MEMBERS))
+    assert status.queue_id == "6700"
+    assert status.caller_count == 1
+    caller = status.callers[0]
+    assert caller.caller_id == "1003"
+    assert caller.position == 1
+    assert caller.joined == dt.datetime(2019, 4, 17, 9, 55, 24)
+    assert caller.wait_time == 99
+    member = status.members[0]
+    assert (member.extension, member.type, member.state) == (
+        "1000",
+        AgentType.STATIC,
+        QueueMemberState.IN_QUEUE_CALL,
+    )
+    json.dumps(status.to_dict())
+    fallback = QueueStatus.from_api(
+        {"callers": [{"callerid": 1}, {"callerid": 2}]}, "6701"
+    )
+    assert (fallback.queue_id, fallback.caller_count) == ("6701", 2)
+
+
+def test_outbound_route() -> None:
+    route = OutboundRoute.from_api(_load(manual.OUTBOUND_QUERY)[0])
+    assert route.name == "1122"
+    assert route.enabled is True
+    assert route.order == 1000
+    assert route.pin_type is OutboundPinType.NONE
+    assert route.round_robin is False
+    assert route.dial_patterns == ("^\\d*$&1&2&4&3", "^\\d*$&3&4&6&5")
+    assert route.next_route is True
+    assert route.failed_sip_codes == ("403", "408", "488", "500", "502", "504", "480")
+    assert route.extensions == ("1000", "1001")
+    assert route.trunks == ("117", "ssss")
+    strings = OutboundRoute.from_api(
+        {
+            "outboundname": "r",
+            "member_extension": "1003,1004",
+            "member_gateway": "fxo6",
+            "outbound_pintype": "singlepin",
+            "outbound_singlepin": "1234",
+        }
+    )
+    assert (strings.name, strings.extensions, strings.trunks) == (
+        "r",
+        ("1003", "1004"),
+        ("fxo6",),
+    )
+    assert strings.pin_type is OutboundPinType.SINGLE_PIN
+    assert "single_pin" not in strings.to_dict()
+
+
+def test_ivrs() -> None:
+    ivrs = [Ivr.from_api(item) for item in _load(manual.IVR_LIST)["ivrlist"]]
+    assert [(i.ivr_id, i.name) for i in ivrs] == [
+        ("6500", "default6500"),
+        ("6501", "ivr6501"),
+    ]
+
+
+def test_alarm_from_manual() -> None:
+    alarms = alarms_from_api(_load(manual.ALARM_QUERY)["wakeups"])
+    assert alarms == [
+        Alarm(
+            alarm_id="3d53af25-0623-4519-9d91-d43efa0913e8",
+            extension="1002",
+            name="test",
+            enabled=True,
+            prompt=None,
+            weekdays=None,
+            date=dt.date(2019, 1, 4),
+            time=dt.time(0, 0),
+            snooze_interval=600,
+            retries=None,
+        )
+    ]
+    assert alarms[0].to_dict()["date"] == "2019-01-04"
+    assert alarms[0].to_dict()["time"] == "00:00:00"
+
+
+def test_alarms_weekdays_lists_and_duplicate_keys() -> None:
+    body = (
+        '{"wakeups":{"extid":"1002","wakeup":[{"wakeup_uuid":"a","wakeup_custom_day":"true",'
+        '"wakeup_wday":"2,3,4,5,6","wakeup_hour":"7","wakeup_min":"30"}],'
+        '"extid":"1003","wakeup":[{"wakeup_uuid":"b","wakeup_wday":"17","wakeup_hour":"25"}]}}'
+    )
+    alarms = alarms_from_api(_load(body)["wakeups"])
+    assert [(a.alarm_id, a.extension) for a in alarms] == [("a", "1002"), ("b", "1003")]
+    assert alarms[0].weekdays == frozenset(
+        {Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI}
+    )
+    assert alarms[0].time == dt.time(7, 30)
+    assert alarms[0].to_dict()["weekdays"] == ["mon", "tue", "wed", "thu", "fri"]
+    assert alarms[1].weekdays == frozenset({Weekday.SUN, Weekday.SAT})
+    assert alarms[1].time == dt.time(1, 0)
+    listed = alarms_from_api(
+        [
+            {"extid": 1, "wakeup": [{"wakeup_uuid": "c"}]},
+            {"wakeup": {"wakeup_uuid": "d", "extid": "9"}},
+        ]
+    )
+    assert [(a.alarm_id, a.extension) for a in listed] == [("c", "1"), ("d", "9")]
+    assert alarms_from_api(None) == []
+    odd = alarms_from_api(
+        _load(
+            '{"extid": "5", "wakeup": [{"wakeup_uuid": "e"}], "wakeup": [{"wakeup_uuid": "f"}]}'
+        )
+    )
+    assert [(a.alarm_id, a.extension) for a in odd] == [("e", "5"), ("f", "5")]
+
+
+def test_alarm_settings() -> None:
+    once = AlarmSettings(
+        name="wake", time=dt.time(6, 5), date=dt.date(2030, 1, 4), retries=3
+    )
+    assert once.to_api() == {
+        "wakeup_name": "wake",
+        "wakeup_enabled": "true",
+        "wakeup_prompt": "",
+        "wakeup_custom_day": "false",
+        "wakeup_wday": "",
+        "wakeup_mday": "2030-01-04",
+        "wakeup_hour": "6",
+        "wakeup_min": "5",
+        "wakeup_snooze_time": "600",
+        "wakeup_retry_times": "3",
+    }
+    weekly = AlarmSettings(
+        name="w",
+        time=dt.time(7),
+        weekdays=["sun", Weekday.SAT, "mon"],  # type: ignore[arg-type]
+        enabled=False,
+        prompt="p.wav",
+        snooze_interval=300,
+    )
+    api = weekly.to_api()
+    assert api["wakeup_custom_day"] == "true"
+    assert api["wakeup_wday"] == "1,2,7"
+    assert api["wakeup_mday"] == ""
+    assert api["wakeup_enabled"] == "false"
+    assert "wakeup_retry_times" not in api
+    assert weekly.weekdays == frozenset({Weekday.SUN, Weekday.SAT, Weekday.MON})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"name": "a", "time": dt.time(1)}, ValueError),
+        (
+            {
+                "name": "a",
+                "time": dt.time(1),
+                "date": dt.date(2030, 1, 1),
+                "weekdays": [Weekday.MON],
+            },
+            ValueError,
+        ),
+        ({"name": "", "time": dt.time(1), "date": dt.date(2030, 1, 1)}, ValueError),
+        ({"name": "a", "time": "07:00", "date": dt.date(2030, 1, 1)}, TypeError),
+        ({"name": "a", "time": None, "date": dt.date(2030, 1, 1)}, ValueError),
+        ({"name": "a", "time": dt.time(1), "date": "2030-01-01"}, TypeError),
+        ({"name": "a", "time": dt.time(1), "date": dt.datetime(2030, 1, 1)}, TypeError),
+        ({"name": "a", "time": dt.time(1), "weekdays": []}, ValueError),
+        ({"name": "a", "time": dt.time(1), "weekdays": "mon"}, TypeError),
+        ({"name": "a", "time": dt.time(1), "weekdays": ["funday"]}, ValueError),
+        (
+            {
+                "name": "a",
+                "time": dt.time(1),
+                "date": dt.date(2030, 1, 1),
+                "snooze_interval": 0,
+            },
+            ValueError,
+        ),
+        (
+            {
+                "name": "a",
+                "time": dt.time(1),
+                "date": dt.date(2030, 1, 1),
+                "retries": -1,
+            },
+            ValueError,
+        ),
+        (
+            {
+                "name": "a",
+                "time": dt.time(1),
+                "date": dt.date(2030, 1, 1),
+                "enabled": "yes",
+            },
+            TypeError,
+        ),
+    ],
+)
+def test_alarm_settings_validation(
+    kwargs: dict[str, Any], error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        AlarmSettings(**kwargs)
+
+
+def test_alarm_changes() -> None:
+    assert AlarmChanges().is_empty
+    changes = AlarmChanges(
+        name="n",
+        time=dt.time(8, 15),
+        weekdays=frozenset({Weekday.WED}),
+        enabled=True,
+        prompt="",
+        snooze_interval=60,
+        retries=0,
+    )
+    assert changes.to_api() == {
+        "wakeup_name": "n",
+        "wakeup_enabled": "true",
+        "wakeup_prompt": "",
+        "wakeup_custom_day": "true",
+        "wakeup_wday": "4",
+        "wakeup_hour": "8",
+        "wakeup_min": "15",
+        "wakeup_snooze_time": "60",
+        "wakeup_retry_times": "0",
+    }
+    dated = AlarmChanges(date=dt.date(2031, 2, 3))
+    assert dated.to_api() == {"wakeup_custom_day": "false", "wakeup_mday": "2031-02-03"}
+    with pytest.raises(ValueError):
+        AlarmChanges(date=dt.date(2031, 2, 3), weekdays=frozenset({Weekday.WED}))
+    with pytest.raises(TypeError):
+        AlarmChanges(enabled=1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        AlarmChanges(time="8:00")  # type: ignore[arg-type]
+
+
+def test_tts_prompt() -> None:
+    tts = TtsPrompt(
+        type="fchtts",
+        url="http://10.10.8.134/api",
+        params={"fchtts_param": {"text": "你好"}},
+    )
+    assert tts.to_dict() == {
+        "type": "fchtts",
+        "url": "http://10.10.8.134/api",
+        "params": {"fchtts_param": {"text": "你好"}},
+    }
+    with pytest.raises(ValueError):
+        TtsPrompt(type="", url="u")
+    with pytest.raises(TypeError):
+        TtsPrompt(type="t", url="u", params=[1])  # type: ignore[arg-type]
+
+
+def test_cdr_query() -> None:
+    query = CdrQuery(
+        extension="1001",
+        caller="3098",
+        callee="1002",
+        outbound_caller_id="555",
+        started_after=dt.datetime(2019, 5, 27, 12),
+        started_before=dt.datetime(2019, 5, 28, 12),
+        ended_after=dt.datetime(2019, 5, 27, 13),
+        ended_before=dt.datetime(2019, 5, 28, 13, 0, 5),
+        direction="Inbound",  # type: ignore[arg-type]
+        status="answered",  # type: ignore[arg-type]
+    )
+    assert query.to_api() == {
+        "extid": "1001",
+        "caller_id_number": "3098",
+        "destination_number": "1002",
+        "outbound_callerid_number": "555",
+        "start_stamp_begin": "2019-05-27 12:00:00",
+        "start_stamp_end": "2019-05-28 12:00:00",
+        "end_stamp_begin": "2019-05-27 13:00:00",
+        "end_stamp_end": "2019-05-28 13:00:05",
+        "direction": "inbound",
+        "call_status": "answered",
+    }
+    assert CdrQuery().to_api() == {}
+    assert CdrQuery(
+        status=CdrStatus.CANCELLED, direction=CallDirection.LOCAL
+    ).to_api() == {"direction": "local", "call_status": "cancelled"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"status": "voicemail"}, ValueError),
+        ({"status": "nonsense"}, ValueError),
+        ({"direction": "sideways"}, ValueError),
+        ({"direction": "unknown"}, ValueError),
+        ({"started_after": "2019-05-27"}, TypeError),
+        ({"started_after": dt.date(2019, 5, 27)}, TypeError),
+        ({"extension": ""}, ValueError),
+    ],
+)
+def test_cdr_query_validation(kwargs: dict[str, Any], error: type[Exception]) -> None:
+    with pytest.raises(error):
+        CdrQuery(**kwargs)
+
+
+def test_call_records() -> None:
+    page = CdrPage.from_api(_load(manual.CDRS))
+    assert (page.total, page.max_page, page.page, page.count, page.limit) == (
+        1,
+        1,
+        1,
+        1,
+        None,
+    )
+    record = page.records[0]
+    assert record.record_id == ""
+    assert record.start == dt.datetime(2019, 6, 26, 15, 19, 5)
+    assert record.direction is CallDirection.INBOUND
+    assert record.status is CdrStatus.VOICEMAIL
+    assert (record.caller, record.destination, record.trunk) == (
+        "3098",
+        "stvm1002",
+        "fxo4",
+    )
+    assert (record.duration, record.talk_time, record.mos) == (15, 15, None)
+    json.dumps(page.to_dict())
+    detail = CallRecordDetail.from_api(_load(manual.CDR_QUERY)["data"][0])
+    assert detail.record_id == "e7b947ea-f70d-11e9-a538-4916853a66fb"
+    assert detail.direction is CallDirection.LOCAL
+    assert detail.status is None
+    assert detail.end == dt.datetime(2019, 10, 25, 17, 58, 2)
+    assert (detail.start_epoch, detail.answer_epoch, detail.end_epoch) == (
+        1571997470,
+        1571997473,
+        1571997482,
+    )
+    assert detail.record_name == "AutoExt-2019-10-25-17-57-53-1001-3005.wav"
+    assert detail.cost == "0.00"
+    assert detail.to_dict()["end"] == "2019-10-25T17:58:02"
+
+
+def test_models_are_frozen() -> None:
+    info = QueueInfo(queue_id="1")
+    with pytest.raises(AttributeError):
+        info.queue_id = "2"  # type: ignore[misc]
