@@ -1,14 +1,20 @@
 """Shared fixtures: the Home Assistant harness and the PBX simulator."""
 
 from collections.abc import Generator
+from datetime import timedelta
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
+from aiohttp.web import Application, Request
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
@@ -63,7 +69,7 @@ WEBHOOK_ID = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
 @pytest.fixture
 async def report_client(
     hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator
-) -> TestClient:
+) -> TestClient[Request, Application]:
     """Home Assistant's HTTP server on a loopback port, where the PBX posts reports."""
     # Routes must exist before the server starts: set up what registers them first.
     assert await async_setup_component(hass, "webhook", {})
@@ -72,7 +78,7 @@ async def report_client(
 
 @pytest.fixture
 def mock_config_entry(
-    simulator: Simulator, report_client: TestClient
+    simulator: Simulator, report_client: TestClient[Request, Application]
 ) -> MockConfigEntry:
     """A config entry pointing at the simulator, reports posted to our webhook."""
     return MockConfigEntry(
@@ -107,4 +113,18 @@ async def init_integration(
 async def settle(hass: HomeAssistant, simulator: Simulator) -> None:
     """Let the simulator deliver its reports and Home Assistant process them."""
     await simulator.flush_reports()
+    await hass.async_block_till_done()
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """The state of an entity that must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, f"{entity_id} does not exist"
+    return state.state
+
+
+async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let the polling interval pass and the poll finish."""
+    freezer.tick(timedelta(seconds=31))
+    async_fire_time_changed(hass)
     await hass.async_block_till_done()

@@ -92,10 +92,10 @@ def test_queue_call_other_agents_stop_ringing_on_answer() -> None:
     trunk = {"from": "88861158", "to": "6700", "trunk": "fxo3", "uuid": callid}
     # Two agents ring at once: the PBX repeats the calledext key.
     body = (
-        '{"event":"RING","callid":"%s","callertrunk":%s,'
+        f'{{"event":"RING","callid":"{callid}","callertrunk":{json.dumps(trunk)},'
         '"calledext":{"extid":"1003","uuid":"leg-1003"},'
         '"calledext":{"extid":"1004","uuid":"leg-1004"}}'
-    ) % (callid, json.dumps(trunk))
+    )
     assert feed(parse_report(body)) == {"1003", "1004"}
     other = feed.tracker.other_party("1003")
     assert other is not None

@@ -6,7 +6,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulator import Simulator
-from tests.conftest import settle
+from tests.conftest import settle, state_of
 
 
 async def test_setup_creates_entities(
@@ -14,14 +14,12 @@ async def test_setup_creates_entities(
 ) -> None:
     """Setup logs in, polls and creates entities for extensions, trunks and queues."""
     assert init_integration.state is ConfigEntryState.LOADED
-    state = hass.states.get("sensor.extension_1000_status")
-    assert state is not None, sorted(hass.states.async_entity_ids())
-    assert state.state == "registered"
-    assert hass.states.get("binary_sensor.extension_1000_on_a_call").state == STATE_OFF
+    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+    assert state_of(hass, "binary_sensor.extension_1000_on_a_call") == STATE_OFF
     assert hass.states.get("sensor.trunk_sip_1_status") is not None
     assert hass.states.get("button.trunk_fxo1_off_hook") is not None
     assert hass.states.get("button.trunk_sip_1_off_hook") is None
-    assert hass.states.get("sensor.sales_6700_waiting_callers").state == "0"
+    assert state_of(hass, "sensor.sales_6700_waiting_callers") == "0"
 
 
 async def test_internal_call_updates_entities_live(
@@ -30,18 +28,18 @@ async def test_internal_call_updates_entities_live(
     """A call's reports change status, on-call and other party without a poll."""
     simulator.call_internal("1000", "1001")
     await settle(hass, simulator)
-    assert hass.states.get("sensor.extension_1001_status").state == "ringing"
-    assert hass.states.get("sensor.extension_1000_status").state == "ringback"
+    assert state_of(hass, "sensor.extension_1001_status") == "ringing"
+    assert state_of(hass, "sensor.extension_1000_status") == "ringback"
     simulator.answer("1001")
     await settle(hass, simulator)
-    assert hass.states.get("sensor.extension_1001_status").state == "talking"
-    assert hass.states.get("binary_sensor.extension_1000_on_a_call").state == STATE_ON
-    assert hass.states.get("sensor.extension_1000_other_party").state == "1001"
-    assert hass.states.get("sensor.synway_ippbx_127_0_0_1_active_calls").state == "1"
+    assert state_of(hass, "sensor.extension_1001_status") == "talking"
+    assert state_of(hass, "binary_sensor.extension_1000_on_a_call") == STATE_ON
+    assert state_of(hass, "sensor.extension_1000_other_party") == "1001"
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_active_calls") == "1"
     simulator.hangup("1001")
     await settle(hass, simulator)
-    assert hass.states.get("binary_sensor.extension_1000_on_a_call").state == STATE_OFF
-    assert hass.states.get("sensor.synway_ippbx_127_0_0_1_active_calls").state == "0"
+    assert state_of(hass, "binary_sensor.extension_1000_on_a_call") == STATE_OFF
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_active_calls") == "0"
 
 
 async def test_unload_logs_out(
