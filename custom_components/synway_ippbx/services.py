@@ -761,7 +761,7 @@ ACTIONS: Final[dict[str, _Action]] = {
         _fxo_hook,
         {
             **BASE,
-            vol.Required(ATTR_PORT): vol.All(vol.Coerce(str), cv.string),
+            vol.Required(ATTR_PORT): _POSITIVE,
             vol.Required(ATTR_OFF_HOOK): cv.boolean,
         },
     ),
