@@ -9,7 +9,10 @@ autonomous traffic) goes through here, so none of it needs a real sleep in tests
 from collections.abc import Callable
 import heapq
 import itertools
+import logging
 import time
+
+_LOGGER = logging.getLogger(__name__)
 
 
 class Timer:
@@ -76,7 +79,10 @@ class Clock:
             _, _, timer = heapq.heappop(self._heap)
             if not timer.cancelled:
                 timer.cancelled = True
-                timer.callback()
+                try:
+                    timer.callback()
+                except Exception:
+                    _LOGGER.exception("Simulator timer failed")
                 ran += 1
         return ran
 

@@ -309,10 +309,16 @@ class Engine:
                 "uuid": leg.uuid,
             }
             self._raw(call, "CallinRequest", {"callertrunk": party})
-            self._timer(call, self.config.callin_window, lambda: self.accept(call))
+            self._timer(
+                call, self.config.callin_window, lambda: self._window_closed(call)
+            )
         else:
             self._route(call, trunk.destination)
         return call
+
+    def _window_closed(self, call: Call) -> None:
+        if call.pending_accept and not call.ended:
+            self.accept(call)
 
     def accept(self, call: Call) -> None:
         """Let a CallinRequest call through (API accept or window timeout)."""
