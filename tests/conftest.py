@@ -113,7 +113,7 @@ async def init_integration(
 async def settle(hass: HomeAssistant, simulator: Simulator) -> None:
     """Let the simulator deliver its reports and Home Assistant process them."""
     await simulator.flush_reports()
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def state_of(hass: HomeAssistant, entity_id: str) -> str:
@@ -127,4 +127,5 @@ async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """Let the polling interval pass and the poll finish."""
     freezer.tick(timedelta(seconds=31))
     async_fire_time_changed(hass)
-    await hass.async_block_till_done()
+    # Polls run as background tasks of the entry.
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -7,7 +7,7 @@ from homeassistant.const import (
     EVENT_HOMEASSISTANT_STOP,
     Platform,
 )
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
@@ -15,8 +15,9 @@ from homeassistant.helpers.typing import ConfigType
 from .api import SynwayClient, SynwayError
 from .const import CONF_VERIFY_SSL, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry, SynwayCoordinator, SynwayRuntimeData
-from .devices import async_register_hub, object_exists
+from .devices import async_register_hub, async_remove_stale_devices, object_exists
 from .services import async_setup_services
+from .store import STRUCTURE_KEY
 from .webhook import ReportReceiver, report_url
 
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.EVENT, Platform.SENSOR]
@@ -68,6 +69,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
     coordinator.async_start_heartbeat()
     entry.async_on_unload(_async_logout)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+
+    @callback
+    def _remove_stale_devices() -> None:
+        async_remove_stale_devices(hass, entry)
+
+    # Extensions, trunks and queues deleted on the PBX take their devices with them.
+    _remove_stale_devices()
+    entry.async_on_unload(
+        coordinator.async_add_listener(_remove_stale_devices, STRUCTURE_KEY)
+    )
     return True
 
 
