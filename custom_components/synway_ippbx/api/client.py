@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 import logging
 import math
-from types import TracebackType  # noqa: TC003 - public signature, resolved at run time
+from types import TracebackType
 from typing import Any, Final, Self
 
 import aiohttp
@@ -255,15 +255,16 @@ class SynwayClient:
             raise SynwayResponseError(
                 f"{endpoint}: the PBX's answer is not JSON"
             ) from err
-        if isinstance(data, JsonObject) and "status" in data:
-            status = data.get("status")
-            if is_success(status):
-                return data
-            errno = to_int(data.get("errno"))
-            if is_failure(status) or errno is not None:
-                raise error_from_errno(errno if errno is not None else -1)
-            raise SynwayResponseError(f"{endpoint}: unexpected status {status!r}")
-        return data
+        if not isinstance(data, JsonObject):
+            return data
+        status = data.get("status")
+        errno = to_int(data.get("errno"))
+        if is_failure(status) or (errno is not None and not is_success(status)):
+            raise error_from_errno(errno if errno is not None else -1)
+        if status is None or is_success(status) or _has_event(data):
+            # getevent answers with the event itself, whose "status" is not the request's.
+            return data
+        raise SynwayResponseError(f"{endpoint}: unexpected status {status!r}")
 
     async def _login_locked(self) -> None:
         """Log in; the caller holds the login lock."""
@@ -834,3 +835,7 @@ def _page_items(page: ExtensionStatusPage | CdrPage) -> int:
     if isinstance(page, ExtensionStatusPage):
         return len(page.extensions)
     return len(page.records)
+
+
+def _has_event(data: Mapping[str, Any]) -> bool:
+    return any(key.lower() in {"event", "action"} for key in data)

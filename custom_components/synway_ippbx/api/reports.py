@@ -9,7 +9,7 @@ has no event name or is too big raises `ReportParseError`.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-import datetime as dt  # noqa: TC003 - dataclass fields are resolved at run time
+import datetime as dt
 from typing import Any, Final, Literal
 
 from .enums import (
