@@ -298,6 +298,7 @@ class Engine:
             frm=from_number,
             to=to,
             callerid=from_number,
+            state="ringback",
         )
         self._add_leg(call, leg)
         if trunk.control_inbound:
@@ -514,6 +515,8 @@ class Engine:
         """A ringing party picks up."""
         call = leg.call
         if leg.state != "ringing" or call.ended or call.pending_accept:
+            raise CallError(6)
+        if leg is call.caller and not call.api_originated:
             raise CallError(6)
         now = self.clock.now()
         leg.answered_at = now
@@ -855,6 +858,8 @@ class Engine:
                 transfer_to=target,
             )
         if peer is not None:
+            if peer.recording is not None:
+                self._stop_recording(peer)
             self._drop_leg(peer)
             if peer.ext is not None:
                 self._idle(peer.ext)

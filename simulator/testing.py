@@ -23,7 +23,7 @@ from .config import SimulatorConfig
 from .server import Simulator
 
 
-def test_config() -> SimulatorConfig:
+def fixture_config() -> SimulatorConfig:
     """The default PBX with delivery timings suited to tests."""
     return SimulatorConfig(report_retry_interval=0.02, report_timeout=2.0)
 
@@ -103,7 +103,7 @@ class ReportReceiver:
 @pytest.fixture
 async def simulator(socket_enabled: None) -> AsyncGenerator[Simulator]:
     """A default simulator over HTTPS (sockets allowed, loopback only)."""
-    sim = Simulator(test_config())
+    sim = Simulator(fixture_config())
     await sim.start(host="127.0.0.1", port=0, https=True)
     try:
         yield sim
@@ -114,7 +114,7 @@ async def simulator(socket_enabled: None) -> AsyncGenerator[Simulator]:
 @pytest.fixture
 async def simulator_http(socket_enabled: None) -> AsyncGenerator[Simulator]:
     """A default simulator over plain HTTP."""
-    sim = Simulator(test_config())
+    sim = Simulator(fixture_config())
     await sim.start(host="127.0.0.1", port=0, https=False)
     try:
         yield sim

@@ -56,7 +56,7 @@ class Traffic:
             timer.cancel()
         self.timers.clear()
 
-    def _later(self, delay: float, step: Callable[[], None]) -> None:
+    def _later(self, delay: float, step: Callable[[], object]) -> None:
         def run() -> None:
             if self.running:
                 with contextlib.suppress(CallError):
