@@ -215,12 +215,14 @@ def _call_events(report: CallReport, store: PbxStore) -> Iterator[ReportEvent]:
         attributes = dict(base)
         attributes["other_party"] = _other_number(report, party)
         if event in ("hangup", "call_failed"):
-            leg = store.calls.current_leg(extension)
-            attributes["missed"] = (
-                party.role == "called"
-                and leg is not None
-                and leg.callid == report.callid
-                and leg.state is LegState.RINGING
+            # Missed unless the callee's leg of this call got connected; a leg already
+            # gone (a CALLFAILED came first) never was.
+            call = store.calls.call(report.callid)
+            legs = call.legs.values() if call else ()
+            attributes["missed"] = party.role == "called" and not any(
+                leg.extension == extension
+                and leg.state in (LegState.TALKING, LegState.HELD)
+                for leg in legs
             )
         yield (extension_key(extension), event, attributes)
     if isinstance(report, TransferReport):

@@ -1,0 +1,155 @@
+"""Entities as a user sees them: events, buttons, queues, parallel calls."""
+
+import json
+
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application, Request
+from homeassistant.components.button.const import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.const import ATTR_ENTITY_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from simulator import Simulator
+from tests.conftest import WEBHOOK_ID, settle, state_of
+
+URL = f"/api/webhook/{WEBHOOK_ID}"
+
+
+def attributes(hass: HomeAssistant, entity_id: str) -> dict[str, object]:
+    """The attributes of an entity that must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None, f"{entity_id} does not exist"
+    return dict(state.attributes)
+
+
+async def test_call_events_on_extensions(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """The callee's event entity fires ring, the caller's answered, both hangup."""
+    simulator.call_internal("1000", "1001")
+    await settle(hass, simulator)
+    ring = attributes(hass, "event.extension_1001_call")
+    assert ring["event_type"] == "ring"
+    assert ring["other_party"] == "1000"
+    assert ring["caller"] == "1000"
+
+    simulator.answer("1001")
+    await settle(hass, simulator)
+    assert attributes(hass, "event.extension_1000_call")["event_type"] == "answered"
+
+    simulator.hangup("1000")
+    await settle(hass, simulator)
+    hangup = attributes(hass, "event.extension_1001_call")
+    assert hangup["event_type"] == "hangup"
+    assert hangup["missed"] is False
+
+
+async def test_missed_call_is_marked(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A call that only rang and was abandoned is a missed call for the callee."""
+    simulator.call_internal("1000", "1002")
+    await settle(hass, simulator)
+    simulator.hangup("1000")
+    await settle(hass, simulator)
+    event = attributes(hass, "event.extension_1002_call")
+    assert event["event_type"] in ("hangup", "call_failed")
+    assert event["missed"] is True
+
+
+async def test_hang_up_button_ends_the_call(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Pressing Hang up ends the extension's call on the PBX."""
+    call = simulator.call_internal("1000", "1001", answer=True)
+    await settle(hass, simulator)
+    await hass.services.async_call(
+        BUTTON_DOMAIN,
+        SERVICE_PRESS,
+        {ATTR_ENTITY_ID: "button.extension_1000_hang_up"},
+        blocking=True,
+    )
+    await settle(hass, simulator)
+    assert call.ended
+    assert state_of(hass, "binary_sensor.extension_1000_on_a_call") == "off"
+
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            BUTTON_DOMAIN,
+            SERVICE_PRESS,
+            {ATTR_ENTITY_ID: "button.extension_1000_hang_up"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "no_active_call"
+
+
+async def test_fxo_buttons_take_the_line_off_and_on_hook(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """The FXO buttons drive the port's hook state on the PBX."""
+    await hass.services.async_call(
+        BUTTON_DOMAIN,
+        SERVICE_PRESS,
+        {ATTR_ENTITY_ID: "button.trunk_fxo1_off_hook"},
+        blocking=True,
+    )
+    assert simulator.state.trunks["fxo1"].off_hook
+    await hass.services.async_call(
+        BUTTON_DOMAIN,
+        SERVICE_PRESS,
+        {ATTR_ENTITY_ID: "button.trunk_fxo1_on_hook"},
+        blocking=True,
+    )
+    assert not simulator.state.trunks["fxo1"].off_hook
+
+
+async def test_queue_callers_and_agents(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """An inbound call waiting in a queue shows up at once; agent breaks count."""
+    call = simulator.call_inbound("88861158", "fxo1")
+    await settle(hass, simulator)
+    assert state_of(hass, "sensor.sales_6700_waiting_callers") == "1"
+    queue_event = attributes(hass, "event.sales_6700_queue_event")
+    assert queue_event["event_type"] == "caller_joined"
+    assert queue_event["caller"] == "88861158"
+    available = int(state_of(hass, "sensor.sales_6700_agents_available"))
+    assert available >= 0
+    assert int(state_of(hass, "sensor.sales_6700_longest_wait")) >= 0
+
+    simulator.answer(call.callid)
+    await settle(hass, simulator)
+    assert state_of(hass, "sensor.sales_6700_waiting_callers") == "0"
+
+
+async def test_two_calls_on_one_extension(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+) -> None:
+    """With two calls (call waiting), the most recent is the extension's current call."""
+
+    async def send(event: str, callid: str, caller: str, leg: str) -> None:
+        body = {
+            "event": event,
+            "callid": callid,
+            "callerext": {"extid": caller, "uuid": callid},
+            "calledext": {"extid": "1001", "uuid": leg},
+        }
+        response = await report_client.post(URL, data=json.dumps(body))
+        assert response.status == 200
+
+    await send("ANSWER", "call-a", "1000", "leg-a")
+    await send("RING", "call-b", "1002", "leg-b")
+    await hass.async_block_till_done()
+    assert attributes(hass, "sensor.extension_1001_other_party")["calls"] == 2
+    assert state_of(hass, "sensor.extension_1001_other_party") == "1002"
+    assert state_of(hass, "sensor.extension_1001_status") == "ringing"
+
+    await send("HANGUP", "call-b", "1002", "leg-b")
+    await hass.async_block_till_done()
+    assert state_of(hass, "sensor.extension_1001_other_party") == "1000"
+    assert state_of(hass, "sensor.extension_1001_status") == "talking"
+    assert state_of(hass, "binary_sensor.extension_1001_on_a_call") == "on"
