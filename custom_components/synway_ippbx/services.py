@@ -395,17 +395,16 @@ async def _play_prompt(entry: SynwayConfigEntry, call: ServiceCall) -> ServiceRe
         raise _invalid("empty_files")
     tts: TtsPrompt | None = None
     if tts_data is not None:
-        if not isinstance(tts_data, Mapping) or not isinstance(
-            tts_data.get("params", {}), Mapping
+        params = tts_data.get("params", {}) if isinstance(tts_data, Mapping) else None
+        if (
+            not isinstance(params, Mapping)
+            or not isinstance(tts_data.get("type"), str)
+            or not isinstance(tts_data.get("url"), str)
         ):
             raise _invalid("invalid_tts")
         tts = _build(
             TtsPrompt,
-            {
-                "type": tts_data.get("type"),
-                "url": tts_data.get("url"),
-                "params": dict(tts_data.get("params", {})),
-            },
+            {"type": tts_data["type"], "url": tts_data["url"], "params": dict(params)},
         )
     uuid = _leg_uuid(rt.coordinator.data, call.data)
     await async_pbx_call(

@@ -1,0 +1,386 @@
+"""The call actions, end to end against the simulator.
+
+Each test calls an action through Home Assistant and asserts what changed on the simulated
+PBX. Entry resolution, validation, admin-only actions and the response actions live in
+test_services_admin.py and test_services_data.py.
+"""
+
+from typing import Any
+
+import pytest
+
+from custom_components.synway_ippbx.const import DOMAIN
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from simulator import Simulator
+from tests.conftest import settle
+
+
+async def _call(
+    hass: HomeAssistant, action: str, data: dict[str, Any] | None = None
+) -> None:
+    await hass.services.async_call(DOMAIN, action, data or {}, blocking=True)
+
+
+async def _talking(hass: HomeAssistant, simulator: Simulator) -> Any:
+    """1000 calls 1001, 1001 answers; Home Assistant has seen the reports."""
+    call = simulator.call_internal("1000", "1001", answer=True)
+    await settle(hass, simulator)
+    return call
+
+
+def _live_legs(simulator: Simulator, extension: str) -> list[Any]:
+    return [
+        leg
+        for leg in simulator.state.extensions[extension].legs
+        if leg.state != "ended"
+    ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_dial(hass: HomeAssistant, simulator: Simulator) -> None:
+    """dial rings the extension first, with the user id kept on the call."""
+    await _call(
+        hass, "dial", {"extension": "1000", "number": "5551234", "user_id": "order-7"}
+    )
+    legs = _live_legs(simulator, "1000")
+    assert len(legs) == 1
+    assert legs[0].state == "ringing"
+    assert legs[0].call.user_id == "order-7"
+    assert simulator.requests[-1].body == {
+        "extid": "1000",
+        "calledid": "5551234",
+        "user_id": "order-7",
+    }
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_dial_unknown_extension(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """An extension the PBX does not have is refused before any request."""
+    before = len(simulator.requests)
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "dial", {"extension": "4242", "number": "5551234"})
+    assert err.value.translation_key == "unknown_extension"
+    assert err.value.translation_placeholders == {"extension": "4242"}
+    assert "Extension 4242 does not exist on the PBX" in str(err.value)
+    assert len(simulator.requests) == before
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_dial_pbx_error(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A PBX refusal becomes a translated error naming the errno's meaning."""
+    simulator.state.extensions["1000"].settings["call_permission"] = "internal"
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "dial", {"extension": "1000", "number": "5551234"})
+    assert err.value.translation_key == "pbx_error"
+    assert err.value.translation_placeholders == {
+        "errno": "14",
+        "meaning": "Wrong call authority",
+    }
+    assert "error 14: Wrong call authority" in str(err.value)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_hangup_by_extension(hass: HomeAssistant, simulator: Simulator) -> None:
+    """Hanging up an extension's current call ends the call on the PBX."""
+    call = await _talking(hass, simulator)
+    await _call(hass, "hangup", {"extension": "1000"})
+    await settle(hass, simulator)
+    assert call.ended
+    assert call.callid not in simulator.state.calls
+    assert hass.states.get("binary_sensor.extension_1000_on_a_call").state == "off"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_hangup_by_call_id(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A callid the tracker knows is resolved to a leg of that call."""
+    call = await _talking(hass, simulator)
+    await _call(hass, "hangup", {"call_id": call.callid})
+    assert call.ended
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_hangup_by_leg_uuid(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A leg uuid is passed through as given."""
+    call = await _talking(hass, simulator)
+    callee_leg = _live_legs(simulator, "1001")[0]
+    await _call(hass, "hangup", {"call_id": callee_leg.uuid})
+    assert simulator.requests[-1].body == {"uuid": callee_leg.uuid}
+    assert call.ended
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_hangup_unknown_call_id(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """An unknown id reaches the PBX, whose errno 6 is named."""
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "hangup", {"call_id": "no-such-leg"})
+    assert err.value.translation_key == "pbx_error"
+    assert err.value.translation_placeholders == {
+        "errno": "6",
+        "meaning": "Wrong or invalid uuid",
+    }
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_no_active_call(hass: HomeAssistant, simulator: Simulator) -> None:
+    """An extension without a call is a translated error naming it."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "hold", {"extension": "1002"})
+    assert err.value.translation_key == "no_active_call"
+    assert "Extension 1002 has no call in progress" in str(err.value)
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(
+    "data", [{}, {"extension": "1000", "call_id": "x"}], ids=["neither", "both"]
+)
+async def test_extension_or_call_id(
+    hass: HomeAssistant, simulator: Simulator, data: dict[str, Any]
+) -> None:
+    """Exactly one of extension and call_id."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "hangup", data)
+    assert err.value.translation_key == "extension_or_call_id"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_hold_and_unhold(hass: HomeAssistant, simulator: Simulator) -> None:
+    """hold and unhold change the leg on the PBX; the reports reach the entities."""
+    await _talking(hass, simulator)
+    leg = _live_legs(simulator, "1000")[0]
+    await _call(hass, "hold", {"extension": "1000"})
+    await settle(hass, simulator)
+    assert leg.state == "held"
+    assert hass.states.get("sensor.extension_1000_status").state == "hold"
+    await _call(hass, "unhold", {"extension": "1000"})
+    await settle(hass, simulator)
+    assert leg.state == "talking"
+    assert hass.states.get("sensor.extension_1000_status").state == "talking"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_transfer(hass: HomeAssistant, simulator: Simulator) -> None:
+    """transfer drops the transferring party and rings the destination."""
+    await _talking(hass, simulator)
+    await _call(hass, "transfer", {"extension": "1001", "destination": "1002"})
+    await settle(hass, simulator)
+    assert _live_legs(simulator, "1000") == []
+    assert [leg.state for leg in _live_legs(simulator, "1002")] == ["ringing"]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_monitor(hass: HomeAssistant, simulator: Simulator) -> None:
+    """monitor rings the listener into the target's call."""
+    await _talking(hass, simulator)
+    await _call(
+        hass, "monitor", {"extension": "1002", "target": "1001", "mode": "barge_in"}
+    )
+    assert simulator.requests[-1].body["mode"] == "bargein"
+    (spy,) = _live_legs(simulator, "1002")
+    assert spy.monitor_of == "1001"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_monitor_refused(hass: HomeAssistant, simulator: Simulator) -> None:
+    """An extension that may not be monitored: errno 10, named."""
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(
+            hass, "monitor", {"extension": "1002", "target": "1009", "mode": "listen"}
+        )
+    assert err.value.translation_placeholders == {
+        "errno": "10",
+        "meaning": "Wrong monitor authority",
+    }
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_monitor_unknown_target(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """The monitored extension is checked too."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass, "monitor", {"extension": "1002", "target": "77", "mode": "listen"}
+        )
+    assert err.value.translation_placeholders == {"extension": "77"}
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_play_prompt_files(hass: HomeAssistant, simulator: Simulator) -> None:
+    """Prompt files are played into the extension's call."""
+    await _talking(hass, simulator)
+    leg = _live_legs(simulator, "1000")[0]
+    await _call(
+        hass,
+        "play_prompt",
+        {"extension": "1000", "files": ["hello.wav", "1.wav"], "mode": "other"},
+    )
+    assert simulator.requests[-1].body == {
+        "uuid": leg.uuid,
+        "filename": "hello.wav,1.wav",
+        "mode": "other",
+    }
+    simulator.advance(10)
+    await settle(hass, simulator)
+    assert any(report.get("event") == "PLAYEND" for report in simulator.reports), list(
+        simulator.reports
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_play_prompt_tts(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A TTS prompt is sent with its type, url and parameters."""
+    await _talking(hass, simulator)
+    await _call(
+        hass,
+        "play_prompt",
+        {
+            "extension": "1000",
+            "tts": {
+                "type": "aliyun",
+                "url": "http://127.0.0.1/tts",
+                "params": {"text": "Hello"},
+            },
+            "mode": "both",
+        },
+    )
+    body = simulator.requests[-1].body
+    assert body["type"] == "tts"
+    assert body["tts_type"] == "aliyun"
+    assert body["tts_param"] == {"text": "Hello"}
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_play_prompt_missing_file(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """A prompt the PBX does not have: errno 7, named."""
+    await _talking(hass, simulator)
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(
+            hass,
+            "play_prompt",
+            {"extension": "1000", "files": ["nope.wav"], "mode": "both"},
+        )
+    assert err.value.translation_placeholders == {
+        "errno": "7",
+        "meaning": "The prompt file does not exist",
+    }
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({}, "files_or_tts"),
+        ({"files": ["1.wav"], "tts": {"type": "a", "url": "b"}}, "files_or_tts"),
+        ({"files": []}, "empty_files"),
+        ({"tts": {"type": "a", "url": "b", "params": "text"}}, "invalid_tts"),
+        ({"tts": {"url": "b"}}, "invalid_tts"),
+        ({"tts": {"type": " ", "url": "b"}}, "invalid_input"),
+    ],
+    ids=["neither", "both", "empty", "params", "no-type", "blank-type"],
+)
+async def test_play_prompt_validation(
+    hass: HomeAssistant, simulator: Simulator, data: dict[str, Any], key: str
+) -> None:
+    """Files or TTS, exactly one, and well formed, checked before any request."""
+    await _talking(hass, simulator)
+    before = len(simulator.requests)
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "play_prompt", {"extension": "1000", "mode": "both", **data})
+    assert err.value.translation_key == key
+    assert len(simulator.requests) == before
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_record(hass: HomeAssistant, simulator: Simulator) -> None:
+    """record starts a recording, and a second call stops it."""
+    await _talking(hass, simulator)
+    leg = _live_legs(simulator, "1000")[0]
+    await _call(hass, "record", {"extension": "1000"})
+    assert leg.recording is not None
+    await _call(hass, "record", {"extension": "1000"})
+    assert leg.recording is None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_set_audio(hass: HomeAssistant, simulator: Simulator) -> None:
+    """set_audio mutes and sets levels on the leg."""
+    await _talking(hass, simulator)
+    leg = _live_legs(simulator, "1000")[0]
+    await _call(
+        hass, "set_audio", {"extension": "1000", "direction": "speak", "mute": True}
+    )
+    assert leg.muted == {"speak": True}
+    await _call(
+        hass, "set_audio", {"extension": "1000", "direction": "both", "volume": -4}
+    )
+    assert leg.levels == {"speak": -4, "listen": -4}
+
+
+@pytest.mark.usefixtures("init_integration")
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({}, "mute_or_volume"),
+        ({"mute": False, "volume": 1}, "mute_or_volume"),
+        ({"volume": 5}, "invalid_volume"),
+        ({"volume": -5}, "invalid_volume"),
+    ],
+    ids=["neither", "both", "too-loud", "too-quiet"],
+)
+async def test_set_audio_validation(
+    hass: HomeAssistant, simulator: Simulator, data: dict[str, Any], key: str
+) -> None:
+    """Mute or volume, exactly one; volume within -4..4."""
+    await _talking(hass, simulator)
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass, "set_audio", {"extension": "1000", "direction": "both", **data}
+        )
+    assert err.value.translation_key == key
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_accept_inbound(hass: HomeAssistant, simulator: Simulator) -> None:
+    """accept_inbound lets a controlled inbound call through."""
+    call = simulator.call_inbound("5559876", "SIP-1")
+    assert call.pending_accept
+    await _call(hass, "accept_inbound", {"call_id": call.callid})
+    assert not call.pending_accept
+    assert not call.ended
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_refuse_inbound(hass: HomeAssistant, simulator: Simulator) -> None:
+    """refuse_inbound drops a controlled inbound call."""
+    call = simulator.call_inbound("5559876", "SIP-1")
+    await _call(hass, "refuse_inbound", {"call_id": call.callid})
+    assert call.ended
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_fxo_hook(hass: HomeAssistant, simulator: Simulator) -> None:
+    """fxo_hook takes an FXO line off hook and puts it back; the trunk follows."""
+    trunk = simulator.state.trunks["fxo1"]
+    await _call(hass, "fxo_hook", {"port": 1, "off_hook": True})
+    assert trunk.off_hook
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.trunk_fxo1_status").state == "in_use"
+    await _call(hass, "fxo_hook", {"port": "1", "off_hook": False})
+    assert not trunk.off_hook
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_fxo_hook_unknown_port(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A port no FXO trunk uses is refused before any request."""
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(hass, "fxo_hook", {"port": 9, "off_hook": True})
+    assert err.value.translation_key == "unknown_port"
+    assert err.value.translation_placeholders == {"port": "9"}
