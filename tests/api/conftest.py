@@ -11,7 +11,7 @@ from .fake_pbx import PASSWORD, USERNAME, FakePbx
 
 
 @pytest.fixture
-async def fake_pbx() -> AsyncIterator[FakePbx]:
+async def fake_pbx(socket_enabled: None) -> AsyncIterator[FakePbx]:
     """A fake PBX on a free loopback port (plain HTTP)."""
     pbx = FakePbx()
     runner = web.AppRunner(pbx.app())

@@ -1,0 +1,402 @@
+"""Odd answers, transport faults and argument validation, against a scripted fake PBX."""
+
+import asyncio
+import datetime as dt
+import socket
+from typing import Any
+
+from aiohttp import web
+import pytest
+
+from custom_components.synway_ippbx.api import (
+    AlarmChanges,
+    AlarmSettings,
+    CdrQuery,
+    ExtensionChanges,
+    RingReport,
+    SynwayClient,
+    SynwayConnectionError,
+    SynwayRequestError,
+    SynwayResponseError,
+    SynwayTimeoutError,
+    SynwayTokenError,
+    TtsPrompt,
+)
+
+from .fake_pbx import PASSWORD, USERNAME, FakePbx
+
+
+async def test_non_json_and_wrong_shapes(
+    fake_pbx: FakePbx, fake_client: SynwayClient
+) -> None:
+    fake_pbx.responses["trunk_list"] = b"<html>oops</html>"
+    with pytest.raises(SynwayResponseError, match="not JSON"):
+        await fake_client.trunk_list()
+    fake_pbx.responses["trunk_list"] = [1, 2]
+    with pytest.raises(SynwayResponseError, match="not a JSON object"):
+        await fake_client.trunk_list()
+    fake_pbx.responses["trunk_list"] = {"status": "maybe"}
+    with pytest.raises(SynwayResponseError, match="unexpected status"):
+        await fake_client.trunk_list()
+    fake_pbx.responses["trunk_list"] = b""
+    assert await fake_client.trunk_list() == []
+    fake_pbx.responses["trunk_list"] = web.Response(status=502)
+    with pytest.raises(SynwayResponseError, match="HTTP 502"):
+        await fake_client.trunk_list()
+    fake_pbx.responses["trunk_list"] = b"\xff\xfe"
+    with pytest.raises(SynwayResponseError):
+        await fake_client.trunk_list()
+
+
+async def test_errno_shapes(fake_pbx: FakePbx, fake_client: SynwayClient) -> None:
+    for answer, errno in [
+        ({"status": "failed", "errno": "11"}, 11),
+        ({"status": "Failed", "errno": 12}, 12),
+        ({"status": "FAILED"}, -1),
+        ({"errno": "25"}, 25),
+        ({"status": "failed", "errno": "banana"}, -1),
+    ]:
+        fake_pbx.responses["ivr_list"] = answer
+        with pytest.raises(SynwayRequestError) as err:
+            await fake_client.ivr_list()
+        assert err.value.errno == errno
+    fake_pbx.responses["ivr_list"] = {
+        "status": "Success",
+        "errno": "0",
+        "ivrlist": [{"ivrid": 6500}],
+    }
+    assert [ivr.ivr_id for ivr in await fake_client.ivr_list()] == ["6500"]
+
+
+async def test_login_without_token(
+    fake_pbx: FakePbx, fake_client: SynwayClient
+) -> None:
+    fake_pbx.responses["login"] = {"status": "success"}
+    with pytest.raises(SynwayResponseError, match="no token"):
+        await fake_client.login()
+    fake_pbx.responses["login"] = ["token"]
+    with pytest.raises(SynwayResponseError, match="no token"):
+        await fake_client.login()
+
+
+async def test_retry_happens_only_once(
+    fake_pbx: FakePbx, fake_client: SynwayClient
+) -> None:
+    fake_pbx.responses["queue_list"] = {"status": "failed", "errno": "3"}
+    with pytest.raises(SynwayTokenError):
+        await fake_client.queue_list()
+    assert fake_pbx.logins == 2
+    assert len(fake_pbx.calls("queue_list")) == 2
+
+
+async def test_concurrent_relogin_is_single(
+    fake_pbx: FakePbx, fake_client: SynwayClient
+) -> None:
+    await fake_client.login()
+    fake_pbx.expire_tokens()
+    fake_pbx.login_delay = 0.05
+    await asyncio.gather(*(fake_client.queue_list() for _ in range(20)))
+    assert fake_pbx.logins == 2
+
+
+async def test_on_relogin_failure_is_contained(
+    fake_pbx: FakePbx, fake_client: SynwayClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom() -> None:
+        raise RuntimeError("callback bug")
+
+    fake_client.on_relogin = boom
+    await fake_client.login()
+    fake_pbx.expire_tokens()
+    await fake_client.queue_list()
+    assert "on_relogin callback failed" in caplog.text
+
+
+async def test_event_pull_login_body(fake_pbx: FakePbx) -> None:
+    async with SynwayClient(
+        fake_pbx.base_url, USERNAME, PASSWORD, event_pull=True
+    ) as client:
+        await client.login()
+    assert fake_pbx.requests[-1].body == {
+        "username": USERNAME,
+        "password": fake_pbx.requests[-1].body["password"]
+        if fake_pbx.requests[-1].body
+        else None,
+        "type": "synway",
+        "extid": "",
+    }
+
+
+async def test_getevent_shapes(fake_pbx: FakePbx, fake_client: SynwayClient) -> None:
+    ring = {"event": "RING", "callid": "c1", "calledext": {"extid": "1001"}}
+    for answer in (
+        ring,
+        {"status": "success", "data": ring},
+        {"status": "success", "event": ring},
+        [ring],
+        b'{"event":"RING","calledext":{"extid":"1"},"calledext":{"extid":"2"}}',
+    ):
+        fake_pbx.responses["getevent"] = answer
+        assert isinstance(await fake_client.getevent(), RingReport)
+    empty: Any
+    for empty in (
+        {"status": "success"},
+        [],
+        b"",
+        {"status": "success", "data": []},
+        "text",
+    ):
+        fake_pbx.responses["getevent"] = empty
+        assert await fake_client.getevent() is None
+
+
+async def test_outbound_query_shapes(
+    fake_pbx: FakePbx, fake_client: SynwayClient
+) -> None:
+    route = {"outbound_name": "r1", "outbound_enabled": "true"}
+    for answer in (
+        [route],
+        {"status": "success", "data": [route]},
+        {"status": "success", "outbounds": [route]},
+        {"status": "success", **route},
+    ):
+        fake_pbx.responses["outbound_query"] = answer
+        assert [r.name for r in await fake_client.outbound_query()] == ["r1"]
+    fake_pbx.responses["outbound_query"] = {"status": "success"}
+    assert await fake_client.outbound_query() == []
+
+
+async def test_ext_status_all_without_max_page(
+    fake_pbx: FakePbx, fake_client: SynwayClient
+) -> None:
+    extensions = [str(n) for n in range(1000, 1007)]
+
+    def page(body: dict[str, Any]) -> dict[str, Any]:
+        number = int(body.get("page", "1"))
+        chunk = extensions[(number - 1) * 3 : number * 3]
+        # duplicates across pages (states moved while paging) are dropped
+        if number == 2:
+            chunk = ["1000", *chunk]
+        return {
+            "status": "success",
+            "data": [{"extension": e, "status": "Idle"} for e in chunk],
+        }
+
+    fake_pbx.responses["ext_status"] = page
+    states = await fake_client.ext_status_all()
+    assert [state.extension for state in states] == extensions
+    assert [r.body["page"] for r in fake_pbx.calls("ext_status") if r.body] == [
+        "1",
+        "2",
+        "3",
+    ]
+
+
+async def test_ext_status_all_stops_on_empty_page(
+    fake_pbx: FakePbx, fake_client: SynwayClient
+) -> None:
+    def page(body: dict[str, Any]) -> dict[str, Any]:
+        number = int(body.get("page", "1"))
+        data = [{"extension": f"{number}{i}"} for i in range(2)] if number < 3 else []
+        return {"status": "success", "data": data}
+
+    fake_pbx.responses["ext_status"] = page
+    assert len(await fake_client.ext_status_all()) == 4
+
+
+async def test_paging_error_cancels_the_rest(
+    fake_pbx: FakePbx, fake_client: SynwayClient
+) -> None:
+    def page(body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("page") == "3":
+            return {"status": "failed", "errno": "31"}
+        return {
+            "status": "success",
+            "max_page": 6,
+            "data": [{"extension": body.get("page")}],
+        }
+
+    fake_pbx.responses["ext_status"] = page
+    with pytest.raises(SynwayRequestError) as err:
+        await fake_client.ext_status_all(concurrency=2)
+    assert err.value.errno == 31
+
+
+async def test_cdrs_all_limit_and_anonymous(
+    fake_pbx: FakePbx, fake_client: SynwayClient
+) -> None:
+    def page(body: dict[str, Any]) -> dict[str, Any]:
+        number = int(body.get("page", "1"))
+        records: list[dict[str, Any]] = [{"uuid": f"r{number}-{i}"} for i in range(3)]
+        records.append({"uuid": None})
+        return {"status": "success", "max_page": 5, "limit": 4, "data": records}
+
+    fake_pbx.responses["cdrs"] = page
+    records = await fake_client.cdrs_all(CdrQuery(direction="inbound"), limit=6)  # type: ignore[arg-type]
+    assert len(records) == 6
+    assert [r.record_id for r in records][:4] == ["r1-0", "r1-1", "r1-2", ""]
+    assert sorted(r.body["page"] for r in fake_pbx.calls("cdrs") if r.body) == [
+        "1",
+        "2",
+    ]
+    assert all(
+        r.body and r.body["direction"] == "inbound" for r in fake_pbx.calls("cdrs")
+    )
+
+
+async def test_connection_refused(socket_enabled: None) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    async with SynwayClient(f"http://127.0.0.1:{port}", USERNAME, PASSWORD) as client:
+        with pytest.raises(SynwayConnectionError) as err:
+            await client.login()
+        assert not isinstance(err.value, SynwayTimeoutError)
+
+
+async def test_timeout(fake_pbx: FakePbx) -> None:
+    async with SynwayClient(
+        fake_pbx.base_url, USERNAME, PASSWORD, request_timeout=0.1
+    ) as client:
+        await client.login()
+        fake_pbx.delay = 0.3
+        with pytest.raises(SynwayTimeoutError):
+            await client.queue_list()
+        await asyncio.sleep(0.3)
+
+
+async def test_own_session_closed(fake_pbx: FakePbx) -> None:
+    client = SynwayClient(fake_pbx.base_url, USERNAME, PASSWORD)
+    await client.close()  # nothing created yet
+    await client.queue_list()
+    session = client._session
+    assert session is not None
+    await client.close()
+    assert session.closed
+    await client.close()
+
+
+def test_constructor_validation() -> None:
+    with pytest.raises(ValueError):
+        SynwayClient("", USERNAME, PASSWORD)
+    with pytest.raises(ValueError):
+        SynwayClient("pbx", "", PASSWORD)
+    with pytest.raises(TypeError):
+        SynwayClient("pbx", USERNAME, None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        SynwayClient("pbx", USERNAME, PASSWORD, request_timeout=0)
+    with pytest.raises(ValueError):
+        SynwayClient("pbx", USERNAME, PASSWORD, request_timeout=float("inf"))
+    with pytest.raises(TypeError):
+        SynwayClient("pbx", USERNAME, PASSWORD, request_timeout="10")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        SynwayClient(
+            "pbx", USERNAME, PASSWORD, event_pull=True, event_pull_extension="1,2"
+        )
+    client = SynwayClient("pbx", USERNAME, PASSWORD, report_url="  ")
+    assert client.report_url is None
+    with pytest.raises(TypeError):
+        client.report_url = 5  # type: ignore[assignment]
+    assert client.address.unique_id == "pbx:443"
+
+
+_ALARM = AlarmSettings(name="a", time=dt.time(1), date=dt.date(2030, 1, 1))
+
+BAD_CALLS: list[tuple[str, tuple[Any, ...], dict[str, Any], type[Exception]]] = [
+    ("ext_query", ("1000",), {}, TypeError),
+    ("ext_query", (["10,11"],), {}, ValueError),
+    ("ext_update", ("1000", ExtensionChanges()), {}, ValueError),
+    ("ext_update", ("", ExtensionChanges(name="a")), {}, ValueError),
+    ("ext_update", ("1000", {"name": "a"}), {}, TypeError),
+    ("ext_add", ("1000", ""), {}, ValueError),
+    ("ext_add", ("1000", "pw", {"name": "a"}), {}, TypeError),
+    ("ext_add", ("1000", "pw", None, ""), {}, ValueError),
+    ("ext_status", ("1000", 0), {}, ValueError),
+    ("ext_status", (None, "2"), {}, TypeError),
+    ("ext_status", (True,), {}, TypeError),
+    ("ext_status_all", (), {"concurrency": 0}, ValueError),
+    ("trunk_query", (["a", ""],), {}, ValueError),
+    ("queue_members", ("",), {}, ValueError),
+    ("agent_query", ("6700", ""), {}, ValueError),
+    ("agent_query", ("6700", "1003", ""), {}, ValueError),
+    ("agent_login", ("6700", "1003"), {"all_queues": "yes"}, TypeError),
+    ("agent_logout", ("6700", None), {}, TypeError),
+    ("agent_break", ("", "1003"), {}, ValueError),
+    ("agent_resume", ("6700", " "), {}, ValueError),
+    ("outbound_query", ("",), {}, ValueError),
+    ("outbound_mod", ("r",), {}, ValueError),
+    ("outbound_mod", ("r",), {"enabled": 1}, TypeError),
+    ("outbound_mod", ("r",), {"add": "no", "enabled": True}, TypeError),
+    ("outbound_mod", ("r",), {"trunks": "fxo1"}, TypeError),
+    ("alarm_query", ("",), {}, ValueError),
+    ("alarm_add", ("1000", {"name": "a"}), {}, TypeError),
+    ("alarm_add", ("", _ALARM), {}, ValueError),
+    ("alarm_mod", ("id", AlarmChanges()), {}, ValueError),
+    ("alarm_mod", ("id", {"name": "a"}), {}, TypeError),
+    ("alarm_del", ("",), {}, ValueError),
+    ("monitor", ("1000", "1001", "spy"), {}, ValueError),
+    ("monitor", ("1000", "", "listen"), {}, ValueError),
+    ("play_sound_file", ("u",), {"mode": "loud", "files": ["a.wav"]}, ValueError),
+    ("play_sound_file", ("u",), {"mode": "local"}, ValueError),
+    ("play_sound_file", ("u",), {"mode": "local", "files": []}, ValueError),
+    ("play_sound_file", ("u",), {"mode": "local", "files": "a.wav"}, TypeError),
+    (
+        "play_sound_file",
+        ("u",),
+        {"mode": "local", "files": ["a.wav,b.wav"]},
+        ValueError,
+    ),
+    ("play_sound_file", ("u",), {"mode": "local", "tts": {"type": "x"}}, TypeError),
+    ("play_sound_file", ("",), {"mode": "local", "files": ["a.wav"]}, ValueError),
+    (
+        "play_sound_file",
+        ("u",),
+        {"mode": "local", "files": ["a"], "tts": TtsPrompt(type="t", url="u")},
+        ValueError,
+    ),
+    ("ext_outbound", ("1000", ""), {}, ValueError),
+    ("ext_outbound", ("1000", "555", ""), {}, ValueError),
+    ("transfer_ext", ("u", ""), {}, ValueError),
+    ("hangup", ("",), {}, ValueError),
+    ("hangup", (None,), {}, TypeError),
+    ("hold", ("  ",), {}, ValueError),
+    ("unhold", ("a,b",), {}, ValueError),
+    ("record", ("",), {}, ValueError),
+    ("audio", ("u", "speak"), {}, ValueError),
+    ("audio", ("u", "speak"), {"mute": True, "volume": 1}, ValueError),
+    ("audio", ("u", "speak"), {"volume": 5}, ValueError),
+    ("audio", ("u", "speak"), {"volume": -5}, ValueError),
+    ("audio", ("u", "speak"), {"volume": 1.5}, TypeError),
+    ("audio", ("u", "speak"), {"volume": True}, TypeError),
+    ("audio", ("u", "speak"), {"mute": "yes"}, TypeError),
+    ("audio", ("u", "sideways"), {"mute": True}, ValueError),
+    ("inbound_accept", ("",), {}, ValueError),
+    ("inbound_refuse", ("",), {}, ValueError),
+    ("hook", (0, True), {}, ValueError),
+    ("hook", ("x", True), {}, ValueError),
+    ("hook", (True, True), {}, TypeError),
+    ("hook", (1, "on"), {}, TypeError),
+    ("cdrs", ({"extid": "1"},), {}, TypeError),
+    ("cdrs", (None, 0), {}, ValueError),
+    ("cdrs_all", (), {"limit": 0}, ValueError),
+    ("cdrs_all", (), {"concurrency": 0}, ValueError),
+    ("cdr_query", ("",), {}, ValueError),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "args", "kwargs", "error"),
+    BAD_CALLS,
+    ids=[f"{call[0]}-{index}" for index, call in enumerate(BAD_CALLS)],
+)
+async def test_bad_arguments_raise_before_sending(
+    fake_pbx: FakePbx,
+    fake_client: SynwayClient,
+    method: str,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    error: type[Exception],
+) -> None:
+    with pytest.raises(error):
+        await getattr(fake_client, method)(*args, **kwargs)
+    assert fake_pbx.requests == []
