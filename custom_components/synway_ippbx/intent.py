@@ -57,7 +57,7 @@ def _assist_entry(hass: HomeAssistant) -> tuple[SynwayConfigEntry, str]:
 
 def _label(record: ExtensionRecord | None, number: str) -> str:
     """How speech names a number: "Reception (1003)" for a named extension."""
-    if record is not None and record.name:
+    if record is not None and record.name and record.name != number:
         return f"{record.name} ({number})"
     return number
 

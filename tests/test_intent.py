@@ -1,0 +1,269 @@
+"""Assist intents, end to end against the simulator."""
+
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import intent
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.synway_ippbx.api import SynwayConnectionError
+from custom_components.synway_ippbx.const import (
+    CONF_ASSIST_EXTENSION,
+    CONF_REPORT_URL,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
+from custom_components.synway_ippbx.intent import (
+    INTENT_CALL_EXTENSION,
+    INTENT_CALL_NUMBER,
+    INTENT_HANG_UP,
+)
+from simulator import Simulator
+from tests.conftest import settle
+
+ASSIST = "1000"
+
+
+def _live_legs(simulator: Simulator, extension: str) -> list[Any]:
+    return [
+        leg
+        for leg in simulator.state.extensions[extension].legs
+        if leg.state != "ended"
+    ]
+
+
+@pytest.fixture(autouse=True)
+async def intent_component(hass: HomeAssistant) -> None:
+    """Set up the intent integration before the HTTP server starts (it adds a view)."""
+    assert await async_setup_component(hass, "intent", {})
+
+
+@pytest.fixture
+async def assist_entry(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The integration set up with 1000 as the assist extension and 1003 named."""
+    simulator.state.extensions["1003"].settings["username"] = "Reception"
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        options={**mock_config_entry.options, CONF_ASSIST_EXTENSION: ASSIST},
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
+
+
+async def _handle(
+    hass: HomeAssistant, intent_type: str, slots: dict[str, str] | None = None
+) -> intent.IntentResponse:
+    return await intent.async_handle(
+        hass,
+        "test",
+        intent_type,
+        {key: {"value": value} for key, value in (slots or {}).items()},
+    )
+
+
+def _speech(response: intent.IntentResponse) -> str:
+    return str(response.speech["plain"]["speech"])
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_call_number(hass: HomeAssistant, simulator: Simulator) -> None:
+    """Calling a number rings the assist extension first, then dials the number."""
+    response = await _handle(hass, INTENT_CALL_NUMBER, {"number": "555 1234"})
+    assert response.response_type is intent.IntentResponseType.ACTION_DONE
+    assert _speech(response) == "Calling 5551234"
+    assert simulator.requests[-1].body == {"extid": ASSIST, "calledid": "5551234"}
+    legs = _live_legs(simulator, ASSIST)
+    assert len(legs) == 1
+    assert legs[0].state == "ringing"
+    assert legs[0].call.callto == "5551234"
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_call_number_of_named_extension(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """A number that is a named extension is spoken with its name."""
+    response = await _handle(hass, INTENT_CALL_NUMBER, {"number": "1003"})
+    assert _speech(response) == "Calling Reception (1003)"
+    assert simulator.requests[-1].body == {"extid": ASSIST, "calledid": "1003"}
+
+
+@pytest.mark.parametrize("name", ["reception", "The RECEPTION", "  Reception ", "1003"])
+@pytest.mark.usefixtures("assist_entry")
+async def test_call_extension_by_name(
+    hass: HomeAssistant, simulator: Simulator, name: str
+) -> None:
+    """An extension is found by its PBX name, case-insensitively, or by its number."""
+    response = await _handle(hass, INTENT_CALL_EXTENSION, {"name": name})
+    assert _speech(response) == "Calling Reception (1003)"
+    assert simulator.requests[-1].body == {"extid": ASSIST, "calledid": "1003"}
+    legs = _live_legs(simulator, ASSIST)
+    assert len(legs) == 1
+    assert legs[0].call.callto == "1003"
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_call_unnamed_extension_by_number(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """An extension without a name is spoken as its number."""
+    response = await _handle(hass, INTENT_CALL_EXTENSION, {"name": "1002"})
+    assert _speech(response) == "Calling 1002"
+    assert simulator.requests[-1].body == {"extid": ASSIST, "calledid": "1002"}
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_call_unknown_extension(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """A name no extension has is refused before any request."""
+    before = len(simulator.requests)
+    with pytest.raises(intent.IntentHandleError) as err:
+        await _handle(hass, INTENT_CALL_EXTENSION, {"name": "kitchen"})
+    assert str(err.value) == "There is no extension called kitchen on the PBX"
+    assert err.value.response_key == "no_such_extension"
+    assert len(simulator.requests) == before
+
+
+async def test_call_ambiguous_extension(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Two extensions with the same name are not guessed between."""
+    simulator.state.extensions["1004"].settings["username"] = "Office"
+    simulator.state.extensions["1005"].settings["username"] = "office"
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        options={**mock_config_entry.options, CONF_ASSIST_EXTENSION: ASSIST},
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(intent.IntentHandleError) as err:
+        await _handle(hass, INTENT_CALL_EXTENSION, {"name": "office"})
+    assert str(err.value) == "Several extensions are named office: 1004, 1005"
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_call_refused_by_pbx(hass: HomeAssistant, simulator: Simulator) -> None:
+    """A PBX refusal becomes an intent error that names the cause."""
+    simulator.state.extensions[ASSIST].settings["call_permission"] = "internal"
+    await hass.config_entries.async_reload(
+        hass.config_entries.async_entries(DOMAIN)[0].entry_id
+    )
+    with pytest.raises(intent.IntentHandleError) as err:
+        await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
+    assert str(err.value).startswith("The PBX could not place the call:")
+    assert err.value.response_key == "pbx_error"
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_assist_extension_removed(
+    hass: HomeAssistant, simulator: Simulator, assist_entry: MockConfigEntry
+) -> None:
+    """An assist extension the PBX no longer has is reported as such."""
+    hass.config_entries.async_update_entry(
+        assist_entry, options={**assist_entry.options, CONF_ASSIST_EXTENSION: "4242"}
+    )
+    await hass.async_block_till_done()
+    with pytest.raises(intent.IntentHandleError) as err:
+        await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
+    assert str(err.value) == "The assist extension 4242 does not exist on the PBX"
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_hang_up(hass: HomeAssistant, simulator: Simulator) -> None:
+    """Hanging up ends the assist extension's call on the PBX."""
+    simulator.call_internal(ASSIST, "1001", answer=True)
+    await settle(hass, simulator)
+    assert _live_legs(simulator, ASSIST)
+    response = await _handle(hass, INTENT_HANG_UP)
+    assert _speech(response) == "Hung up"
+    await settle(hass, simulator)
+    assert not _live_legs(simulator, ASSIST)
+    assert not _live_legs(simulator, "1001")
+    assert simulator.requests[-1].path.endswith("hangup")
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_hang_up_without_call(hass: HomeAssistant, simulator: Simulator) -> None:
+    """Hanging up with no call is an error, and sends nothing."""
+    before = len(simulator.requests)
+    with pytest.raises(intent.IntentHandleError) as err:
+        await _handle(hass, INTENT_HANG_UP)
+    assert str(err.value) == "Extension 1000 is not on a call"
+    assert len(simulator.requests) == before
+
+
+async def test_hang_up_refused_by_pbx(
+    hass: HomeAssistant, simulator: Simulator, assist_entry: MockConfigEntry
+) -> None:
+    """An unreachable PBX makes hanging up fail with an intent error."""
+    simulator.call_internal(ASSIST, "1001", answer=True)
+    await settle(hass, simulator)
+    with (
+        patch.object(
+            assist_entry.runtime_data.client,
+            "hangup",
+            side_effect=SynwayConnectionError("connection refused"),
+        ),
+        pytest.raises(intent.IntentHandleError) as err,
+    ):
+        await _handle(hass, INTENT_HANG_UP)
+    assert str(err.value).startswith("The PBX could not hang up:")
+    assert len(_live_legs(simulator, ASSIST)) == 1
+
+
+async def test_no_pbx_loaded(hass: HomeAssistant) -> None:
+    """Without a loaded PBX the intents say so."""
+    from custom_components.synway_ippbx import intent as synway_intent
+
+    await synway_intent.async_setup_intents(hass)
+    with pytest.raises(intent.IntentHandleError) as err:
+        await _handle(hass, INTENT_HANG_UP)
+    assert str(err.value) == "No Synway IPPBX is set up and running"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_no_assist_extension(hass: HomeAssistant, simulator: Simulator) -> None:
+    """An entry without an assist extension gets a clear message, and nothing is sent."""
+    await hass.async_block_till_done()
+    before = len(simulator.requests)
+    with pytest.raises(intent.IntentHandleError) as err:
+        await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
+    assert "No assist extension is configured" in str(err.value)
+    assert err.value.response_key == "no_assist_extension"
+    assert len(simulator.requests) == before
+
+
+async def test_several_pbxs_pick_the_configured_one(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """With several PBXs, the first one with an assist extension places the call."""
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="Other PBX",
+        unique_id="other",
+        data={**mock_config_entry.data, CONF_WEBHOOK_ID: "other-webhook"},
+        options={**mock_config_entry.options, CONF_REPORT_URL: "127.0.0.1:9/other"},
+    )
+    other.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(other.entry_id)
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        options={**mock_config_entry.options, CONF_ASSIST_EXTENSION: "1002"},
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert other.state is ConfigEntryState.LOADED
+    assert mock_config_entry.state is ConfigEntryState.LOADED
+    await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
+    assert simulator.requests[-1].body == {"extid": "1002", "calledid": "5551234"}

@@ -1,0 +1,263 @@
+"""Logbook descriptions of PBX reports."""
+
+from collections.abc import Callable, Mapping
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.core import Event, HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.synway_ippbx.const import DOMAIN, EVENT_SYNWAY
+from custom_components.synway_ippbx.logbook import async_describe_events
+
+type Describer = Callable[[Event[Mapping[str, Any]]], dict[str, str]]
+
+EXT_1000 = {"extid": "1000", "callerid": "1000", "uuid": "a"}
+EXT_1001 = {"extid": "1001", "callerid": "1000", "uuid": "b"}
+EXT_1002 = {"extid": "1002", "callerid": "88861158", "uuid": "c"}
+TRUNK_IN = {"from": "88861158", "to": "1002", "trunk": "fxo3", "uuid": "d"}
+TRUNK_OUT = {"from": "1002", "to": "1141", "trunk": "fxo3", "uuid": "e"}
+
+
+@pytest.fixture
+def describe(hass: HomeAssistant) -> Describer:
+    """The describer our logbook platform registers for synway_ippbx_event."""
+    registered: dict[str, tuple[str, Describer]] = {}
+
+    def _register(domain: str, event_type: str, describer: Describer) -> None:
+        registered[event_type] = (domain, describer)
+
+    async_describe_events(hass, _register)
+    domain, describer = registered[EVENT_SYNWAY]
+    assert domain == DOMAIN
+    return describer
+
+
+def _message(describe: Describer, data: dict[str, Any]) -> str:
+    return describe(Event(EVENT_SYNWAY, data))["message"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            {
+                "event": "ANSWER",
+                "callid": "x",
+                "callertrunk": TRUNK_IN,
+                "calledext": EXT_1002,
+            },
+            "Extension 1002 answered a call from 88861158",
+        ),
+        (
+            {
+                "event": "RING",
+                "callid": "x",
+                "callerext": EXT_1000,
+                "calledext": EXT_1001,
+            },
+            "Extension 1001 is ringing (call from 1000)",
+        ),
+        (
+            {"event": "RING", "calledext": {"extid": 1001}},
+            "Extension 1001 is ringing",
+        ),
+        (
+            {"event": "RING", "callerext": EXT_1002, "calledtrunk": TRUNK_OUT},
+            "1141 is ringing (call from 1002)",
+        ),
+        (
+            {"event": "RINGBACK", "callerext": EXT_1000, "calledext": EXT_1001},
+            "Extension 1000 is calling 1001",
+        ),
+        ({"event": "RINGBACK"}, "A phone is calling"),
+        (
+            {"event": "ANSWERED", "callerext": EXT_1002, "calledtrunk": TRUNK_OUT},
+            "Call from 1002 to 1141 was answered",
+        ),
+        ({"event": "ANSWER"}, "A phone answered a call"),
+        (
+            {
+                "event": "HANGUP",
+                "originator": "caller",
+                "callerext": EXT_1000,
+                "calledext": EXT_1001,
+            },
+            "Extension 1000 hung up",
+        ),
+        (
+            {
+                "event": "HANGUP",
+                "originator": "called",
+                "callerext": EXT_1002,
+                "calledtrunk": TRUNK_OUT,
+            },
+            "1141 hung up",
+        ),
+        (
+            {"event": "HANGUP", "callerext": EXT_1000, "calledext": EXT_1001},
+            "Call from 1000 to 1001 ended",
+        ),
+        (
+            {
+                "event": "CALLFAILED",
+                "originator": "called",
+                "cause": "NO_USER_RESPONSE",
+                "callertrunk": {"from": 88861158, "to": None},
+            },
+            "Call from 88861158 failed: NO_USER_RESPONSE",
+        ),
+        (
+            {"event": "CALLFAILED", "callerext": EXT_1000, "calledext": EXT_1001},
+            "Call from 1000 to 1001 failed",
+        ),
+        (
+            {"event": "HOLD", "callerext": EXT_1000, "calledext": EXT_1001},
+            "The call between 1000 and 1001 was put on hold",
+        ),
+        (
+            {"event": "UNHOLD", "callerext": EXT_1000},
+            "The call with 1000 was resumed",
+        ),
+        ({"event": "HOLD"}, "A call was put on hold"),
+        (
+            {
+                "event": "TRANSFER",
+                "transfer_to": "1003",
+                "callerext": EXT_1000,
+                "calledext": EXT_1001,
+            },
+            "The call between 1000 and 1001 was transferred to 1003",
+        ),
+        (
+            {"event": "CallinRequest", "from": "88861158", "to": "6000"},
+            "Incoming call from 88861158 to 6000 is waiting to be accepted",
+        ),
+        (
+            {"event": "DTMF", "dtmf": "5", "callertrunk": TRUNK_IN},
+            "88861158 pressed 5",
+        ),
+        ({"event": "DTMF", "callerext": EXT_1000}, "Extension 1000 pressed a key"),
+        (
+            {"event": "PLAYEND", "filename": "welcome.wav"},
+            "Finished playing welcome.wav",
+        ),
+        ({"event": "PLAYEND"}, "A prompt finished playing"),
+        (
+            {"event": "RECORDSTART", "callerext": EXT_1000, "calledext": EXT_1001},
+            "Recording of the call from 1000 to 1001 started",
+        ),
+        (
+            {
+                "event": "RECORDEND",
+                "record_seconds": 12,
+                "callerext": EXT_1000,
+                "calledext": EXT_1001,
+            },
+            "Recording of the call from 1000 to 1001 ended (12 s)",
+        ),
+        ({"event": "RECORDEND"}, "Recording of the call ended"),
+        ({"event": "Systemup"}, "The PBX started"),
+        (
+            {"event": "ExtensionStatus", "extension": "1002", "status": "Registered"},
+            "Extension 1002 registered",
+        ),
+        (
+            {"event": "ExtensionStatus", "extension": 1002, "status": "whatever"},
+            "Extension 1002 changed state",
+        ),
+        (
+            {
+                "event": "AgentStatus",
+                "queueid": "6700",
+                "extid": "1003",
+                "status": "login",
+            },
+            "Agent 1003 logged in to queue 6700",
+        ),
+        (
+            {"event": "AgentStatus", "queueid": 6700, "extid": 1003, "status": "?"},
+            "Agent 1003 changed state in queue 6700",
+        ),
+        (
+            {
+                "event": "AgentWrapUp",
+                "queueid": "6700",
+                "extid": "1000",
+                "status": "on",
+            },
+            "Agent 1000 went on break in queue 6700",
+        ),
+        (
+            {
+                "event": "AgentWrapUp",
+                "queueid": "6700",
+                "extid": "1000",
+                "status": "off",
+            },
+            "Agent 1000 came back from break in queue 6700",
+        ),
+        (
+            {
+                "event": "QueueStatus",
+                "number": "6700",
+                "callercount": "1",
+                "action": "Add",
+                "callfrom": "88861158",
+            },
+            "A caller (88861158) joined queue 6700 (1 waiting)",
+        ),
+        (
+            {"event": "QueueStatus", "number": "6700", "action": "Remove"},
+            "A caller left queue 6700",
+        ),
+        ({"event": "QueueStatus", "number": "6700"}, "Queue 6700 changed"),
+        (
+            {"event": "QueueOverflow", "number": "6700", "destination": "6701"},
+            "Queue 6700 overflowed to 6701",
+        ),
+        ({"event": "QueueOverflow", "number": "6700"}, "Queue 6700 overflowed"),
+        (
+            {"event": "CDR", "callfrom": "1000", "callto": 1002, "status": "ANSWERED"},
+            "Call record: 1000 → 1002, ANSWERED",
+        ),
+        ({"event": "CDR"}, "Call record"),
+        (
+            {"event": "CONFERENCECREATE", "conference_number": 6400},
+            "Conference 6400 started",
+        ),
+        ({"event": "CONFERENCEDESTROY"}, "A conference ended"),
+        ({"event": "SOMETHINGNEW", "x": 1}, "PBX event SOMETHINGNEW"),
+        ({"config_entry_id": "nope"}, "Received a report without an event name"),
+    ],
+)
+def test_descriptions(describe: Describer, data: dict[str, Any], message: str) -> None:
+    """Each report reads as a plain sentence, whatever shape its fields come in."""
+    assert _message(describe, data) == message
+
+
+def test_name_is_the_entry_title(
+    hass: HomeAssistant, describe: Describer, mock_config_entry: MockConfigEntry
+) -> None:
+    """Entries are named after the PBX the report came from."""
+    mock_config_entry.add_to_hass(hass)
+    entry = describe(
+        Event(
+            EVENT_SYNWAY,
+            {"event": "Systemup", "config_entry_id": mock_config_entry.entry_id},
+        )
+    )
+    assert entry == {"name": mock_config_entry.title, "message": "The PBX started"}
+    assert (
+        describe(Event(EVENT_SYNWAY, {"event": "Systemup"}))["name"] == "Synway IPPBX"
+    )
+
+
+def test_unparseable_report(describe: Describer) -> None:
+    """A report the parser chokes on still gets a line, never an exception."""
+    with patch(
+        "custom_components.synway_ippbx.logbook.report_from_object",
+        side_effect=TypeError("odd"),
+    ):
+        assert _message(describe, {"event": "RING"}) == "Received RING report"
