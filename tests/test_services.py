@@ -7,14 +7,13 @@ test_services_admin.py and test_services_data.py.
 
 from typing import Any
 
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 
 from custom_components.synway_ippbx.const import DOMAIN
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 from simulator import Simulator
-from tests.conftest import settle
+from tests.conftest import settle, state_of
 
 
 async def _call(
@@ -91,7 +90,7 @@ async def test_hangup_by_extension(hass: HomeAssistant, simulator: Simulator) ->
     await settle(hass, simulator)
     assert call.ended
     assert call.callid not in simulator.state.calls
-    assert hass.states.get("binary_sensor.extension_1000_on_a_call").state == "off"
+    assert state_of(hass, "binary_sensor.extension_1000_on_a_call") == "off"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -156,11 +155,11 @@ async def test_hold_and_unhold(hass: HomeAssistant, simulator: Simulator) -> Non
     await _call(hass, "hold", {"extension": "1000"})
     await settle(hass, simulator)
     assert leg.state == "held"
-    assert hass.states.get("sensor.extension_1000_status").state == "hold"
+    assert state_of(hass, "sensor.extension_1000_status") == "hold"
     await _call(hass, "unhold", {"extension": "1000"})
     await settle(hass, simulator)
     assert leg.state == "talking"
-    assert hass.states.get("sensor.extension_1000_status").state == "talking"
+    assert state_of(hass, "sensor.extension_1000_status") == "talking"
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -351,7 +350,7 @@ async def test_set_audio_validation(
 async def test_accept_inbound(hass: HomeAssistant, simulator: Simulator) -> None:
     """accept_inbound lets a controlled inbound call through."""
     call = simulator.call_inbound("5559876", "SIP-1")
-    assert call.pending_accept
+    assert simulator.state.calls[call.callid].pending_accept
     await _call(hass, "accept_inbound", {"call_id": call.callid})
     assert not call.pending_accept
     assert not call.ended
@@ -372,7 +371,7 @@ async def test_fxo_hook(hass: HomeAssistant, simulator: Simulator) -> None:
     await _call(hass, "fxo_hook", {"port": 1, "off_hook": True})
     assert trunk.off_hook
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.trunk_fxo1_status").state == "in_use"
+    assert state_of(hass, "sensor.trunk_fxo1_status") == "in_use"
     await _call(hass, "fxo_hook", {"port": "1", "off_hook": False})
     assert not trunk.off_hook
 

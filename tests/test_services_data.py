@@ -149,9 +149,9 @@ async def test_alarm_lifecycle(hass: HomeAssistant, simulator: Simulator) -> Non
         await _call(hass, "update_alarm", {"alarm_id": alarm_id})
     assert err.value.translation_key == "nothing_to_change"
 
-    with pytest.raises(HomeAssistantError) as err:
+    with pytest.raises(HomeAssistantError) as pbx_err:
         await _call(hass, "delete_alarm", {"alarm_id": alarm_id, "extension": "1001"})
-    assert err.value.translation_placeholders == {
+    assert pbx_err.value.translation_placeholders == {
         "errno": "16",
         "meaning": "The alarm does not exist",
     }
