@@ -134,10 +134,26 @@ async def test_alarm_lifecycle(hass: HomeAssistant, simulator: Simulator) -> Non
     assert "raw" not in alarm
     alarm_id = alarm["alarm_id"]
 
+    with pytest.raises(ServiceValidationError) as err:
+        await _call(
+            hass,
+            "update_alarm",
+            {"alarm_id": alarm_id, "extension": "1001", "enabled": False},
+        )
+    assert err.value.translation_key == "unknown_alarm"
+    assert err.value.translation_placeholders == {
+        "alarm_id": alarm_id,
+        "extension": "1001",
+    }
     await _call(
         hass,
         "update_alarm",
-        {"alarm_id": alarm_id, "time": "08:15", "date": "2027-01-02"},
+        {
+            "alarm_id": alarm_id,
+            "extension": "1000",
+            "time": "08:15",
+            "date": "2027-01-02",
+        },
     )
     fields = simulator.state.alarms[alarm_id].fields
     assert fields["wakeup_custom_day"] == "false"

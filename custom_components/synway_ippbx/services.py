@@ -479,12 +479,20 @@ async def _add_alarm(entry: SynwayConfigEntry, call: ServiceCall) -> ServiceResp
 
 
 async def _update_alarm(entry: SynwayConfigEntry, call: ServiceCall) -> ServiceResponse:
-    """Change a wake-up alarm."""
+    """Change a wake-up alarm (of the given extension, when one is given)."""
     rt = entry.runtime_data
+    alarm_id: str = call.data[ATTR_ALARM_ID]
     changes = _build(AlarmChanges, _alarm_fields(call.data))
     if changes.is_empty:
         raise _invalid("nothing_to_change")
-    await async_pbx_call(rt.client.alarm_mod(call.data[ATTR_ALARM_ID], changes))
+    extension: str | None = call.data.get(ATTR_EXTENSION)
+    if extension is not None:
+        # alarm_mod cannot move an alarm: the extension only guards which one changes.
+        _known_extension(rt.coordinator.data, extension)
+        alarms = await async_pbx_call(rt.client.alarm_query(extension))
+        if all(alarm.alarm_id != alarm_id for alarm in alarms):
+            raise _invalid("unknown_alarm", alarm_id=alarm_id, extension=extension)
+    await async_pbx_call(rt.client.alarm_mod(alarm_id, changes))
     return None
 
 
@@ -770,6 +778,7 @@ ACTIONS: Final[dict[str, _Action]] = {
         {
             **BASE,
             vol.Required(ATTR_ALARM_ID): cv.string,
+            vol.Optional(ATTR_EXTENSION): cv.string,
             vol.Optional(ATTR_NAME): cv.string,
             vol.Optional(ATTR_TIME): cv.string,
             **ALARM_FIELDS,
