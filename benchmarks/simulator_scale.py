@@ -1,4 +1,3 @@
-# ruff: noqa: INP001 - a standalone script
 """Scale benchmark of the simulator: 3,000 extensions, 100 trunks, 50 queues, 200 concurrent calls.
 
 Run with ``.venv/bin/python benchmarks/simulator_scale.py``; prints timings (not a test).

@@ -1,6 +1,7 @@
 """Entities as a user sees them: events, buttons, queues, parallel calls."""
 
 import json
+from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
@@ -8,6 +9,7 @@ from homeassistant.components.button.const import DOMAIN as BUTTON_DOMAIN, SERVI
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -153,3 +155,25 @@ async def test_two_calls_on_one_extension(
     assert state_of(hass, "sensor.extension_1001_other_party") == "1000"
     assert state_of(hass, "sensor.extension_1001_status") == "talking"
     assert state_of(hass, "binary_sensor.extension_1001_on_a_call") == "on"
+
+
+async def test_large_pbx_starts_secondary_entities_disabled(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Past the threshold, secondary per-extension entities start disabled."""
+    mock_config_entry.add_to_hass(hass)
+    with patch("custom_components.synway_ippbx.entity.LARGE_PBX_EXTENSIONS", 5):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+    for entity_id in (
+        "sensor.extension_1000_other_party",
+        "binary_sensor.extension_1000_registered",
+        "button.extension_1000_hang_up",
+    ):
+        entry = entity_registry.async_get(entity_id)
+        assert entry is not None
+        assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert state_of(hass, "sensor.extension_1000_status") == "registered"

@@ -39,6 +39,8 @@ class SynwayBinarySensorEntityDescription(BinarySensorEntityDescription):
     """How a binary sensor reads its value."""
 
     kind: str
+    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
+    secondary: bool = False
     value_fn: Callable[[SynwayCoordinator, str], bool | None]
 
 
@@ -61,6 +63,7 @@ BINARY_SENSORS: tuple[SynwayBinarySensorEntityDescription, ...] = (
         key="registered",
         translation_key="registered",
         kind="extension",
+        secondary=True,
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=_registered,

@@ -24,6 +24,8 @@ class SynwayButtonEntityDescription(ButtonEntityDescription):
     """What pressing a button does."""
 
     kind: str
+    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
+    secondary: bool = False
     press_fn: Callable[[SynwayCoordinator, str], Awaitable[Any]]
     fxo_only: bool = False
 
@@ -54,7 +56,11 @@ def _hook(off_hook: bool) -> Callable[[SynwayCoordinator, str], Awaitable[None]]
 
 BUTTONS: tuple[SynwayButtonEntityDescription, ...] = (
     SynwayButtonEntityDescription(
-        key="hangup", translation_key="hangup", kind="extension", press_fn=_hang_up
+        key="hangup",
+        translation_key="hangup",
+        kind="extension",
+        secondary=True,
+        press_fn=_hang_up,
     ),
     SynwayButtonEntityDescription(
         key="off_hook",

@@ -20,3 +20,7 @@ HEARTBEAT_INTERVAL: Final = timedelta(minutes=5)
 EVENT_SYNWAY: Final = f"{DOMAIN}_event"
 # Polls that keep finding activity no report announced for this long raise a repair issue.
 REPORT_SILENCE: Final = timedelta(minutes=10)
+# Home Assistant accepts at most 10,000 enabled entities per config entry. On PBXs with
+# more extensions than this, the secondary per-extension entities (other party,
+# registered, hang up) start disabled so the primary ones all fit.
+LARGE_PBX_EXTENSIONS: Final = 1000

@@ -9,7 +9,7 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
+from .const import DOMAIN, LARGE_PBX_EXTENSIONS
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .devices import hub_identifier, object_device_info
 from .store import HUB_KEY, STRUCTURE_KEY, Key, object_keys
@@ -42,6 +42,11 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
         else:
             self._attr_unique_id = f"{hub}_{key[0]}_{key[1]}_{description.key}"
             self._attr_device_info = object_device_info(coordinator.hass, entry, key)
+        if (
+            getattr(description, "secondary", False)
+            and len(coordinator.data.extensions) > LARGE_PBX_EXTENSIONS
+        ):
+            self._attr_entity_registry_enabled_default = False
 
     @property
     def object_id(self) -> str:

@@ -43,6 +43,8 @@ class SynwaySensorEntityDescription(SensorEntityDescription):
     """How a sensor reads its value from the store."""
 
     kind: str
+    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
+    secondary: bool = False
     value_fn: Callable[[PbxStore, str, datetime], str | int | None]
     attributes_fn: Callable[[PbxStore, str], Mapping[str, Any]] | None = None
 
@@ -84,6 +86,7 @@ SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
         key="other_party",
         translation_key="other_party",
         kind="extension",
+        secondary=True,
         value_fn=_other_party,
         attributes_fn=_other_party_attributes,
     ),
