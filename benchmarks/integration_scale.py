@@ -8,6 +8,7 @@ it writes: the goal is none); the cost of a report and how many states one repor
 nothing here fails on timing.
 """
 
+import asyncio
 from collections.abc import AsyncGenerator
 from pathlib import Path
 import resource
@@ -52,6 +53,12 @@ CALLS = 200
 
 def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.fixture(autouse=True)
+async def enable_event_loop_debug() -> None:
+    """Measure with the event loop as in production: the harness turns debug mode on."""
+    asyncio.get_running_loop().set_debug(False)
 
 
 @pytest.fixture

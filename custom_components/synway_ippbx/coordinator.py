@@ -98,6 +98,8 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         self._keyed: dict[Hashable, set[CALLBACK_TYPE]] = {}
         self._unreported_since: datetime | None = None
         self._has_polled = False
+        # Repair issues currently raised by this entry.
+        self._issues: set[str] = set()
         self._stop_heartbeat: CALLBACK_TYPE | None = None
         self._resync_task: asyncio.Task[None] | None = None
 
@@ -259,9 +261,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         return (
             self.last_update_success
             and self.token_alive
-            and not ir.async_get(self.hass).async_get_issue(
-                DOMAIN, self._issue_id(ISSUE_REPORTS_MISSING)
-            )
+            and ISSUE_REPORTS_MISSING not in self._issues
         )
 
     def _note_unreported_activity(self, now: datetime) -> None:
@@ -338,6 +338,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
     def _raise_issue(
         self, issue: str, placeholders: dict[str, str] | None = None
     ) -> None:
+        self._issues.add(issue)
         ir.async_create_issue(
             self.hass,
             DOMAIN,
@@ -352,4 +353,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         )
 
     def _clear_issue(self, issue: str) -> None:
-        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(issue))
+        """Delete an issue we raised (cheap when there is none: reports call it)."""
+        if issue in self._issues:
+            self._issues.discard(issue)
+            ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(issue))
