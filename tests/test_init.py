@@ -40,6 +40,8 @@ async def test_internal_call_updates_entities_live(
     await settle(hass, simulator)
     assert state_of(hass, "binary_sensor.extension_1000_on_a_call") == STATE_OFF
     assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_active_calls") == "0"
+    # Back to the status the PBX polls show for an idle SIP phone, not a made-up one.
+    assert state_of(hass, "sensor.extension_1000_status") == "registered"
 
 
 async def test_unload_logs_out(

@@ -255,3 +255,19 @@ def test_systemup_and_unhandled_reports() -> None:
     assert changed == {HUB_KEY, extension_key("1000"), extension_key("1001")}
     assert status_of(store, "1001") is ExtensionStatus.IDLE
     assert store.apply_report(report(event="SomethingNew"), NOW) == set()
+
+
+def test_finished_call_returns_to_the_resting_status() -> None:
+    store = PbxStore()
+    store.apply_extensions(
+        [ext("1000", ExtensionStatus.REGISTERED), ext("1008")], store.begin_poll()
+    )
+    for number in ("1000", "1008"):
+        store.apply_report(
+            report(event="ExtensionStatus", extension=number, status="Talking"), NOW
+        )
+        store.apply_report(
+            report(event="ExtensionStatus", extension=number, status="Hangup"), NOW
+        )
+    assert status_of(store, "1000") is ExtensionStatus.REGISTERED
+    assert status_of(store, "1008") is ExtensionStatus.IDLE

@@ -58,7 +58,8 @@ def object_device_info(
         name = store.queues[object_id].name
         info["model"] = "Queue"
     if name and name != object_id:
-        info["name"] = f"{name} ({object_id})"
+        # "Sales" becomes "Sales (6700)"; a name that has the number already stays.
+        info["name"] = name if object_id in name else f"{name} ({object_id})"
     else:
         info["translation_key"] = kind
         info["translation_placeholders"] = {"id": object_id}

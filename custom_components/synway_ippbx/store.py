@@ -84,6 +84,10 @@ _CALL_STATUSES = frozenset(
         ExtensionStatus.IN_USE,
     }
 )
+# Statuses an extension rests in between calls.
+_RESTING_STATUSES = frozenset(
+    {ExtensionStatus.IDLE, ExtensionStatus.REGISTERED, ExtensionStatus.UNREGISTERED}
+)
 # Statuses a poll may report while the extension has no call.
 _IDLE_STATUSES = frozenset(
     {
@@ -106,6 +110,15 @@ class ExtensionRecord:
     ip_port: str | None
     status: ExtensionStatus
     pushed: int = -1
+    # The status the phone rests in between calls, as the PBX words it (SIP phones
+    # usually "registered", FXS ports "idle"): a finished call returns to it.
+    resting: ExtensionStatus = ExtensionStatus.IDLE
+
+    def set_status(self, status: ExtensionStatus) -> None:
+        """Set the status, remembering it as the resting one when no call is in it."""
+        self.status = status
+        if status in _RESTING_STATUSES:
+            self.resting = status
 
 
 @dataclass(slots=True)
@@ -203,7 +216,7 @@ class PbxStore:
             key = extension_key(state.extension)
             record = self.extensions.get(state.extension)
             if record is None:
-                self.extensions[state.extension] = ExtensionRecord(
+                record = self.extensions[state.extension] = ExtensionRecord(
                     number=state.extension,
                     name=state.name or None,
                     type=state.type,
@@ -211,6 +224,7 @@ class PbxStore:
                     ip_port=state.ip_port or None,
                     status=state.status,
                 )
+                record.set_status(state.status)
                 changed |= {key, STRUCTURE_KEY}
                 continue
             before = (
@@ -227,7 +241,7 @@ class PbxStore:
             if record.pushed <= mark:
                 if record.status is not state.status:
                     self.unreported_changes += 1
-                record.status = state.status
+                record.set_status(state.status)
                 if state.status in _IDLE_STATUSES and self.calls.clear_stale(
                     state.extension, mark
                 ):
@@ -350,11 +364,11 @@ class PbxStore:
             return set()
         status = report.status
         if status is ExtensionStatus.HANGUP:
-            status = ExtensionStatus.IDLE
+            status = record.resting
         record.pushed = self._sequence
         if record.status is status:
             return set()
-        record.status = status
+        record.set_status(status)
         return {extension_key(record.number)}
 
     def _sync_call_statuses(self, extensions: Iterable[str]) -> set[Key]:
@@ -368,7 +382,7 @@ class PbxStore:
             if leg is not None:
                 status = _LEG_STATUS[leg.state]
             elif record.status in _CALL_STATUSES:
-                status = ExtensionStatus.IDLE
+                status = record.resting
             else:
                 status = record.status
             # Every touched extension changed its call data (other party, legs).
