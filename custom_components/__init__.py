@@ -1,0 +1,1 @@
+"""Custom integrations of this repository (HACS installs custom_components/synway_ippbx)."""

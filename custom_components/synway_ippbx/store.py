@@ -362,7 +362,7 @@ class PbxStore:
         record = self.extensions.get(report.extension)
         if record is None or report.status is ExtensionStatus.UNKNOWN:
             return set()
-        status = report.status
+        status: ExtensionStatus = report.status
         if status is ExtensionStatus.HANGUP:
             status = record.resting
         record.pushed = self._sequence
