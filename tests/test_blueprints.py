@@ -1,0 +1,177 @@
+"""The automation blueprints: valid for Home Assistant, and they do what they say."""
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+import shutil
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.automation.config import (
+    AUTOMATION_BLUEPRINT_SCHEMA,
+    async_validate_config_item,
+)
+from homeassistant.components.blueprint.models import Blueprint, BlueprintInputs
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.setup import async_setup_component
+from homeassistant.util import yaml as yaml_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    async_fire_time_changed,
+    async_mock_service,
+)
+
+BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation" / "synway_ippbx"
+
+INPUTS: dict[str, dict[str, Any]] = {
+    "missed_call_notify.yaml": {"call_event": "event.extension_1001_call"},
+    "flash_light_while_ringing.yaml": {
+        "status_sensor": "sensor.extension_1001_status",
+        "light": "light.desk",
+    },
+    "doorbell_intercom.yaml": {
+        "call_event": "event.extension_1001_call",
+        "doorbell_extension": "1008",
+    },
+}
+
+
+def _load(name: str) -> Blueprint:
+    data = yaml_util.load_yaml_dict(BLUEPRINTS / name)
+    return Blueprint(
+        data, expected_domain="automation", schema=AUTOMATION_BLUEPRINT_SCHEMA
+    )
+
+
+def test_every_blueprint_is_tested() -> None:
+    """Each shipped blueprint has inputs here, so none escapes validation."""
+    assert {path.name for path in BLUEPRINTS.glob("*.yaml")} == set(INPUTS)
+
+
+@pytest.mark.parametrize("name", sorted(INPUTS))
+async def test_blueprint_is_valid(hass: HomeAssistant, name: str) -> None:
+    """The blueprint passes the blueprint schema and yields a valid automation."""
+    blueprint = _load(name)
+    assert blueprint.validate() is None
+    assert blueprint.name.startswith("Synway IPPBX")
+    for spec in blueprint.inputs.values():
+        assert spec["name"]
+        assert "selector" in spec
+    inputs = BlueprintInputs(
+        blueprint,
+        {"use_blueprint": {"path": f"synway_ippbx/{name}", "input": INPUTS[name]}},
+    )
+    inputs.validate()
+    config = inputs.async_substitute()
+    validated = await async_validate_config_item(hass, name, config)
+    assert validated is not None
+    assert validated.validation_error is None
+
+
+async def _automation(hass: HomeAssistant, name: str) -> None:
+    """Install the blueprint in the config dir and create an automation from it."""
+    target = Path(hass.config.path("blueprints", "automation", "synway_ippbx"))
+    target.mkdir(parents=True, exist_ok=True)
+    await hass.async_add_executor_job(shutil.copy, BLUEPRINTS / name, target / name)
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "id": "test",
+                "use_blueprint": {
+                    "path": f"synway_ippbx/{name}",
+                    "input": INPUTS[name],
+                },
+            }
+        },
+    )
+    await hass.async_block_till_done()
+
+
+async def _spin() -> None:
+    """Let the running automation advance (it sleeps, so block_till_done would wait)."""
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+def _call_event(
+    hass: HomeAssistant, when: str, event_type: str, **attributes: Any
+) -> None:
+    hass.states.async_set(
+        "event.extension_1001_call",
+        when,
+        {"event_type": event_type, "call_id": "c1", "callee": "1001", **attributes},
+    )
+
+
+async def test_missed_call_notifies_once(hass: HomeAssistant) -> None:
+    """A missed call notifies once; answered calls and other events do not."""
+    calls = async_mock_service(hass, "persistent_notification", "create")
+    _call_event(hass, "2025-01-01T10:00:00", "ring", caller="88861158")
+    await _automation(hass, "missed_call_notify.yaml")
+
+    _call_event(hass, "2025-01-01T10:00:01", "hangup", caller="1000", missed=False)
+    await hass.async_block_till_done()
+    assert not calls
+
+    _call_event(
+        hass, "2025-01-01T10:00:02", "call_failed", caller="88861158", missed=True
+    )
+    await hass.async_block_till_done()
+    _call_event(hass, "2025-01-01T10:00:03", "hangup", caller="88861158", missed=True)
+    await hass.async_block_till_done()
+    assert len(calls) == 1
+    assert calls[0].data["message"] == "Missed call from 88861158 on extension 1001"
+
+    _call_event(hass, "2025-01-01T10:01:00", "hangup", caller="1002", missed=True)
+    await hass.async_block_till_done()
+    assert len(calls) == 2
+    assert calls[1].data["message"] == "Missed call from 1002 on extension 1001"
+
+
+async def test_doorbell_rings(hass: HomeAssistant) -> None:
+    """A ring from the door phone runs the actions; other callers do not."""
+    calls = async_mock_service(hass, "persistent_notification", "create")
+    _call_event(hass, "2025-01-01T10:00:00", "hangup", caller="1000")
+    await _automation(hass, "doorbell_intercom.yaml")
+
+    _call_event(hass, "2025-01-01T10:00:01", "ring", caller="1000")
+    await hass.async_block_till_done()
+    assert not calls
+    _call_event(hass, "2025-01-01T10:00:02", "ring", caller="1008")
+    await hass.async_block_till_done()
+    assert len(calls) == 1
+    assert calls[0].data == {"title": "Doorbell", "message": "Someone is at the door"}
+
+
+async def test_light_flashes_while_ringing(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The light toggles while the extension rings and is restored afterwards."""
+    toggles: list[ServiceCall] = async_mock_service(hass, "light", "toggle")
+    snapshots = async_mock_service(hass, "scene", "create")
+    restores = async_mock_service(hass, "scene", "turn_on")
+    hass.states.async_set("sensor.extension_1001_status", "registered")
+    await _automation(hass, "flash_light_while_ringing.yaml")
+
+    hass.states.async_set("sensor.extension_1001_status", "ringing")
+    await _spin()
+    assert len(snapshots) == 1
+    assert snapshots[0].data["snapshot_entities"] == ["light.desk"]
+    for _ in range(4):
+        freezer.tick(timedelta(seconds=1))
+        async_fire_time_changed(hass)
+        await _spin()
+    assert len(toggles) >= 4
+    assert toggles[0].data == {"entity_id": ["light.desk"]}
+    assert not restores
+
+    hass.states.async_set("sensor.extension_1001_status", "talking")
+    for _ in range(3):
+        freezer.tick(timedelta(seconds=1))
+        async_fire_time_changed(hass)
+        await _spin()
+    await hass.async_block_till_done()
+    assert len(restores) == 1
+    assert len(toggles) % 2 == 0
