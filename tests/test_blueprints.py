@@ -68,11 +68,15 @@ async def test_blueprint_is_valid(hass: HomeAssistant, name: str) -> None:
     assert validated.validation_error is None
 
 
+def _install(target: Path, name: str) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(BLUEPRINTS / name, target / name)
+
+
 async def _automation(hass: HomeAssistant, name: str) -> None:
     """Install the blueprint in the config dir and create an automation from it."""
     target = Path(hass.config.path("blueprints", "automation", "synway_ippbx"))
-    target.mkdir(parents=True, exist_ok=True)
-    await hass.async_add_executor_job(shutil.copy, BLUEPRINTS / name, target / name)
+    await hass.async_add_executor_job(_install, target, name)
     assert await async_setup_component(
         hass,
         "automation",
