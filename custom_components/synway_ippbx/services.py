@@ -17,7 +17,7 @@ Input is validated before any request, with translated errors; errors from the P
 translated errors naming the meaning of its errno (see ``helpers.async_pbx_call``).
 """
 
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass
 import datetime as dt
 import re
@@ -325,9 +325,9 @@ def _pbx_time(value: dt.datetime) -> dt.datetime:
     return value
 
 
-def _dicts(models: list[Any]) -> list[JsonValueType]:
+def _dicts(models: Iterable[ApiModel]) -> list[JsonValueType]:
     """Export models as JSON-serialisable dicts."""
-    return [cast("ApiModel", model).to_dict() for model in models]
+    return [model.to_dict() for model in models]
 
 
 # --------------------------------------------------------------------------- handlers
