@@ -58,6 +58,9 @@ async def _async_try_login(
     hass: HomeAssistant, host: str, username: str, digest: str, verify_ssl: bool
 ) -> str | None:
     """Log in once (and out again, the PBX caps API clients); return an error key."""
+    if not username:
+        # The client refuses an empty username; the PBX would refuse it anyway.
+        return "invalid_auth"
     client = SynwayClient(
         host,
         username,
@@ -79,7 +82,11 @@ async def _async_try_login(
     except Exception:  # noqa: BLE001 - a config flow must never show a traceback
         LOGGER.exception("Unexpected error logging in to %s", host)
         return "unknown"
-    await client.logout()
+    try:
+        await client.logout()
+    except SynwayError as err:
+        # The credentials are proven; the PBX drops the unused token after 30 minutes.
+        LOGGER.debug("Logging out of %s after the test login failed: %s", host, err)
     return None
 
 
@@ -309,7 +316,11 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 options=[
                     SelectOptionDict(
                         value=ext.number,
-                        label=f"{ext.number} {ext.name}" if ext.name else ext.number,
+                        label=(
+                            f"{ext.number} {ext.name}"
+                            if ext.name and ext.name != ext.number
+                            else ext.number
+                        ),
                     )
                     for ext in store.extensions.values()
                 ],
