@@ -233,3 +233,17 @@ def test_reports_without_call_change_nothing() -> None:
     assert feed(parse_report(b'{"event":"ExtensionStatus","extension":"1"}')) == set()
     assert feed(report("HANGUP", "unknown-call")) == set()
     assert feed(report("DTMF", dtmf="1", callerext=ext("1000", "x"))) == set()
+
+
+def test_a_leg_without_uuid_is_addressed_by_its_call() -> None:
+    feed = Feed()
+    feed(
+        report("RING", "c-77", callerext={"extid": "1000"}, calledext={"extid": "1001"})
+    )
+    leg = feed.tracker.current_leg("1001")
+    assert leg is not None
+    assert leg.synthetic
+    assert leg.pbx_id == "c-77"
+    caller = feed.tracker.current_leg("1000")
+    assert caller is not None
+    assert caller.uuid != leg.uuid

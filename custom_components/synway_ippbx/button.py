@@ -38,7 +38,7 @@ async def _hang_up(coordinator: SynwayCoordinator, number: str) -> None:
             translation_key="no_active_call",
             translation_placeholders={"extension": number},
         )
-    await async_pbx_call(coordinator.client.hangup(leg.uuid))
+    await async_pbx_call(coordinator.client.hangup(leg.pbx_id))
 
 
 def _hook(off_hook: bool) -> Callable[[SynwayCoordinator, str], Awaitable[None]]:

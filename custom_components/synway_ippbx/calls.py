@@ -53,6 +53,13 @@ class Leg:
     role: str
     state: LegState
     activity: int = 0
+    # True when the report gave no uuid and the tracker made one up to tell legs apart.
+    synthetic: bool = False
+
+    @property
+    def pbx_id(self) -> str:
+        """The id to hand the PBX for this leg: its uuid, else the call's id."""
+        return self.callid if self.synthetic else self.uuid
 
 
 @dataclass(slots=True)
@@ -296,6 +303,7 @@ class CallTracker:
                 number=_party_number(party),
                 role=party.role,
                 state=state,
+                synthetic=not party.uuid,
             )
             call.legs[uuid] = leg
             if leg.extension:

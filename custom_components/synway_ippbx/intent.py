@@ -185,7 +185,7 @@ class HangUpIntentHandler(intent.IntentHandler):
                 f"Extension {assist_extension} is not on a call", "no_call"
             )
         try:
-            await async_pbx_call(entry.runtime_data.client.hangup(leg.uuid))
+            await async_pbx_call(entry.runtime_data.client.hangup(leg.pbx_id))
         except HomeAssistantError as err:
             raise intent.IntentHandleError(
                 f"The PBX could not hang up: {err}", "pbx_error"

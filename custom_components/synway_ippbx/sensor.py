@@ -63,7 +63,7 @@ def _other_party_attributes(store: PbxStore, number: str) -> Mapping[str, Any]:
     leg = store.calls.current_leg(number)
     return {
         "call_id": leg.callid if leg else None,
-        "leg_id": leg.uuid if leg else None,
+        "leg_id": leg.pbx_id if leg else None,
         "calls": len(store.calls.legs(number)),
     }
 

@@ -226,10 +226,10 @@ def _leg_uuid(store: PbxStore, data: Mapping[str, Any]) -> str:
         _known_extension(store, extension)
         if (leg := store.calls.current_leg(extension)) is None:
             raise _invalid("no_active_call", extension=extension)
-        return leg.uuid
+        return leg.pbx_id
     if call_id and store.calls.call(call_id) is not None:
         if leg := store.calls.find_leg(call_id):
-            return leg.uuid
+            return leg.pbx_id
     return cast("str", call_id)
 
 
