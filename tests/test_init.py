@@ -1,12 +1,15 @@
 """Setting up, polling, receiving reports and unloading, against the simulator."""
 
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application, Request
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synway_ippbx.const import EVENT_SYNWAY
 from simulator import Simulator
-from tests.conftest import settle, state_of
+from tests.conftest import WEBHOOK_ID, settle, state_of
 
 
 async def test_setup_creates_entities(
@@ -44,11 +47,21 @@ async def test_internal_call_updates_entities_live(
     assert state_of(hass, "sensor.extension_1000_status") == "registered"
 
 
-async def test_unload_logs_out(
-    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+async def test_unload_logs_out_and_stops_listening(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
 ) -> None:
-    """Unloading frees the PBX's API client slot."""
+    """Unloading frees the PBX's API client slot and unregisters the webhook."""
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
     assert init_integration.state is ConfigEntryState.NOT_LOADED
     assert simulator.requests[-1].path.endswith("logout")
+    fired: list[Event] = []
+    hass.bus.async_listen(EVENT_SYNWAY, fired.append)
+    body = b'{"event":"ExtensionStatus","extension":"1000","status":"Idle"}'
+    response = await report_client.post(f"/api/webhook/{WEBHOOK_ID}", data=body)
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert fired == []
