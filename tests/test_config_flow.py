@@ -1,6 +1,7 @@
 """The config flow (user, reauth, reconfigure) and the options flow, against the simulator."""
 
 import asyncio
+import hashlib
 import re
 from typing import Any
 from unittest.mock import patch
@@ -169,9 +170,7 @@ async def test_user_creates_entry(
     assert len(simulator.auth.live_sessions()) == 1
 
 
-async def test_user_http_host(
-    hass: HomeAssistant, simulator_http: Simulator
-) -> None:
+async def test_user_http_host(hass: HomeAssistant, simulator_http: Simulator) -> None:
     """``http://`` is kept as typed; the unique id is the normalised host:port."""
     flow_id = await _start_user_flow(hass)
     typed = f"HTTP://127.0.0.1:{simulator_http.port}/"
@@ -869,3 +868,25 @@ async def test_options_flow_validates_interval(
         await hass.config_entries.options.async_configure(
             result["flow_id"], {CONF_SCAN_INTERVAL: 5}
         )
+
+
+@pytest.mark.parametrize("paste_digest", [True, False])
+async def test_user_password_of_32_hex_digits(
+    hass: HomeAssistant, simulator: Simulator, paste_digest: bool
+) -> None:
+    """A pasted MD5 digest works, and so does a clear password that looks like one."""
+    if paste_digest:
+        typed = password_digest(simulator.config.password).upper()
+    else:
+        simulator.config.password = "0123456789abcdef0123456789ABCDEF"
+        typed = simulator.config.password
+    flow_id = await _start_user_flow(hass)
+    with patch("custom_components.synway_ippbx.async_setup_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, _user_input(simulator, **{CONF_PASSWORD: typed})
+        )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    expected = hashlib.md5(
+        simulator.config.password.encode(), usedforsecurity=False
+    ).hexdigest()
+    assert result["data"][CONF_PASSWORD] == expected

@@ -36,7 +36,7 @@ from .api import (
     SynwayClientLimitError,
     SynwayError,
     parse_address,
-    password_digest,
+    password_candidates,
 )
 from .const import (
     CONF_ASSIST_EXTENSION,
@@ -90,6 +90,18 @@ async def _async_try_login(
     return None
 
 
+async def _async_login_typed(
+    hass: HomeAssistant, host: str, username: str, password: str, verify_ssl: bool
+) -> tuple[str | None, str]:
+    """Check a typed password; return the error key and the digest that worked."""
+    candidates = password_candidates(password)
+    for digest in candidates:
+        error = await _async_try_login(hass, host, username, digest, verify_ssl)
+        if error != "invalid_auth":
+            return error, digest
+    return "invalid_auth", candidates[-1]
+
+
 def _normalised_host(host: str) -> tuple[str, str] | None:
     """Return (host as typed, stripped) and the unique id, or None if unusable."""
     host = host.strip()
@@ -118,14 +130,12 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                 host, unique_id = parsed
                 await self.async_set_unique_id(unique_id)
                 self._abort_if_unique_id_configured()
-                digest = password_digest(user_input[CONF_PASSWORD])
                 username = user_input[CONF_USERNAME].strip()
                 verify_ssl = user_input[CONF_VERIFY_SSL]
-                if not (
-                    error := await _async_try_login(
-                        self.hass, host, username, digest, verify_ssl
-                    )
-                ):
+                error, digest = await _async_login_typed(
+                    self.hass, host, username, user_input[CONF_PASSWORD], verify_ssl
+                )
+                if not error:
                     return self.async_create_entry(
                         title=f"Synway IPPBX ({parse_address(host).host})",
                         data={
@@ -167,16 +177,14 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         entry = self._get_reauth_entry()
         if user_input is not None:
-            digest = password_digest(user_input[CONF_PASSWORD])
-            if not (
-                error := await _async_try_login(
-                    self.hass,
-                    entry.data[CONF_HOST],
-                    entry.data[CONF_USERNAME],
-                    digest,
-                    entry.data[CONF_VERIFY_SSL],
-                )
-            ):
+            error, digest = await _async_login_typed(
+                self.hass,
+                entry.data[CONF_HOST],
+                entry.data[CONF_USERNAME],
+                user_input[CONF_PASSWORD],
+                entry.data[CONF_VERIFY_SSL],
+            )
+            if not error:
                 return self.async_update_reload_and_abort(
                     entry, data_updates={CONF_PASSWORD: digest}
                 )
@@ -205,17 +213,18 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                 if unique_id != entry.unique_id:
                     await self.async_set_unique_id(unique_id)
                     self._abort_if_unique_id_configured()
-                password = user_input.get(CONF_PASSWORD)
-                digest = (
-                    password_digest(password) if password else entry.data[CONF_PASSWORD]
-                )
                 username = user_input[CONF_USERNAME].strip()
                 verify_ssl = user_input[CONF_VERIFY_SSL]
-                if not (
-                    error := await _async_try_login(
+                if password := user_input.get(CONF_PASSWORD):
+                    error, digest = await _async_login_typed(
+                        self.hass, host, username, password, verify_ssl
+                    )
+                else:
+                    digest = entry.data[CONF_PASSWORD]
+                    error = await _async_try_login(
                         self.hass, host, username, digest, verify_ssl
                     )
-                ):
+                if not error:
                     return self.async_update_reload_and_abort(
                         entry,
                         unique_id=unique_id,

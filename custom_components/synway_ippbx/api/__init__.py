@@ -2,7 +2,7 @@
 
 from .address import PbxAddress, parse_address
 from .client import SynwayClient
-from .credentials import password_digest
+from .credentials import password_candidates, password_digest
 from .enums import (
     AgentState,
     AgentStatusChange,
@@ -195,6 +195,7 @@ __all__ = [
     "error_from_errno",
     "parse_address",
     "parse_report",
+    "password_candidates",
     "password_digest",
     "report_from_object",
 ]

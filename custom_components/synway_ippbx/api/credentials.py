@@ -15,3 +15,16 @@ def password_digest(password: str) -> str:
     if _DIGEST.fullmatch(password):
         return password.lower()
     return hashlib.md5(password.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def password_candidates(password: str) -> list[str]:
+    """The digests a password typed by a person may stand for, likeliest first.
+
+    The manual tells users to log in with the MD5 of the password, so a typed value of
+    32 hex digits is most likely that digest; it could also be a clear password that
+    happens to look like one, whose own MD5 is then the second candidate.
+    """
+    hashed = hashlib.md5(password.encode("utf-8"), usedforsecurity=False).hexdigest()
+    if _DIGEST.fullmatch(password):
+        return [password.lower(), hashed]
+    return [hashed]
