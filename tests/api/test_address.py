@@ -7,6 +7,7 @@ import pytest
 from custom_components.synway_ippbx.api import (
     PbxAddress,
     parse_address,
+    password_candidates,
     password_digest,
 )
 
@@ -121,3 +122,13 @@ def test_password_digest() -> None:
         != "8a5da52ed126447d359e70c05721a8a"
     )
     assert len(password_digest("密码")) == 32
+
+
+def test_password_candidates() -> None:
+    clear = hashlib.md5(b"secret", usedforsecurity=False).hexdigest()
+    assert password_candidates("secret") == [clear]
+    hexy = "0123456789ABCDEF0123456789abcdef"
+    assert password_candidates(hexy) == [
+        hexy.lower(),
+        hashlib.md5(hexy.encode(), usedforsecurity=False).hexdigest(),
+    ]
