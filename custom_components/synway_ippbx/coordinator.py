@@ -201,32 +201,31 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
     async def _async_call[T](self, awaitable: Awaitable[T]) -> T:
         """Await a client call, mapping its errors onto Home Assistant's."""
         try:
-            result = await awaitable
-        except SynwayAuthenticationError as err:
-            self.token_alive = False
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="invalid_auth"
-            ) from err
-        except SynwayApiDisabledError as err:
-            self.token_alive = False
-            self._raise_issue(ISSUE_API_DISABLED)
-            raise UpdateFailed(
-                translation_domain=DOMAIN, translation_key="api_disabled"
-            ) from err
-        except SynwayClientLimitError as err:
-            self.token_alive = False
-            self._raise_issue(ISSUE_CLIENT_LIMIT)
-            raise UpdateFailed(
-                translation_domain=DOMAIN, translation_key="too_many_clients"
-            ) from err
+            return await awaitable
         except SynwayError as err:
             self.token_alive = False
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="cannot_connect",
-                translation_placeholders={"error": str(err)},
-            ) from err
-        return result
+            raise self._home_assistant_error(err) from err
+
+    def _home_assistant_error(self, err: SynwayError) -> Exception:
+        """The error Home Assistant should see; raises a repair issue where one helps."""
+        if isinstance(err, SynwayAuthenticationError):
+            return ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            )
+        if isinstance(err, (SynwayApiDisabledError, SynwayClientLimitError)):
+            # The issue keys are the exception keys: both explain the same condition.
+            issue = (
+                ISSUE_API_DISABLED
+                if isinstance(err, SynwayApiDisabledError)
+                else ISSUE_CLIENT_LIMIT
+            )
+            self._raise_issue(issue)
+            return UpdateFailed(translation_domain=DOMAIN, translation_key=issue)
+        return UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"error": str(err)},
+        )
 
     # -- reports ------------------------------------------------------------------------
 
