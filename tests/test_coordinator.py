@@ -210,3 +210,17 @@ async def test_heartbeat_keeps_token_alive(
     heartbeats = [r for r in simulator.requests if r.path.endswith("/heartbeat")]
     assert heartbeats
     assert "/api/webhook/" in str(heartbeats[-1].body)
+
+
+async def test_fxo_ports_are_asked_once(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Trunk settings are read for new FXO trunks only, not at every poll."""
+    await poll(hass, freezer)
+    await poll(hass, freezer)
+    queries = [r for r in simulator.requests if r.name == "trunk_query"]
+    assert len(queries) == 1
+    assert init_integration.runtime_data.coordinator.data.trunks["fxo2"].port == "2"

@@ -101,12 +101,8 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         # Repair issues currently raised by this entry.
         self._issues: set[str] = set()
         self._stop_heartbeat: CALLBACK_TYPE | None = None
+        self._fxo_settings: dict[str, TrunkSettings] = {}
         self._resync_task: asyncio.Task[None] | None = None
-
-    @property
-    def store(self) -> PbxStore:
-        """The state store."""
-        return self.data
 
     # -- keyed listeners: a report wakes only the entities it concerns ------------------
 
@@ -162,13 +158,14 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
                 self.client.queue_list(),
             )
         )
-        fxo = [trunk.name for trunk in trunks if trunk.type is TrunkType.FXO]
-        settings: dict[str, TrunkSettings] = {}
-        if fxo:
-            settings = {
-                setting.name: setting
-                for setting in await self._async_call(self.client.trunk_query(fxo))
-            }
+        # FXO ports only change with the PBX's configuration: ask for new trunks only.
+        fxo = {trunk.name for trunk in trunks if trunk.type is TrunkType.FXO}
+        if unknown := sorted(fxo - set(self._fxo_settings)):
+            for setting in await self._async_call(self.client.trunk_query(unknown)):
+                self._fxo_settings[setting.name] = setting
+        settings = {
+            name: self._fxo_settings[name] for name in fxo & set(self._fxo_settings)
+        }
         limit = asyncio.Semaphore(_QUEUE_CONCURRENCY)
 
         async def _members(queue_id: str) -> QueueStatus:
