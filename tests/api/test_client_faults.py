@@ -400,3 +400,18 @@ async def test_bad_arguments_raise_before_sending(
     with pytest.raises(error):
         await getattr(fake_client, method)(*args, **kwargs)
     assert fake_pbx.requests == []
+
+
+async def test_connection_errors_never_show_the_token(
+    fake_pbx: FakePbx, fake_client: SynwayClient
+) -> None:
+    """aiohttp quotes the URL (with ?token=) in some errors; ours never carry it."""
+    fake_pbx.responses["ivr_list"] = lambda _body: web.HTTPTemporaryRedirect(
+        f"{fake_pbx.base_url}/API/ivr_list?token={next(iter(fake_pbx.tokens))}"
+    )
+    with pytest.raises(SynwayConnectionError) as err:
+        await fake_client.ivr_list()
+    token = fake_client.token
+    assert token
+    assert token not in str(err.value)
+    assert "<token>" in str(err.value)

@@ -233,13 +233,11 @@ class SynwayClient:
             raise SynwayTimeoutError(
                 f"{endpoint}: no answer from the PBX in time"
             ) from err
-        except aiohttp.ClientError as err:
+        except (aiohttp.ClientError, OSError) as err:
+            # Some aiohttp errors quote the URL, whose query carries the token.
+            reason = str(err).replace(token, "<token>") if token else str(err)
             raise SynwayConnectionError(
-                f"{endpoint}: cannot talk to the PBX: {err}"
-            ) from err
-        except OSError as err:
-            raise SynwayConnectionError(
-                f"{endpoint}: cannot talk to the PBX: {err}"
+                f"{endpoint}: cannot talk to the PBX: {reason}"
             ) from err
         if status != 200:
             raise SynwayResponseError(f"{endpoint}: the PBX answered HTTP {status}")
