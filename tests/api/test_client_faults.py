@@ -406,8 +406,12 @@ async def test_connection_errors_never_show_the_token(
     fake_pbx: FakePbx, fake_client: SynwayClient
 ) -> None:
     """aiohttp quotes the URL (with ?token=) in some errors; ours never carry it."""
-    fake_pbx.responses["ivr_list"] = lambda _body: web.HTTPTemporaryRedirect(
-        f"{fake_pbx.base_url}/API/ivr_list?token={next(iter(fake_pbx.tokens))}"
+    fake_pbx.responses["ivr_list"] = lambda _body: web.Response(
+        status=307,
+        headers={
+            "Location": f"{fake_pbx.base_url}/API/ivr_list"
+            f"?token={next(iter(fake_pbx.tokens))}"
+        },
     )
     with pytest.raises(SynwayConnectionError) as err:
         await fake_client.ivr_list()
