@@ -5,6 +5,7 @@ from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.button.const import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
@@ -14,7 +15,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulator import Simulator
-from tests.conftest import WEBHOOK_ID, settle, state_of
+from tests.conftest import WEBHOOK_ID, poll, settle, state_of
 
 URL = f"/api/webhook/{WEBHOOK_ID}"
 
@@ -177,3 +178,30 @@ async def test_large_pbx_starts_secondary_entities_disabled(
         assert entry is not None
         assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
     assert state_of(hass, "sensor.extension_1000_status") == "registered"
+
+
+async def test_other_party_is_named_when_the_pbx_names_it(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The far end's extension name comes with its number."""
+    simulator.state.extensions["1001"].settings["username"] = "Reception"
+    await poll(hass, freezer)
+    simulator.call_internal("1000", "1001")
+    await settle(hass, simulator)
+    ringback = attributes(hass, "event.extension_1000_call")
+    assert (ringback["other_party"], ringback["other_party_name"]) == (
+        "1001",
+        "Reception",
+    )
+    simulator.answer("1001")
+    await settle(hass, simulator)
+    answered = attributes(hass, "event.extension_1000_call")
+    assert (answered["other_party"], answered["other_party_name"]) == (
+        "1001",
+        "Reception",
+    )
+    assert attributes(hass, "sensor.extension_1000_other_party")["name"] == "Reception"
+    assert attributes(hass, "event.extension_1001_call")["other_party_name"] is None

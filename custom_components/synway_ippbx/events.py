@@ -213,7 +213,8 @@ def _call_events(report: CallReport, store: PbxStore) -> Iterator[ReportEvent]:
             continue
         seen.add(extension)
         attributes = dict(base)
-        attributes["other_party"] = _other_number(report, party)
+        attributes["other_party"] = other = _other_number(report, party)
+        attributes["other_party_name"] = store.extension_name(other)
         if event in ("hangup", "call_failed"):
             # Missed unless the callee's leg of this call got connected; a leg already
             # gone (a CALLFAILED came first) never was.

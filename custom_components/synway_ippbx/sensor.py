@@ -61,7 +61,9 @@ def _other_party(store: PbxStore, number: str, _now: datetime) -> str | None:
 
 def _other_party_attributes(store: PbxStore, number: str) -> Mapping[str, Any]:
     leg = store.calls.current_leg(number)
+    other = store.calls.other_party(number)
     return {
+        "name": store.extension_name(other.extension) if other else None,
         "call_id": leg.callid if leg else None,
         "leg_id": leg.pbx_id if leg else None,
         "calls": len(store.calls.legs(number)),

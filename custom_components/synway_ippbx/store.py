@@ -201,6 +201,13 @@ class PbxStore:
         self.unreported_changes = 0
         self._sequence = 0
 
+    def extension_name(self, number: str | None) -> str | None:
+        """The PBX's name for an extension number, when it has one of its own."""
+        record = self.extensions.get(number) if number else None
+        if record is None or not record.name or record.name == number:
+            return None
+        return record.name
+
     # -- polls ----------------------------------------------------------------------
 
     def begin_poll(self) -> int:
