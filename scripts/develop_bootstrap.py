@@ -153,7 +153,7 @@ def dashboard(hub_name: str, extensions: int, queues: int) -> dict[str, object]:
                             _tile(f"binary_sensor.{hub}_event_stream", "Reports"),
                             *(
                                 _tile(
-                                    f"sensor.queue_{number}_{number}_waiting_callers",
+                                    f"sensor.queue_{number}_waiting_callers",
                                     f"{number} waiting",
                                 )
                                 for number in queue_numbers
