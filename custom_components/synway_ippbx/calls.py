@@ -70,15 +70,6 @@ class Call:
     legs: dict[str, Leg] = field(default_factory=dict)
 
 
-def _party_number(party: CallParty) -> str | None:
-    """The number that identifies a party: the extension, or the external number."""
-    if party.kind == "extension":
-        return party.extension
-    if party.role == "caller":
-        return party.from_number or party.caller_id
-    return party.to_number or party.last_destination or party.original_destination
-
-
 class CallTracker:
     """Live calls built from reports; every query is O(legs of one extension)."""
 
@@ -272,7 +263,7 @@ class CallTracker:
             return None
         if party.uuid and (by_uuid := call.legs.get(party.uuid)):
             return by_uuid
-        number = _party_number(party)
+        number = party.number
         for leg in call.legs.values():
             if (
                 leg.extension is None
@@ -292,7 +283,7 @@ class CallTracker:
     ) -> Leg:
         call = self._calls.setdefault(callid, Call(callid))
         if (leg := self._match(call, party)) is None:
-            uuid = party.uuid or f"{callid}:{party.role}:{_party_number(party)}"
+            uuid = party.uuid or f"{callid}:{party.role}:{party.number}"
             if uuid in call.legs:  # a second party reusing a uuid: keep both apart
                 uuid = f"{uuid}:{party.extension or party.trunk or party.role}"
             leg = Leg(
@@ -300,7 +291,7 @@ class CallTracker:
                 callid=callid,
                 extension=party.extension if party.kind == "extension" else None,
                 trunk=party.trunk,
-                number=_party_number(party),
+                number=party.number,
                 role=party.role,
                 state=state,
                 synthetic=not party.uuid,

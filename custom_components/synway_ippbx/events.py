@@ -115,9 +115,7 @@ def _number(party: CallParty | None) -> str | None:
         return None
     if party.kind == "extension":
         return party.extension or party.caller_id
-    if party.role == "caller":
-        return party.from_number or party.caller_id
-    return party.to_number or party.last_destination or party.original_destination
+    return party.number
 
 
 def report_events(report: Report, store: PbxStore) -> Iterator[ReportEvent]:

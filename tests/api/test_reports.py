@@ -509,3 +509,16 @@ def test_reports_are_hashable_free_of_raw_compare() -> None:
     second = parse_report(REPORTS["HOLD"].replace("}}", '},"extra":1}'))
     assert first == second  # data is not compared
     assert first.to_dict()["event"] == "HOLD"
+
+
+def test_party_number_falls_back_on_what_names_that_side() -> None:
+    caller = CallParty(role="caller", kind="trunk", caller_id="88861158")
+    called = CallParty(role="called", kind="trunk", last_destination="6700")
+    bare = CallParty(role="called", kind="trunk", original_destination="6500")
+    extension = CallParty(role="caller", kind="extension", extension="1002")
+    assert (caller.number, called.number, bare.number, extension.number) == (
+        "88861158",
+        "6700",
+        "6500",
+        "1002",
+    )

@@ -69,10 +69,15 @@ class CallParty(ApiModel):
 
     @property
     def number(self) -> str | None:
-        """The party's own number: the extension, or the external number of a trunk leg."""
+        """The party's own number: the extension, or the external number of a trunk leg.
+
+        A trunk leg missing ``from``/``to`` falls back on what else names that side.
+        """
         if self.kind == "extension":
             return self.extension
-        return self.from_number if self.role == "caller" else self.to_number
+        if self.role == "caller":
+            return self.from_number or self.caller_id
+        return self.to_number or self.last_destination or self.original_destination
 
 
 def _parties_of(value: object, role: PartyRole, kind: PartyKind) -> list[CallParty]:
