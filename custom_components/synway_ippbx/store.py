@@ -354,16 +354,30 @@ class PbxStore:
             case AgentStatusReport() | AgentWrapUpReport():
                 return self._agent(report)
             case SystemUpReport():
+                in_calls = self._trunks_in_calls()
                 touched = self.calls.clear()
-                return self._sync_call_statuses(touched) | {HUB_KEY}
+                return self._sync_call_statuses(touched) | in_calls | {HUB_KEY}
             case CallReport() | CdrReport():
                 calls_before = self.calls.active_calls
+                trunks = self.calls.call_trunks(report.callid)
                 touched = self.calls.apply(report, self._sequence)
                 changed = self._sync_call_statuses(touched)
                 if self.calls.active_calls != calls_before or touched:
                     changed.add(HUB_KEY)
-                return changed
+                trunks |= self.calls.call_trunks(report.callid)
+                return changed | self._trunk_keys(trunks)
         return set()
+
+    def _trunk_keys(self, names: Iterable[str]) -> set[Key]:
+        """The keys of the known trunks among names (their call counts changed)."""
+        return {trunk_key(name) for name in names if name in self.trunks}
+
+    def _trunks_in_calls(self) -> set[Key]:
+        """The keys of every known trunk a call in progress uses."""
+        names: set[str] = set()
+        for call in self.calls.calls():
+            names |= self.calls.call_trunks(call.callid)
+        return self._trunk_keys(names)
 
     def _extension_status(self, report: ExtensionStatusReport) -> set[Key]:
         record = self.extensions.get(report.extension)
