@@ -10,8 +10,8 @@ Two commands (run from the repository root with ``PYTHONPATH=.``):
 ``init CONFIG_DIR``
     Write ``configuration.yaml`` and the ``.storage`` state through Home Assistant's own
     APIs: an owner/admin user ``demo`` (password ``demo-synway``), onboarding marked done,
-    the HTTP server settings, a Synway IPPBX config entry pointing at the simulator, and an
-    Overview dashboard showing the phone system, its queues and every extension live.
+    the HTTP server settings, a Synway IPPBX config entry pointing at the simulator, and as
+    the Overview dashboard the one shipped in ``dashboards/synway_ippbx.yaml``.
 """
 
 import argparse
@@ -41,8 +41,8 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.storage import Store
-from homeassistant.util import slugify
 from homeassistant.util.package import is_installed
+from homeassistant.util.yaml import load_yaml_dict
 
 from custom_components.synway_ippbx.api.address import parse_address
 from custom_components.synway_ippbx.api.credentials import password_digest
@@ -55,6 +55,7 @@ from custom_components.synway_ippbx.const import (
     DOMAIN,
 )
 
+DASHBOARD = Path(__file__).parent.parent / "dashboards" / "synway_ippbx.yaml"
 DEMO_NAME = "Demo"
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-synway"  # noqa: S105 - a documented throwaway demo login
@@ -123,75 +124,9 @@ def missing_requirements(domains: Iterable[str]) -> list[str]:
     )
 
 
-def _tile(entity_id: str, name: str) -> dict[str, object]:
-    return {"type": "tile", "entity": entity_id, "name": name}
-
-
-def dashboard(hub_name: str, extensions: int, queues: int) -> dict[str, object]:
-    """The Overview dashboard: the PBX, its queues and every extension's status.
-
-    Entity ids are the ones Home Assistant derives from the device and entity names on a
-    fresh install (``sensor.extension_1000_status``, ...).
-    """
-    hub = slugify(hub_name)
-    numbers = [str(1000 + index) for index in range(extensions)]
-    queue_numbers = [str(6700 + index) for index in range(queues)]
-    return {
-        "title": "Synway IPPBX demo",
-        "views": [
-            {
-                "type": "sections",
-                "title": "Phones",
-                "path": "phones",
-                "max_columns": 3,
-                "sections": [
-                    {
-                        "type": "grid",
-                        "cards": [
-                            {"type": "heading", "heading": "Phone system"},
-                            _tile(f"sensor.{hub}_active_calls", "Active calls"),
-                            _tile(f"binary_sensor.{hub}_event_stream", "Reports"),
-                            *(
-                                _tile(
-                                    f"sensor.queue_{number}_waiting_callers",
-                                    f"{number} waiting",
-                                )
-                                for number in queue_numbers
-                            ),
-                        ],
-                    },
-                    {
-                        "type": "grid",
-                        "column_span": 2,
-                        "cards": [
-                            {"type": "heading", "heading": "Extensions"},
-                            *(
-                                _tile(f"sensor.extension_{number}_status", number)
-                                for number in numbers
-                            ),
-                        ],
-                    },
-                    {
-                        "type": "grid",
-                        "column_span": 3,
-                        "cards": [
-                            {
-                                "type": "logbook",
-                                "title": "Live activity",
-                                "hours_to_show": 1,
-                                "target": {
-                                    "entity_id": [
-                                        f"sensor.extension_{number}_status"
-                                        for number in numbers
-                                    ]
-                                },
-                            }
-                        ],
-                    },
-                ],
-            }
-        ],
-    }
+def dashboard() -> dict[str, object]:
+    """The Overview dashboard: the one shipped in dashboards/ for real installs."""
+    return load_yaml_dict(str(DASHBOARD))
 
 
 async def _async_init(
@@ -277,9 +212,7 @@ async def _async_init(
         lovelace_dashboard.CONFIG_STORAGE_VERSION,
         lovelace_dashboard.CONFIG_STORAGE_KEY_DEFAULT,
     )
-    await lovelace_store.async_save(
-        {"config": dashboard(entry.title, extensions, queues)}
-    )
+    await lovelace_store.async_save({"config": dashboard()})
 
     # The auth store saves with a delay; stopping writes it out (force: this instance
     # never "started", and a not-running instance otherwise ignores the stop).
