@@ -129,13 +129,43 @@ def dashboard() -> dict[str, object]:
     return load_yaml_dict(str(DASHBOARD))
 
 
+async def _async_save_entry(hass: HomeAssistant, pbx_host: str) -> None:
+    """Store the config entry the user flow would create against the simulator."""
+    address = parse_address(pbx_host)
+    entry = ConfigEntry(
+        data={
+            CONF_HOST: pbx_host,
+            CONF_USERNAME: "api",
+            CONF_PASSWORD: password_digest("synway"),
+            CONF_VERIFY_SSL: False,
+            CONF_WEBHOOK_ID: webhook.async_generate_id(),
+        },
+        discovery_keys=MappingProxyType({}),
+        domain=DOMAIN,
+        minor_version=SynwayConfigFlow.MINOR_VERSION,
+        options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL},
+        source=SOURCE_USER,
+        subentries_data=None,
+        title=f"Synway IPPBX ({address.host})",
+        unique_id=address.unique_id,
+        version=SynwayConfigFlow.VERSION,
+    )
+    entries_store: Store[dict[str, list[dict[str, object]]]] = Store(
+        hass,
+        CONFIG_ENTRIES_VERSION,
+        CONFIG_ENTRIES_KEY,
+        minor_version=CONFIG_ENTRIES_MINOR_VERSION,
+    )
+    await entries_store.async_save({"entries": [dict(entry.as_dict())]})
+
+
 async def _async_init(
     config_dir: Path,
     ha_host: str,
     ha_port: int,
     pbx_host: str,
-    extensions: int,
-    queues: int,
+    *,
+    with_entry: bool = True,
 ) -> None:
     """Write the demo state into config_dir (configuration.yaml is already there)."""
     hass = HomeAssistant(str(config_dir))
@@ -179,33 +209,10 @@ async def _async_init(
     if http_store.pending is not None:
         await http_store.async_promote_pending()
 
-    # The config entry the user flow would create against the simulator.
-    address = parse_address(pbx_host)
-    entry = ConfigEntry(
-        data={
-            CONF_HOST: pbx_host,
-            CONF_USERNAME: "api",
-            CONF_PASSWORD: password_digest("synway"),
-            CONF_VERIFY_SSL: False,
-            CONF_WEBHOOK_ID: webhook.async_generate_id(),
-        },
-        discovery_keys=MappingProxyType({}),
-        domain=DOMAIN,
-        minor_version=SynwayConfigFlow.MINOR_VERSION,
-        options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL},
-        source=SOURCE_USER,
-        subentries_data=None,
-        title=f"Synway IPPBX ({address.host})",
-        unique_id=address.unique_id,
-        version=SynwayConfigFlow.VERSION,
-    )
-    entries_store: Store[dict[str, list[dict[str, object]]]] = Store(
-        hass,
-        CONFIG_ENTRIES_VERSION,
-        CONFIG_ENTRIES_KEY,
-        minor_version=CONFIG_ENTRIES_MINOR_VERSION,
-    )
-    await entries_store.async_save({"entries": [dict(entry.as_dict())]})
+    # The config entry the user flow would create against the simulator (the browser
+    # tests leave it out: they add the integration through the UI).
+    if with_entry:
+        await _async_save_entry(hass, pbx_host)
 
     lovelace_store: Store[dict[str, object]] = Store(
         hass,
@@ -229,8 +236,11 @@ def main() -> None:
     init.add_argument("--ha-host", default="127.0.0.1")
     init.add_argument("--ha-port", type=int, default=8123)
     init.add_argument("--pbx-host", default="127.0.0.1:8443")
-    init.add_argument("--extensions", type=int, default=20, help="as the simulator's")
-    init.add_argument("--queues", type=int, default=2, help="as the simulator's")
+    init.add_argument("--extensions", type=int, default=20, help="(unused; kept)")
+    init.add_argument("--queues", type=int, default=2, help="(unused; kept)")
+    init.add_argument(
+        "--no-entry", action="store_true", help="leave the integration to be added"
+    )
     args = parser.parse_args()
 
     if args.command == "requirements":
@@ -249,8 +259,7 @@ def main() -> None:
             args.ha_host,
             args.ha_port,
             args.pbx_host,
-            args.extensions,
-            args.queues,
+            with_entry=not args.no_entry,
         ),
         loop_factory=runner.create_event_loop,
     )
