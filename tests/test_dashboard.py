@@ -116,3 +116,13 @@ async def test_empty_dashboard(hass: HomeAssistant) -> None:
     assert cards["Queues"] == "No queues."
     assert cards["Trunks"] == "No trunks."
     assert cards["Recent calls"] == "No calls yet."
+
+
+def test_readme_shows_the_screenshots() -> None:
+    """The README's screenshots exist (the browser tests write them)."""
+    readme = (DASHBOARD.parent.parent / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"\]\((docs/screenshots/[\w.]+)\)", readme)
+    assert len(set(shown)) >= 6
+    for path in shown:
+        assert (DASHBOARD.parent.parent / path).is_file(), path
+    assert "dashboards/synway_ippbx.yaml" in readme
