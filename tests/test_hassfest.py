@@ -209,6 +209,61 @@ def test_actions_are_not_registered_per_entry() -> None:
                     )
 
 
+# hassfest's strict-typing check (quality_scale_validation/runtime_data.py): the entry
+# argument of these functions, at this position, is annotated with a typed alias.
+TYPED_ENTRY = re.compile(r"^[A-Za-z]+ConfigEntry$")
+ENTRY_FUNCTIONS: dict[str, dict[str, int]] = {
+    "__init__": {
+        "async_migrate_entry": 2,
+        "async_remove_config_entry_device": 2,
+        "async_remove_entry": 2,
+        "async_setup_entry": 2,
+        "async_unload_entry": 2,
+    },
+    "diagnostics": {
+        "async_get_config_entry_diagnostics": 2,
+        "async_get_device_diagnostics": 2,
+    },
+} | {platform: {"async_setup_entry": 2} for platform in PLATFORMS}
+
+
+def _typed(argument: ast.arg) -> bool:
+    annotation = argument.annotation
+    return isinstance(annotation, ast.Name) and bool(TYPED_ENTRY.match(annotation.id))
+
+
+def test_config_entries_use_the_typed_alias() -> None:
+    """Every config entry parameter is a SynwayConfigEntry, as strict typing asks.
+
+    hassfest checks the protocol functions and async_get_options_flow; this checks
+    those by position and, beyond them, every parameter named entry or config_entry.
+    """
+    untyped: list[str] = []
+    for file in sorted(INTEGRATION.glob("*.py")):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        positions = dict(ENTRY_FUNCTIONS.get(file.stem, {}))
+        if file.stem == "config_flow":
+            positions["async_get_options_flow"] = 1
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            arguments = [
+                *node.args.posonlyargs,
+                *node.args.args,
+                *node.args.kwonlyargs,
+            ]
+            if (position := positions.get(node.name)) is not None:
+                assert len(node.args.args) >= position, node.name
+                if not _typed(node.args.args[position - 1]):
+                    untyped.append(f"{file.name}: {node.name}")
+            untyped.extend(
+                f"{file.name}: {node.name}({argument.arg})"
+                for argument in arguments
+                if argument.arg in ("entry", "config_entry") and not _typed(argument)
+            )
+    assert untyped == []
+
+
 @pytest.mark.parametrize("language", ["zh-Hans"])
 def test_other_languages_match_english(language: str) -> None:
     """Other languages have exactly English's keys and placeholders."""
