@@ -205,7 +205,7 @@ async def test_version_1_identifiers_are_migrated_in_place(
     ]
 
     device = device_registry.async_get(phone.id)
-    assert device is not None
+    assert isinstance(device, dr.DeviceEntry)
     assert device.identifiers == {
         (DOMAIN, f"{entry.entry_id}_extension_1000"),
         ("other", "kept"),
