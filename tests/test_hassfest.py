@@ -264,6 +264,42 @@ def test_config_entries_use_the_typed_alias() -> None:
     assert untyped == []
 
 
+def test_quality_scale_is_backed_line_by_line() -> None:
+    """Each of the 54 rules has a status and a comment; every test it names exists."""
+    rules = load_yaml_dict(str(INTEGRATION / "quality_scale.yaml"))["rules"]
+    assert len(rules) == 54
+    defined = {
+        match.group(1)
+        for file in (ROOT / "tests").rglob("test_*.py")
+        for match in re.finditer(
+            r"^(?:async )?def (test_\w+)",
+            file.read_text(encoding="utf-8"),
+            re.MULTILINE,
+        )
+    }
+    for rule, entry in rules.items():
+        assert isinstance(entry, dict), f"{rule}: no comment"
+        assert entry["status"] in ("done", "exempt", "todo"), rule
+        assert entry["comment"].strip(), rule
+        comment = entry["comment"]
+        named = set(re.findall(r"\b(test_\w+)\b(?!::)", comment))
+        assert named <= defined, f"{rule}: {named - defined}"
+        for module in re.findall(r"\b(test_\w+)::", comment):
+            assert (ROOT / "tests" / f"{module}.py").exists(), f"{rule}: {module}"
+    assert rules["dependency-transparency"]["status"] == "exempt"
+
+
+def test_repository_files() -> None:
+    """Licence, and the CI that every HACS integration ships."""
+    assert "Apache License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    workflows = "".join(
+        file.read_text(encoding="utf-8")
+        for file in (ROOT / ".github" / "workflows").glob("*.yml")
+    )
+    for step in ("home-assistant/actions/hassfest", "hacs/action", "scripts/test"):
+        assert step in workflows, step
+
+
 @pytest.mark.parametrize("language", ["zh-Hans"])
 def test_other_languages_match_english(language: str) -> None:
     """Other languages have exactly English's keys and placeholders."""
