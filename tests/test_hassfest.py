@@ -168,6 +168,23 @@ def test_icons_are_mdi_and_not_the_default_twice() -> None:
                 assert icon != entry["default"], f"{key}.{state}"
 
 
+# Binary sensors whose icons say more than their device class's generic ones (see
+# icon-translations in quality_scale.yaml): which phone or line is connected or failing.
+ICONS_BEYOND_DEVICE_CLASS = {"registered", "trunk_problem"}
+
+
+def test_device_class_icons_are_not_overridden_without_reason() -> None:
+    """A binary sensor with a device class keeps that class's icons unless listed."""
+    icons = load("icons.json")["entity"]["binary_sensor"]
+    overridden = {
+        description.translation_key
+        for description in BINARY_SENSORS
+        if description.device_class is not None and description.translation_key in icons
+    }
+    assert overridden == ICONS_BEYOND_DEVICE_CLASS
+    assert "event_stream" not in icons
+
+
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_platform_modules_follow_the_rules(platform: str) -> None:
     """PARALLEL_UPDATES is set, entities have entity names."""
