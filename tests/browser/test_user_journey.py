@@ -69,7 +69,7 @@ async def _device_page(page: Page, stack: Stack) -> None:
     await page.goto(f"{stack.ha_url}/config/devices/dashboard")
     await page.get_by_text("Extension 1000", exact=True).click()
     await expect(page.get_by_text("SIP extension").first).to_be_visible()
-    for entity in ("Status", "On a call", "Hang up"):
+    for entity in ("Status", "On a call", "Call"):
         await expect(page.get_by_text(entity, exact=True).first).to_be_visible()
     # The call placed before shows on the device's own activity.
     await expect(
@@ -133,17 +133,17 @@ async def test_user_journey(stack: Stack, browser: Browser) -> None:
     context.set_default_timeout(TIMEOUT_MS)
     expect.set_options(timeout=TIMEOUT_MS)
     page = await context.new_page()
+    steps = [_log_in, _add_integration, _integration_page, _dashboard]
+    steps += [_dial_and_watch, _device_page, _activity]
+    step = steps[0]
     try:
-        await _log_in(page, stack)
-        await _add_integration(page, stack)
-        await _integration_page(page, stack)
-        await _dashboard(page, stack)
-        await _dial_and_watch(page, stack)
-        await _device_page(page, stack)
-        await _activity(page, stack)
+        for step in steps:
+            await step(page, stack)
     except Exception:
-        # The last screen and Home Assistant's log explain most failures.
-        await page.screenshot(path=str(stack.log_dir / "failure.png"))
+        # The step, the last screen and Home Assistant's log explain most failures.
+        failure = stack.log_dir / "failure.png"
+        await page.screenshot(path=str(failure))
+        print(f"Failed in {step.__name__} at {page.url}; screen: {failure}")  # noqa: T201
         print(_log_tail(stack))  # noqa: T201 - shown by pytest on failure
         raise
     finally:
