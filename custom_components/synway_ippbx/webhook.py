@@ -13,12 +13,12 @@ from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    MAX_REPORT_SIZE,
     AgentStatusReport,
     AgentWrapUpReport,
     CallReport,
     CdrReport,
     ExtensionStatusReport,
-    MAX_REPORT_SIZE,
     QueueOverflowReport,
     QueueStatusReport,
     Report,
