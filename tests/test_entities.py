@@ -177,7 +177,7 @@ async def test_large_pbx_starts_secondary_entities_disabled(
         entry = entity_registry.async_get(entity_id)
         assert entry is not None
         assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
 
 
 async def test_other_party_is_named_when_the_pbx_names_it(

@@ -66,7 +66,7 @@ async def test_malformed_reports_are_dropped(
     assert bus_events == []
     coordinator = init_integration.runtime_data.coordinator
     assert coordinator.reports.rejected == 1
-    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
 
 
 def _status(extension: str, status: str) -> str:

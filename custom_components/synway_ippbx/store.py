@@ -85,9 +85,7 @@ _CALL_STATUSES = frozenset(
     }
 )
 # Statuses an extension rests in between calls.
-_RESTING_STATUSES = frozenset(
-    {ExtensionStatus.IDLE, ExtensionStatus.REGISTERED, ExtensionStatus.UNREGISTERED}
-)
+_RESTING_STATUSES = frozenset({ExtensionStatus.IDLE, ExtensionStatus.UNREGISTERED})
 # Statuses a poll may report while the extension has no call.
 _IDLE_STATUSES = frozenset(
     {
@@ -110,12 +108,21 @@ class ExtensionRecord:
     ip_port: str | None
     status: ExtensionStatus
     pushed: int = -1
-    # The status the phone rests in between calls, as the PBX words it (SIP phones
-    # usually "registered", FXS ports "idle"): a finished call returns to it.
+    # Where the phone rests between calls (idle, or unregistered when offline): a
+    # finished call returns to it.
     resting: ExtensionStatus = ExtensionStatus.IDLE
 
     def set_status(self, status: ExtensionStatus) -> None:
-        """Set the status, remembering it as the resting one when no call is in it."""
+        """Set the call state, remembering it as the resting one when no call is in it.
+
+        The PBX words a reachable phone with no call ``Idle`` (FXS ports) or
+        ``Registered`` (SIP phones); both are ``idle`` here, so the state changes only
+        when the phone does. ``Hangup`` returns the phone to where it rests.
+        """
+        if status is ExtensionStatus.REGISTERED:
+            status = ExtensionStatus.IDLE
+        elif status is ExtensionStatus.HANGUP:
+            status = self.resting
         self.status = status
         if status in _RESTING_STATUSES:
             self.resting = status
@@ -229,7 +236,7 @@ class PbxStore:
                     type=state.type,
                     port=state.port or None,
                     ip_port=state.ip_port or None,
-                    status=state.status,
+                    status=ExtensionStatus.UNKNOWN,
                 )
                 record.set_status(state.status)
                 changed |= {key, STRUCTURE_KEY}
@@ -246,9 +253,10 @@ class PbxStore:
             record.port = state.port or None
             record.ip_port = state.ip_port or None
             if record.pushed <= mark:
-                if record.status is not state.status:
-                    self.unreported_changes += 1
+                status = record.status
                 record.set_status(state.status)
+                if record.status is not status:
+                    self.unreported_changes += 1
                 if state.status in _IDLE_STATUSES and self.calls.clear_stale(
                     state.extension, mark
                 ):
@@ -369,13 +377,11 @@ class PbxStore:
         record = self.extensions.get(report.extension)
         if record is None or report.status is ExtensionStatus.UNKNOWN:
             return set()
-        status: ExtensionStatus = report.status
-        if status is ExtensionStatus.HANGUP:
-            status = record.resting
         record.pushed = self._sequence
+        status = record.status
+        record.set_status(report.status)
         if record.status is status:
             return set()
-        record.set_status(status)
         return {extension_key(record.number)}
 
     def _sync_call_statuses(self, extensions: Iterable[str]) -> set[Key]:

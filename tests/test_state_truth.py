@@ -1,0 +1,77 @@
+"""State truth: entities say what the phones really do, whatever the PBX words or loses."""
+
+import json
+
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application, Request
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import Event, HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from simulator import Simulator
+from tests.conftest import WEBHOOK_ID, poll, settle, state_of
+
+URL = f"/api/webhook/{WEBHOOK_ID}"
+ACTIVE_CALLS = "sensor.synway_ippbx_127_0_0_1_active_calls"
+
+
+def _writes(hass: HomeAssistant, entity_id: str) -> list[str]:
+    """Collect the states written to one entity from now on."""
+    states: list[str] = []
+
+    def _listener(event: Event) -> None:
+        if event.data["entity_id"] == entity_id and event.data["new_state"]:
+            states.append(event.data["new_state"].state)
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _listener)
+    return states
+
+
+async def test_resting_phone_is_idle_whatever_the_pbx_word(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Hangup report, then a poll saying Registered, then a report saying Idle: one write."""
+    assert state_of(hass, "sensor.extension_1001_status") == "idle"
+    simulator.call_internal("1000", "1001", answer=True)
+    await settle(hass, simulator)
+    assert state_of(hass, "sensor.extension_1001_status") == "talking"
+    writes = _writes(hass, "sensor.extension_1001_status")
+    simulator.hangup("1000")  # the simulator's resting word in reports is Hangup
+    await settle(hass, simulator)
+    await poll(hass, freezer)  # ext_status says Registered
+    body = {"event": "ExtensionStatus", "extension": "1001", "status": "Idle"}
+    await report_client.post(URL, data=json.dumps(body))
+    await hass.async_block_till_done()
+    assert writes == ["idle"]
+    assert state_of(hass, "binary_sensor.extension_1001_registered") == "on"
+    # Offline is still told apart, on the status and on the Registered sensor.
+    simulator.unregister("1001")
+    await settle(hass, simulator)
+    assert state_of(hass, "sensor.extension_1001_status") == "unregistered"
+    assert state_of(hass, "binary_sensor.extension_1001_registered") == "off"
+    simulator.register("1001")
+    await settle(hass, simulator)
+    assert state_of(hass, "sensor.extension_1001_status") == "idle"
+
+
+async def test_status_sensor_offers_call_states_only(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The Status sensor's options are call states; registration is not one of them."""
+    state = hass.states.get("sensor.extension_1000_status")
+    assert state is not None
+    assert state.attributes["options"] == [
+        "idle",
+        "ringing",
+        "ringback",
+        "talking",
+        "hold",
+        "busy",
+        "in_use",
+        "unregistered",
+    ]
