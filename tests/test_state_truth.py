@@ -7,6 +7,7 @@ from aiohttp.web import Application, Request
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_STATE_CHANGED
 from homeassistant.core import Event, HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulator import Simulator
@@ -75,3 +76,60 @@ async def test_status_sensor_offers_call_states_only(
         "in_use",
         "unregistered",
     ]
+
+
+# --------------------------------------------------------------------------- values
+
+
+async def test_cdr_status_words_each_keep_their_meaning(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A busy callee's CDR says busy (not unknown); an unreachable one's says failed."""
+    simulator.call_internal("1001", "1002", answer=True)
+    simulator.call_internal("1000", "1001")  # 1001 is busy
+    await settle(hass, simulator)
+    cdr = hass.states.get("event.synway_ippbx_127_0_0_1_pbx_event")
+    assert cdr is not None
+    assert (cdr.attributes["event_type"], cdr.attributes["status"]) == ("cdr", "busy")
+    simulator.unregister("1003")
+    simulator.call_internal("1000", "1003")
+    await settle(hass, simulator)
+    cdr = hass.states.get("event.synway_ippbx_127_0_0_1_pbx_event")
+    assert cdr is not None
+    assert cdr.attributes["status"] == "failed"
+
+
+async def test_strings_from_a_trunk_are_made_safe(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A lone surrogate is replaced and a 300-character number cut to 255."""
+    number = "\ud800" + "9" * 299
+    body = {
+        "event": "RING",
+        "callid": "c-odd",
+        "callertrunk": {"from": number, "to": "1001", "trunk": "SIP-1", "uuid": "t1"},
+        "calledext": {"extid": "1001", "uuid": "e1"},
+    }
+    # ensure_ascii writes the lone surrogate as the escape a PBX would send.
+    await report_client.post(URL, data=json.dumps(body))
+    await hass.async_block_till_done()
+    state = state_of(hass, "sensor.extension_1001_other_party")
+    assert state == "\ufffd" + "9" * 254
+    assert (
+        "State" not in caplog.text
+    )  # no "state is too long" error from Home Assistant
+
+
+async def test_negative_caller_count_is_zero(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+) -> None:
+    """A negative callercount shows nobody waiting, not -5."""
+    body = {"event": "QueueStatus", "number": "6700", "callercount": "-5"}
+    await report_client.post(URL, data=json.dumps(body))
+    await hass.async_block_till_done()
+    assert state_of(hass, "sensor.sales_6700_waiting_callers") == "0"
