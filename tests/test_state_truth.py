@@ -133,3 +133,55 @@ async def test_negative_caller_count_is_zero(
     await report_client.post(URL, data=json.dumps(body))
     await hass.async_block_till_done()
     assert state_of(hass, "sensor.sales_6700_waiting_callers") == "0"
+
+
+# --------------------------------------------------------------------------- leaks
+
+
+async def test_lost_hangups_leave_no_phantom_calls(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """1,500 answered trunk calls whose hangups were lost: one poll ends them all."""
+    for index in range(1500):
+        extension = str(1000 + index % 8)
+        body = {
+            "event": "ANSWER",
+            "callid": f"lost-{index}",
+            "callertrunk": {
+                "from": f"555{index:04d}",
+                "trunk": "SIP-1",
+                "uuid": f"trunk-{index}",
+            },
+            "calledext": {"extid": extension, "uuid": f"ext-{index}"},
+        }
+        await report_client.post(URL, data=json.dumps(body))
+    await hass.async_block_till_done()
+    assert state_of(hass, ACTIVE_CALLS) == "1500"
+    await poll(hass, freezer)  # every phone is idle, every trunk free
+    assert state_of(hass, ACTIVE_CALLS) == "0"
+    assert state_of(hass, "binary_sensor.extension_1001_on_a_call") == "off"
+    assert state_of(hass, "sensor.extension_1001_status") == "idle"
+
+
+async def test_lost_hangup_of_a_trunk_leg_is_ended_by_the_poll(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An inbound call whose HANGUP reports were lost: Active calls goes back to 0."""
+    simulator.call_inbound("5559876", "SIP-2")  # rings extension 1000
+    simulator.answer("1000")
+    await settle(hass, simulator)
+    assert state_of(hass, ACTIVE_CALLS) == "1"
+    simulator.set_faults(drop_reports=1.0)
+    simulator.hangup("1000")
+    await settle(hass, simulator)
+    simulator.set_faults(drop_reports=0.0)
+    assert state_of(hass, ACTIVE_CALLS) == "1"
+    await poll(hass, freezer)
+    assert state_of(hass, ACTIVE_CALLS) == "0"
+    assert state_of(hass, "sensor.extension_1000_other_party") == "unknown"

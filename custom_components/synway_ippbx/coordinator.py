@@ -191,6 +191,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             mark,
             now,
         )
+        self._pending |= store.reconcile_calls(mark, now)
         self._clear_issue(ISSUE_API_DISABLED)
         self._clear_issue(ISSUE_CLIENT_LIMIT)
         return store

@@ -39,6 +39,10 @@ from .calls import CallTracker, Leg, LegState
 
 type Key = tuple[str, str]
 
+# A call no report mentioned for this long is forgotten at the next poll: the last
+# guard when the PBX keeps a lost call's extension or trunk looking busy.
+MAX_CALL_QUIET = timedelta(hours=24)
+
 HUB_KEY: Key = ("hub", "")
 STRUCTURE_KEY: Key = ("structure", "")
 
@@ -349,6 +353,34 @@ class PbxStore:
             changed |= {queue_key(queue_id), STRUCTURE_KEY}
         return changed
 
+    def reconcile_calls(self, mark: int, now: datetime) -> set[Key]:
+        """After a poll, end the calls whose end was never reported.
+
+        A call no report touched since the poll began is over when the poll shows none
+        of its extensions busy and none of its trunks in use, unless its caller waits
+        in a queue; a call no report touched for `MAX_CALL_QUIET` is over regardless.
+        """
+        calls_before = self.calls.active_calls
+        touched = self.calls.reconcile(
+            mark,
+            busy_extensions={
+                number
+                for number, record in self.extensions.items()
+                if record.status in _CALL_STATUSES
+            },
+            trunks_in_use={
+                name
+                for name, trunk in self.trunks.items()
+                if trunk.status is TrunkStatus.IN_USE
+            },
+            keep={callid for queue in self.queues.values() for callid in queue.callers},
+            quiet_before=now - MAX_CALL_QUIET,
+        )
+        changed = self._sync_call_statuses(touched)
+        if touched or self.calls.active_calls != calls_before:
+            changed.add(HUB_KEY)
+        return changed
+
     # -- reports --------------------------------------------------------------------
 
     def apply_report(self, report: Report, now: datetime) -> set[Key]:
@@ -366,7 +398,7 @@ class PbxStore:
                 return self._sync_call_statuses(touched) | {HUB_KEY}
             case CallReport() | CdrReport():
                 calls_before = self.calls.active_calls
-                touched = self.calls.apply(report, self._sequence)
+                touched = self.calls.apply(report, self._sequence, now)
                 changed = self._sync_call_statuses(touched)
                 if self.calls.active_calls != calls_before or touched:
                     changed.add(HUB_KEY)
