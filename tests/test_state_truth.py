@@ -6,7 +6,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -21,7 +21,7 @@ def _writes(hass: HomeAssistant, entity_id: str) -> list[str]:
     """Collect the states written to one entity from now on."""
     states: list[str] = []
 
-    def _listener(event: Event) -> None:
+    def _listener(event: Event[EventStateChangedData]) -> None:
         if event.data["entity_id"] == entity_id and event.data["new_state"]:
             states.append(event.data["new_state"].state)
 
