@@ -191,18 +191,24 @@ class CallTracker:
         trunks_in_use: Collection[str],
         keep: Collection[str] = (),
         quiet_before: datetime | None = None,
+        involving: Collection[str] | None = None,
     ) -> set[str]:
         """End the calls a poll shows are over; return the extensions they touched.
 
         A call no report touched after stamp ``since`` is over when none of its
         extensions is busy and none of its trunks is in use (its hangup was lost), or
         when no report touched it since ``quiet_before``. Calls in ``keep`` (callers
-        waiting in a queue) stay.
+        waiting in a queue) stay. With ``involving``, only calls with one of those
+        extensions are judged.
         """
         touched: set[str] = set()
         for call in list(self._calls.values()):
             if call.callid in keep or any(
                 leg.activity > since for leg in call.legs.values()
+            ):
+                continue
+            if involving is not None and not any(
+                leg.extension in involving for leg in call.legs.values()
             ):
                 continue
             too_old = (
@@ -219,6 +225,14 @@ class CallTracker:
             touched |= self._end_call(call.callid)
         return touched
 
+    def set_leg_state(self, leg_id: str, state: LegState, stamp: int) -> set[str]:
+        """Set a leg's state after our own action; return the extension touched."""
+        if (leg := self.find_leg(leg_id)) is None or leg.state not in _CONNECTED:
+            return set()
+        leg.state = state
+        leg.activity = stamp
+        return {leg.extension} if leg.extension else set()
+
     def clear(self) -> set[str]:
         """Forget every call (the PBX rebooted)."""
         touched = set(self._by_extension)
@@ -226,15 +240,24 @@ class CallTracker:
         self._by_extension.clear()
         return touched
 
-    def clear_stale(self, extension: str, since: int) -> bool:
-        """Drop the extension's legs not touched after stamp ``since`` (a poll says idle)."""
+    def clear_stale(self, extension: str, since: int) -> set[str]:
+        """Drop the extension's legs not touched after stamp ``since`` (a poll says idle).
+
+        Returns the extensions whose calls changed: this one and the others in its
+        calls (their other party may change).
+        """
         legs = self._by_extension.get(extension)
         if not legs:
-            return False
+            return set()
         stale = [leg for leg in legs.values() if leg.activity <= since]
+        touched: set[str] = set()
         for leg in stale:
+            if call := self._calls.get(leg.callid):
+                touched |= {
+                    other.extension for other in call.legs.values() if other.extension
+                }
             self._remove_leg(leg)
-        return bool(stale)
+        return touched
 
     # -- report handlers ------------------------------------------------------------
 
