@@ -288,12 +288,13 @@ class PbxStore:
             ):
                 changed |= {HUB_KEY, key}
                 changed |= {extension_key(number) for number in touched}
-            if polled is ExtensionStatus.BUSY and (
-                leg := self.calls.current_leg(state.extension)
+            if (
+                polled is ExtensionStatus.BUSY
+                and (leg := self.calls.current_leg(state.extension)) is not None
+                and leg.state is LegState.HELD
             ):
-                # "Busy" is the PBX's word for any call (a held one too): the
-                # tracked call says which.
-                polled = _LEG_STATUS[leg.state]
+                # The PBX may word a held call "Busy": the tracked call says which.
+                polled = ExtensionStatus.HOLD
             record.set_status(polled)
             if record.status is not status:
                 self.unreported_changes += 1
