@@ -10,7 +10,9 @@ from homeassistant.core import Event, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synway_ippbx.api import parse_report
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
+from custom_components.synway_ippbx.webhook import ReportReceiver
 from simulator import Simulator
 from tests.conftest import WEBHOOK_ID, settle, state_of
 
@@ -188,3 +190,22 @@ async def test_duplicated_and_reordered_reports_keep_state_right(
     assert init_integration.runtime_data.coordinator.reports.duplicates > 0
     assert state_of(hass, "binary_sensor.extension_1000_on_a_call") == "off"
     assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_active_calls") == "0"
+
+
+async def test_memory_of_past_reports_is_pruned(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Objects last reported before the retry span are forgotten in a burst."""
+    receiver = ReportReceiver(hass, init_integration)
+    for index in range(1100):
+        body = _status(str(index), "Idle").encode()
+        assert not receiver._is_resend(parse_report(body), body)
+        if index == 100:
+            freezer.tick(timedelta(seconds=30))
+    remembered = receiver._last
+    assert ("extension", "0") not in remembered
+    assert ("extension", "1099") in remembered
+    body = _status("1099", "Idle").encode()
+    assert receiver._is_resend(parse_report(body), body)

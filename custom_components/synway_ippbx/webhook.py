@@ -95,6 +95,7 @@ class ReportReceiver:
         self._entry = entry
         # Per object: the digest of the last report about it, and when it came.
         self._last: dict[Hashable, tuple[bytes, datetime]] = {}
+        self._prune_at = _PRUNE_AT
 
     @callback
     def async_register(self) -> None:
@@ -148,9 +149,12 @@ class ReportReceiver:
             for subject in subjects
         ):
             return True
-        if len(last) >= _PRUNE_AT:
+        if len(last) >= self._prune_at:
             for subject in [s for s, (_, t) in last.items() if now - t > RETRY_SPAN]:
                 del last[subject]
+            # A burst keeps many objects inside the span: sweep again only once the
+            # map has doubled, so a flood costs linear time.
+            self._prune_at = max(_PRUNE_AT, 2 * len(last))
         for subject in subjects:
             last[subject] = (digest, now)
         return False
