@@ -34,6 +34,7 @@ def _writes(hass: HomeAssistant, entity_id: str) -> list[str]:
     return states
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_resting_phone_is_idle_whatever_the_pbx_word(
     hass: HomeAssistant,
     simulator: Simulator,
