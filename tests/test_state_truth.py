@@ -7,7 +7,7 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -26,6 +26,7 @@ def _writes(hass: HomeAssistant, entity_id: str) -> list[str]:
     """Collect the states written to one entity from now on."""
     states: list[str] = []
 
+    @callback
     def _listener(event: Event[EventStateChangedData]) -> None:
         if event.data["entity_id"] == entity_id and event.data["new_state"]:
             states.append(event.data["new_state"].state)
@@ -274,7 +275,9 @@ async def test_simulator_stays_silent_about_api_actions_by_default(
 ) -> None:
     """With report_api_actions off, no HOLD/UNHOLD/TRANSFER report follows our actions."""
     bus: list[str] = []
-    hass.bus.async_listen(EVENT_SYNWAY, lambda event: bus.append(event.data["event"]))
+    hass.bus.async_listen(
+        EVENT_SYNWAY, callback(lambda event: bus.append(event.data["event"]))
+    )
     simulator.call_internal("1000", "1001", answer=True)
     await settle(hass, simulator)
     await _action(hass, "hold", {"extension": "1000"})

@@ -6,7 +6,7 @@ import json
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -23,7 +23,14 @@ URL = f"/api/webhook/{WEBHOOK_ID}"
 def bus_events(hass: HomeAssistant) -> list[Event]:
     """Collect synway_ippbx_event bus events."""
     events: list[Event] = []
-    hass.bus.async_listen(EVENT_SYNWAY, events.append)
+
+    @callback
+    def _collect(event: Event) -> None:
+        # A callback runs in the event loop, in firing order (a plain function would
+        # run in the executor, in any order).
+        events.append(event)
+
+    hass.bus.async_listen(EVENT_SYNWAY, _collect)
     return events
 
 
