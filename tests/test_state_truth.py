@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 import json
+import logging
 
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
@@ -230,6 +231,7 @@ async def test_transfer_is_right_without_waiting_for_a_poll(
 ) -> None:
     """After transfer, the dropped phone is off its call and the other party is right."""
     simulator.config.report_api_actions = reported
+    simulator.call_internal("1004", "1005", answer=True)  # a call not involved
     simulator.call_internal("1000", "1001", answer=True)
     await settle(hass, simulator)
     # 1000's leg goes to 1003; 1001, the transferring party, drops out.
@@ -241,7 +243,8 @@ async def test_transfer_is_right_without_waiting_for_a_poll(
     assert state_of(hass, "sensor.extension_1001_status") == "idle"
     assert state_of(hass, "sensor.extension_1003_status") == "ringing"
     assert state_of(hass, "sensor.extension_1000_other_party") == "1003"
-    assert state_of(hass, ACTIVE_CALLS) == "1"
+    assert state_of(hass, "sensor.extension_1004_other_party") == "1005"
+    assert state_of(hass, ACTIVE_CALLS) == "2"
 
 
 @pytest.mark.parametrize("reported", [False, True])
@@ -288,3 +291,39 @@ async def test_simulator_stays_silent_about_api_actions_by_default(
     # What the PBX still says: the dropped phone's status, the new ring.
     assert "ExtensionStatus" in bus
     assert "RING" in bus
+
+
+async def test_failed_reread_changes_nothing(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """If the re-read after an action fails, the state stays and the poll catches up."""
+    simulator.call_internal("1000", "1001", answer=True)
+    await settle(hass, simulator)
+    await _action(hass, "hold", {"extension": "1000"})
+    simulator.set_faults(http_500=True)
+    with caplog.at_level(logging.DEBUG, "custom_components.synway_ippbx"):
+        await _after_recheck(hass, simulator, freezer)
+    assert "Re-reading extensions after a call action failed" in caplog.text
+    assert state_of(hass, "sensor.extension_1000_status") == "hold"
+
+
+async def test_action_on_a_call_we_do_not_track(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An action by call id on a call whose reports were lost reads nothing back."""
+    simulator.set_faults(drop_reports=1.0)
+    call = simulator.call_internal("1000", "1001", answer=True)
+    await settle(hass, simulator)
+    simulator.set_faults(drop_reports=0.0)
+    reads = len(_ext_status_reads(simulator))
+    await _action(hass, "hold", {"call_id": call.caller.uuid})
+    await _after_recheck(hass, simulator, freezer)
+    assert len(_ext_status_reads(simulator)) == reads
+    assert state_of(hass, ACTIVE_CALLS) == "0"
