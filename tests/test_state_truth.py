@@ -327,3 +327,21 @@ async def test_action_on_a_call_we_do_not_track(
     await _after_recheck(hass, simulator, freezer)
     assert len(_ext_status_reads(simulator)) == reads
     assert state_of(hass, ACTIVE_CALLS) == "0"
+
+
+async def test_transfer_by_another_client_is_right_within_a_second(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Another API client transfers: the dropped phone's Idle report triggers a re-read."""
+    call = simulator.call_internal("1000", "1001", answer=True)
+    await settle(hass, simulator)
+    simulator.engine.transfer(call.caller, "1003")  # as the API would, unreported
+    await settle(hass, simulator)
+    assert state_of(hass, "binary_sensor.extension_1001_on_a_call") == "on"  # stale
+    await _after_recheck(hass, simulator, freezer)
+    assert _ext_status_reads(simulator) == ["1001"]
+    assert state_of(hass, "binary_sensor.extension_1001_on_a_call") == "off"
+    assert state_of(hass, "sensor.extension_1000_other_party") == "1003"

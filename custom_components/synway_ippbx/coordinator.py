@@ -17,6 +17,8 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    ExtensionStatus,
+    ExtensionStatusReport,
     QueueStatus,
     Report,
     SynwayApiDisabledError,
@@ -50,6 +52,14 @@ _QUEUE_CONCURRENCY = 4
 ACTION_RECHECK_DELAY = 1.0
 _ACTION_STATES = {"hold": LegState.HELD, "unhold": LegState.TALKING}
 _CALL_CONTROL = frozenset({"hangup", "hold", "unhold", "transfer"})
+_RESTING_WORDS = frozenset(
+    {
+        ExtensionStatus.IDLE,
+        ExtensionStatus.REGISTERED,
+        ExtensionStatus.UNREGISTERED,
+        ExtensionStatus.HANGUP,
+    }
+)
 
 
 @dataclass(kw_only=True)
@@ -257,6 +267,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         # Events first: they describe the call as it was before this report.
         events = list(report_events(report, self.data))
         changed = self.data.apply_report(report, now)
+        self._recheck_resting_with_calls(report)
         if self.event_stream_alive != was_alive:
             changed.add(HUB_KEY)
         self.async_notify(changed)
@@ -290,6 +301,21 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             self.async_notify(store.set_leg_state(leg_id, state))
         if extensions:
             self._recheck |= extensions
+            self._recheck_debouncer.async_schedule_call()
+
+    @callback
+    def _recheck_resting_with_calls(self, report: Report) -> None:
+        """A phone reported at rest still has calls here: re-read it shortly.
+
+        Its call may have ended without a report (a transfer by another API client, a
+        lost hangup); the re-read ends the legs the PBX no longer has.
+        """
+        if (
+            isinstance(report, ExtensionStatusReport)
+            and report.status in _RESTING_WORDS
+            and self.data.calls.legs(report.extension)
+        ):
+            self._recheck.add(report.extension)
             self._recheck_debouncer.async_schedule_call()
 
     async def _async_recheck(self) -> None:
