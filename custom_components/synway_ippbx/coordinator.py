@@ -47,8 +47,9 @@ ISSUE_CLIENT_LIMIT = "too_many_clients"
 ISSUE_REPORTS_MISSING = "reports_not_arriving"
 
 _QUEUE_CONCURRENCY = 4
-# After our own call-control action, wait this long (collecting further actions) before
-# re-reading the extensions involved: the PBX may not report what the action did.
+# After our own call-control action (or a phone reported at rest that still has calls
+# here), wait this long, collecting more, before re-reading the extensions involved: the
+# PBX may not report what the action did.
 ACTION_RECHECK_DELAY = 1.0
 _ACTION_STATES = {"hold": LegState.HELD, "unhold": LegState.TALKING}
 _CALL_CONTROL = frozenset({"hangup", "hold", "unhold", "transfer"})
@@ -319,7 +320,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             self._recheck_debouncer.async_schedule_call()
 
     async def _async_recheck(self) -> None:
-        """Re-read the extensions our actions touched and reconcile their calls."""
+        """Re-read the extensions collected for a re-read and reconcile their calls."""
         extensions, self._recheck = self._recheck, set()
         store = self.data
         mark = store.begin_poll()
