@@ -106,3 +106,24 @@ async def test_longest_wait_in_whole_seconds(
     wait = state_of(hass, "sensor.sales_6700_longest_wait")
     assert wait.isdigit()
     assert int(wait) >= 12
+
+
+async def test_trunk_calls_ended_by_a_poll(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A call whose hang-up reports were lost leaves the trunk when the poll ends it."""
+    simulator.call_inbound("5559876", "SIP-2")
+    simulator.answer("1000")
+    await settle(hass, simulator)
+    assert state_of(hass, "sensor.trunk_sip_2_active_calls") == "1"
+    simulator.set_faults(drop_reports=1.0)
+    simulator.hangup("1000")
+    await settle(hass, simulator)
+    simulator.set_faults(drop_reports=0.0)
+    assert state_of(hass, "sensor.trunk_sip_2_active_calls") == "1"
+    await poll(hass, freezer)
+    assert state_of(hass, "sensor.trunk_sip_2_active_calls") == "0"
+    assert state_of(hass, "sensor.trunk_sip_2_status") == "registered"

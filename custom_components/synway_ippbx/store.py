@@ -372,6 +372,7 @@ class PbxStore:
             record.name = poll.info.name or None
             if record.pushed <= mark:
                 breaks = {ext for ext, agent in record.agents.items() if agent.on_break}
+                on_break = {ext: record.agents[ext] for ext in breaks}
                 record.agents = {
                     member.extension: AgentRecord(
                         extension=member.extension,
@@ -381,6 +382,10 @@ class PbxStore:
                     )
                     for member in poll.status.members
                 }
+                # queue_members leaves out agents on break: the break report stands
+                # until the agent resumes or logs out (reported, or seen in a poll).
+                for number, agent in on_break.items():
+                    record.agents.setdefault(number, agent)
                 joined = {callid: c.joined for callid, c in record.callers.items()}
                 record.callers = {}
                 for index, caller in enumerate(poll.status.callers):
