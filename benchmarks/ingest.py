@@ -357,6 +357,8 @@ def main() -> None:
                             "--output",
                             str(args.profile),
                             "--threads",
+                            "--rate",
+                            "500",
                         ]
                     )
                     if args.profile
