@@ -110,7 +110,6 @@ class SynwayButton(SynwayEntity, ButtonEntity):
     @override
     def _state_fingerprint(self) -> None:
         """A button's state is its last press: updates only change availability."""
-        return
 
     @override
     async def async_press(self) -> None:
