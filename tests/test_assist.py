@@ -124,7 +124,7 @@ async def test_call_from_another_extension(
     answer: str,
     body: dict[str, str],
 ) -> None:
-    """"Call X from Y" rings Y first."""
+    """ "Call X from Y" rings Y first."""
     before = len(simulator.requests)
     response = await say(hass, sentence)
     assert speech(response) == answer
@@ -236,7 +236,7 @@ async def test_pbx_refuses(hass: HomeAssistant, simulator: Simulator) -> None:
 
 @pytest.mark.usefixtures("assist_entry")
 async def test_hang_up_sentences(hass: HomeAssistant, simulator: Simulator) -> None:
-    """"Hang up" ends the voice extension's call; "hang up Alice" ends Alice's."""
+    """ "Hang up" ends the voice extension's call; "hang up Alice" ends Alice's."""
     simulator.call_internal(ASSIST, "1001", answer=True)
     simulator.call_internal("1004", "1002", answer=True)
     await settle(hass, simulator)

@@ -61,7 +61,7 @@ _ON_THE_PHONE: Final = frozenset(
         ExtensionStatus.IN_USE,
     }
 )
-_OPTIONAL_TEXT: Final = probatio.Any(None, str)
+_OPTIONAL_TEXT: Final = str
 _EPOCH: Final = dt.datetime.min
 
 
