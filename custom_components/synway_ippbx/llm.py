@@ -17,6 +17,7 @@ from homeassistant.helpers.llm import (
 from homeassistant.util.json import JsonObjectType
 import probatio
 
+from .api import CallRecord
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
 from .intent import (
@@ -140,18 +141,10 @@ class RecentCallsTool(Tool):
         """Ask the PBX for its call records."""
         args = tool_input.tool_args
         try:
-            if (entry := _entry(hass)) is None:
-                raise SpokenError("voice_no_pbx")
-            store = entry.runtime_data.coordinator.data
-            number: str | None = None
-            if wanted := str(args.get("extension") or "").strip():
-                record = find_extension(store.extensions, wanted)
-                if record is None:
-                    raise SpokenError("voice_unknown_extension", name=wanted)
-                number = record.number
-            records = await recent_calls(entry, number, missed=bool(args.get("missed")))
+            entry, records = await _records(hass, args)
         except SpokenError as error:
             return await _failure(hass, llm_context, error)
+        store = entry.runtime_data.coordinator.data
         limit = int(args.get("limit") or 5)
         return {
             "calls": [
@@ -167,6 +160,25 @@ class RecentCallsTool(Tool):
                 for record in records[:limit]
             ]
         }
+
+
+async def _records(
+    hass: HomeAssistant, args: dict[str, Any]
+) -> tuple[SynwayConfigEntry, list[CallRecord]]:
+    """The entry and the call records the tool arguments ask for.
+
+    Raises:
+        SpokenError: no PBX, an unknown extension, or no answer from the PBX.
+    """
+    if (entry := _entry(hass)) is None:
+        raise SpokenError("voice_no_pbx")
+    number: str | None = None
+    if wanted := str(args.get("extension") or "").strip():
+        record = find_extension(entry.runtime_data.coordinator.data.extensions, wanted)
+        if record is None:
+            raise SpokenError("voice_unknown_extension", name=wanted)
+        number = record.number
+    return entry, await recent_calls(entry, number, missed=bool(args.get("missed")))
 
 
 @callback
