@@ -1,8 +1,8 @@
 """The automation blueprints: valid for Home Assistant, and they do what they say."""
 
 import asyncio
-import json
 from datetime import timedelta
+import json
 from pathlib import Path
 import re
 import shutil

@@ -8,7 +8,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
-from custom_components.synway_ippbx.events import bus_event_data
+from custom_components.synway_ippbx.events import async_bus_event_data, bus_event_data
 from simulator import Simulator
 from tests.conftest import settle
 
@@ -45,11 +45,7 @@ def bus(hass: HomeAssistant, init_integration: MockConfigEntry) -> list[dict[str
         raw = {k: v for k, v in event.data.items() if k != "config_entry_id"}
         if not any(key in raw for key in NORMALISED | {"answered", "missed"}):
             # The webhook may already add the fields itself; only rebuild if not.
-            raw = bus_event_data(
-                report_from_object(raw),
-                init_integration.runtime_data.coordinator.data,
-                init_integration.entry_id,
-            )
+            raw = async_bus_event_data(hass, init_integration, report_from_object(raw))
         seen.append(raw)
 
     hass.bus.async_listen(EVENT_SYNWAY, _listen)
@@ -102,6 +98,7 @@ async def test_internal_answered_call(
     )
     (ring_event,) = _events(bus, "ring")
     assert ring_event["extension"] == "1001"
+    assert ring_event["entity_id"].endswith("_1001_call")  # shown on its device page
     assert ring_event["event"] == "RING"  # the PBX's fields as received
     assert ring_event["config_entry_id"]
     (hangup,) = _events(bus, "hangup")[:1]

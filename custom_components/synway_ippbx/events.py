@@ -5,7 +5,10 @@ see the call as it was (who was on the other end, whether the phone was only rin
 """
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 
 from .api import (
     AgentStatusChange,
@@ -21,6 +24,7 @@ from .api import (
     ConferenceCreateReport,
     ConferenceDestroyReport,
     DtmfReport,
+    ExtensionStatusReport,
     HangupReport,
     HoldReport,
     PlayEndReport,
@@ -40,6 +44,10 @@ from .api.enums import CallDirection, CdrStatus
 from .calls import LegState
 from .const import DOMAIN
 from .store import HUB_KEY, Key, PbxStore, extension_key, queue_key
+
+if TYPE_CHECKING:
+    # The coordinator imports this module: only the type is needed here.
+    from .coordinator import SynwayConfigEntry
 
 EXTENSION_EVENTS = [
     "ring",
@@ -391,21 +399,85 @@ def _cdr_normalised(report: CdrReport, store: PbxStore) -> dict[str, Any]:
     }
 
 
-def bus_event_data(report: Report, store: PbxStore, entry_id: str) -> dict[str, Any]:
+def bus_event_data(
+    report: Report, store: PbxStore, entry_id: str, entity_id: str | None = None
+) -> dict[str, Any]:
     """The data of a ``synway_ippbx_event``, computed before the report is applied.
 
     The PBX's fields as received (they win over a normalised name they happen to
-    share), the normalised fields of a call event, and the entry id.
+    share), the normalised fields of a call event, the entry id, and the entity the
+    event is about (the logbook shows the event on that entity's device page).
     """
     normalised: dict[str, Any] = {}
     if isinstance(report, CdrReport):
         normalised = _cdr_normalised(report, store)
     elif isinstance(report, CallReport):
-        event = next(
-            (name for cls, name in _CALL_EVENT_TYPES if isinstance(report, cls)),
-            "callin_request"
-            if isinstance(report, CallinRequestReport)
-            else report.event.lower(),
-        )
-        normalised = _normalised(report, store, event)
-    return {**normalised, **report.data, "config_entry_id": entry_id}
+        normalised = _normalised(report, store, _event_name(report))
+    data = {**normalised, **report.data, "config_entry_id": entry_id}
+    if entity_id is not None:
+        data["entity_id"] = entity_id
+    return data
+
+
+def _event_name(report: CallReport) -> str:
+    if isinstance(report, CallinRequestReport):
+        return "callin_request"
+    return next(
+        (name for cls, name in _CALL_EVENT_TYPES if isinstance(report, cls)),
+        report.event.lower(),
+    )
+
+
+def report_subject(report: Report) -> Key | None:
+    """The object a report is about: the extension of a call event, a queue."""
+    match report:
+        case CallinRequestReport():
+            return None
+        case CallReport():
+            extension = _subject(report, _event_name(report))
+            return extension_key(extension) if extension else None
+        case ExtensionStatusReport(extension=extension) if extension:
+            return extension_key(extension)
+        case QueueStatusReport() | QueueOverflowReport():
+            return queue_key(report.queue_id)
+        case AgentStatusReport() | AgentWrapUpReport() if report.queue_id:
+            return queue_key(report.queue_id)
+    return None
+
+
+# Which entity shows an object's events, by the end of its unique id.
+_EVENT_ENTITY_SUFFIX = {"extension": "call", "queue": "queue"}
+
+
+@callback
+def async_event_entity(
+    hass: HomeAssistant, entry: SynwayConfigEntry, key: Key
+) -> str | None:
+    """The entity id of an object's event entity, from the entity registry."""
+    if (suffix := _EVENT_ENTITY_SUFFIX.get(key[0])) is None:
+        return None
+    tail = f"_{key[0]}_{key[1]}_{suffix}"
+    return next(
+        (
+            item.entity_id
+            for item in er.async_entries_for_config_entry(
+                er.async_get(hass), entry.entry_id
+            )
+            if item.domain == "event" and item.unique_id.endswith(tail)
+        ),
+        None,
+    )
+
+
+@callback
+def async_bus_event_data(
+    hass: HomeAssistant, entry: SynwayConfigEntry, report: Report
+) -> dict[str, Any]:
+    """What the webhook fires on the bus for a report (before applying it)."""
+    key = report_subject(report)
+    return bus_event_data(
+        report,
+        entry.runtime_data.coordinator.data,
+        entry.entry_id,
+        async_event_entity(hass, entry, key) if key else None,
+    )
