@@ -8,7 +8,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
-from custom_components.synway_ippbx.events import async_bus_event_data, bus_event_data
+from custom_components.synway_ippbx.events import (
+    async_bus_event_data,
+    async_event_entity,
+    bus_event_data,
+    report_subject,
+)
 from simulator import Simulator
 from tests.conftest import settle
 
@@ -178,3 +183,31 @@ def test_bus_data_keeps_pbx_fields() -> None:
         "event": "Systemup",
         "config_entry_id": "e",
     }
+
+
+@pytest.mark.parametrize(
+    ("data", "key"),
+    [
+        ({"event": "ExtensionStatus", "extension": "1002", "status": "Idle"}, "1002"),
+        ({"event": "QueueStatus", "number": "6700", "action": "Add"}, "6700"),
+        ({"event": "QueueOverflow", "number": "6701"}, "6701"),
+        ({"event": "AgentStatus", "queueid": "6700", "extid": "1003"}, "6700"),
+        ({"event": "CallinRequest", "callid": "c"}, None),
+        ({"event": "Systemup"}, None),
+    ],
+)
+def test_report_subject(data: dict[str, Any], key: str | None) -> None:
+    """Each report is shown on the object it is about (none for the PBX's own)."""
+    subject = report_subject(report_from_object(data))
+    assert (subject[1] if subject else None) == key
+
+
+async def test_hub_reports_carry_no_entity(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The PBX's own events are not pinned to an extension's entity."""
+    data = async_bus_event_data(
+        hass, init_integration, report_from_object({"event": "Systemup"})
+    )
+    assert "entity_id" not in data
+    assert async_event_entity(hass, init_integration, ("hub", "hub")) is None

@@ -1,5 +1,8 @@
 """Assist intents, end to end against the simulator."""
 
+import json
+from pathlib import Path
+import re
 from typing import Any
 from unittest.mock import patch
 
@@ -21,6 +24,8 @@ from custom_components.synway_ippbx.intent import (
     INTENT_CALL_EXTENSION,
     INTENT_CALL_NUMBER,
     INTENT_HANG_UP,
+    async_phrase,
+    translation_language,
 )
 from simulator import Simulator
 from tests.conftest import settle
@@ -265,3 +270,68 @@ async def test_several_pbxs_pick_the_configured_one(
     assert mock_config_entry.state is ConfigEntryState.LOADED
     await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
     assert simulator.requests[-1].body == {"extid": "1002", "calledid": "5551234"}
+
+
+def _translations(language: str) -> dict[str, Any]:
+    path = (
+        Path(__file__).parent.parent
+        / "custom_components/synway_ippbx/translations"
+        / f"{language}.json"
+    )
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_every_spoken_sentence_is_translated(language: str) -> None:
+    """Each error and answer the voice code speaks exists in English and Chinese."""
+    package = Path(__file__).parent.parent / "custom_components/synway_ippbx"
+    code = "".join(
+        (package / name).read_text(encoding="utf-8") for name in ("intent.py", "llm.py")
+    )
+    errors = set(re.findall(r'SpokenError\(\s*"(\w+)"', code))
+    answers = set(re.findall(r'"(voice_\w+)"', code)) - errors
+    strings = _translations(language)
+    assert errors
+    assert errors <= set(strings["exceptions"]), errors - set(strings["exceptions"])
+    assert answers <= set(strings["common"]), answers - set(strings["common"])
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [(None, "en"), ("zh-CN", "zh-Hans"), ("zh-Hans", "zh-Hans"), ("zh-TW", "zh-TW")],
+)
+def test_translation_language(language: str | None, expected: str) -> None:
+    """Assist's language codes map onto our translation files."""
+    assert translation_language(language) == expected
+
+
+async def test_translation_that_does_not_fit(hass: HomeAssistant) -> None:
+    """A translation missing a value is spoken as written, not raised."""
+    text = await async_phrase(hass, "en", "common", "voice_calling")
+    assert text == "Calling {target}"
+    assert await async_phrase(hass, "en", "common", "no_such_key") == "no_such_key"
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_call_records_unavailable(
+    hass: HomeAssistant, assist_entry: MockConfigEntry
+) -> None:
+    """The PBX failing to send call records is spoken, not raised."""
+    from custom_components.synway_ippbx.intent import INTENT_MISSED_CALLS
+
+    with patch.object(
+        assist_entry.runtime_data.client,
+        "cdrs",
+        side_effect=SynwayConnectionError("connection refused"),
+    ):
+        response = await _handle(hass, INTENT_MISSED_CALLS)
+    assert _error(response) == "The PBX did not send its call records."
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_hang_up_unknown_or_busy_words(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Hanging up a name nobody has, and a call refused for an extension, are spoken."""
+    response = await _handle(hass, INTENT_HANG_UP, {"name": "kitchen"})
+    assert _error(response) == "There is no extension called kitchen on the PBX."

@@ -272,3 +272,26 @@ def test_unparseable_report(describe: Describer) -> None:
             _message(describe, {"event": "RING"})
             == "The PBX sent a RING report it cannot read"
         )
+
+
+def test_names_given_with_the_event(
+    hass: HomeAssistant, describe: Describer, mock_config_entry: MockConfigEntry
+) -> None:
+    """Names the event carries are used even while the PBX is not loaded."""
+    mock_config_entry.add_to_hass(hass)
+    row = describe(
+        Event(
+            EVENT_SYNWAY,
+            {
+                "event": "RINGBACK",
+                "callerext": EXT_1000,
+                "calledext": EXT_1001,
+                "caller_number": "1000",
+                "caller_name": "Alice",
+                "config_entry_id": mock_config_entry.entry_id,
+            },
+        )
+    )
+    assert (row["name"], row["message"]) == ("Alice (1000)", "is calling 1001")
+    assert row["icon"] == "mdi:phone-outgoing"
+    assert "entity_id" not in row

@@ -112,11 +112,6 @@ class Line:
     key: Key | None = None
     icon: str | None = None
 
-    @property
-    def sentence(self) -> str:
-        """The row as one sentence ("The PBX" when the PBX itself is the subject)."""
-        return f"{self.subject or 'The PBX'} {self.message}"
-
 
 type Names = Callable[[str | None], str | None]
 
@@ -286,11 +281,6 @@ class _Call:
 
 
 # -- reports -------------------------------------------------------------------------
-
-
-def describe_report(data: Mapping[str, Any]) -> str:
-    """Describe a report as one sentence (names unknown)."""
-    return describe_line(data, lambda _number: None).sentence
 
 
 def describe_line(data: Mapping[str, Any], names: Names) -> Line:
