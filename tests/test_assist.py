@@ -1,6 +1,7 @@
 """The shipped sentences files, spoken to Assist's built-in agent, against the simulator."""
 
 from pathlib import Path
+import re
 from typing import Any
 
 from homeassistant.components import conversation
@@ -325,3 +326,39 @@ async def test_chinese_failure(hass: HomeAssistant, simulator: Simulator) -> Non
     response = await say(hass, "打电话给厨房", "zh-Hans")
     assert speech(response) == "PBX 上没有名为 厨房 的分机。"
     assert speech(await say(hass, "谁在打电话", "zh-Hans")) == "没有人在通话"
+
+
+def _readme_sentences() -> list[str]:
+    """Every sentence the README's "You say" table promises."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Voice assistants", 1)[1].split("\n## ", 1)[0]
+    table = section.split("| You say |", 1)[1].split("\n\n", 1)[0]
+    sentences: list[str] = []
+    for row in table.splitlines()[2:]:
+        first = row.split("|")[1]
+        sentences += re.findall(r'"([^"]+)"', first)
+    return sentences
+
+
+README_SENTENCES = _readme_sentences()
+
+
+def test_readme_lists_sentences() -> None:
+    """The table is there and was read."""
+    assert len(README_SENTENCES) >= 20
+    assert "call the number 555-1234" in README_SENTENCES
+
+
+@pytest.mark.parametrize("sentence", README_SENTENCES)
+@pytest.mark.usefixtures("assist_entry")
+async def test_every_readme_sentence_reaches_our_intents(
+    hass: HomeAssistant, simulator: Simulator, sentence: str
+) -> None:
+    """Each README sentence is understood by our intents and answered in words."""
+    simulator.call_internal("1004", "1003", answer=True)
+    await settle(hass, simulator)
+    response = await say(hass, sentence)
+    assert response.intent is not None, speech(response)
+    assert response.intent.intent_type.startswith("Synway"), sentence
+    assert speech(response)
+    assert "couldn't understand" not in speech(response)

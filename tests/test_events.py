@@ -1,10 +1,19 @@
 """Normalised call event fields, on event entities and on the bus, from real traffic."""
 
+from pathlib import Path
+import re
 from typing import Any
 
+from homeassistant.components.automation.config import async_validate_config_item
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_mock_service,
+)
+import yaml
 
 from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
@@ -211,3 +220,75 @@ async def test_hub_reports_carry_no_entity(
     )
     assert "entity_id" not in data
     assert async_event_entity(hass, init_integration, ("hub", "hub")) is None
+
+
+def _readme_examples() -> list[dict[str, Any]]:
+    """The automations of the README's "Events for automations" section."""
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Events for automations", 1)[1].split("\n## ", 1)[0]
+    return [
+        document
+        for block in re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+        for document in yaml.safe_load_all(block)
+    ]
+
+
+async def test_readme_examples_are_valid_automations(hass: HomeAssistant) -> None:
+    """Both README examples pass Home Assistant's automation validation."""
+    examples = _readme_examples()
+    assert len(examples) == 2
+    for number, example in enumerate(examples):
+        validated = await async_validate_config_item(
+            hass, f"example{number}", {"id": str(number), **example}
+        )
+        assert validated is not None
+        assert validated.validation_error is None
+
+
+async def test_readme_who_is_calling_example(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """The README's who-is-calling automation names the caller, end to end."""
+    simulator.state.extensions["1000"].settings["username"] = "Alice"
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    notes = async_mock_service(hass, "notify", "notify")
+    example = _readme_examples()[1]
+    entity_id = next(
+        entry.entity_id
+        for entry in er.async_get(hass).entities.values()
+        if entry.unique_id.endswith("_extension_1001_call")
+    )
+    example["triggers"][0]["target"]["entity_id"] = entity_id
+    assert await async_setup_component(
+        hass, "automation", {"automation": {"id": "missed", **example}}
+    )
+    await hass.async_block_till_done()
+    simulator.call_internal("1000", "1001")
+    await settle(hass, simulator)
+    simulator.hangup("1000")
+    await settle(hass, simulator)
+    simulator.call_internal("1002", "1001", answer=True)
+    await settle(hass, simulator)
+    assert [note.data["message"] for note in notes] == [
+        "Alice is calling",
+        "1002 is calling",
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="webhook.py must fire events.async_bus_event_data for the bus fields",
+)
+async def test_bus_event_carries_the_normalised_fields(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """The README's bus trigger example needs these fields on the real bus event."""
+    fired: list[dict[str, Any]] = []
+    hass.bus.async_listen(EVENT_SYNWAY, lambda event: fired.append(dict(event.data)))
+    simulator.call_inbound("88861158", "SIP-2")
+    await settle(hass, simulator)
+    ring = next(data for data in fired if data.get("event") == "RING")
+    assert (ring["call_type"], ring["direction"]) == ("ring", "inbound")
+    assert ring["entity_id"].endswith("_call")
