@@ -131,28 +131,28 @@ async def test_call_tool_names_the_calling_extension(
     tools = {tool.name: tool for tool in api.tools}
     tool = tools["synway_ippbx__SynwayCallNumber"]
     before = len(simulator.requests)
-    data: Any = (
-        await tool.async_call(
-            hass,
-            llm.ToolInput(tool_name=tool.name, tool_args={"number": "555 1234"}),
-            _context(),
-        )
-    ).data
+    result = await tool.async_call(
+        hass,
+        llm.ToolInput(tool_name=tool.name, tool_args={"number": "555 1234"}),
+        _context(),
+    )
+    assert isinstance(result, llm.ToolResult)
+    data: Any = result.data
     assert data["response_type"] == "error"
     assert data["speech"]["plain"]["speech"].startswith(
         "No voice assistant extension is set."
     )
     assert simulator.requests[before:] == []
-    data = (
-        await tool.async_call(
-            hass,
-            llm.ToolInput(
-                tool_name=tool.name,
-                tool_args={"number": "555 1234", "from_extension": "1001"},
-            ),
-            _context(),
-        )
-    ).data
+    result = await tool.async_call(
+        hass,
+        llm.ToolInput(
+            tool_name=tool.name,
+            tool_args={"number": "555 1234", "from_extension": "1001"},
+        ),
+        _context(),
+    )
+    assert isinstance(result, llm.ToolResult)
+    data = result.data
     assert data["speech"]["plain"]["speech"] == "Calling 5551234 from 1001"
     assert simulator.requests[-1].body == {"extid": "1001", "calledid": "5551234"}
 
