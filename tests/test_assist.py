@@ -362,3 +362,37 @@ async def test_every_readme_sentence_reaches_our_intents(
     assert response.intent.intent_type.startswith("Synway"), sentence
     assert speech(response)
     assert "couldn't understand" not in speech(response)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "answer"),
+    [
+        ("挂断电话", "1000 当前没有通话。"),
+        ("前台在打电话吗", "没有，前台 (1003) 没有在通话"),
+        ("有未接来电吗", "没有未接来电"),
+        ("接电话", "PBX 无法替您接听电话：请拿起听筒接听。"),
+    ],
+)
+@pytest.mark.usefixtures("assist_entry")
+async def test_chinese_questions(
+    hass: HomeAssistant, simulator: Simulator, sentence: str, answer: str
+) -> None:
+    """Hanging up, status and call records, asked and answered in Chinese."""
+    simulator.state.extensions["1003"].settings["username"] = "前台"
+    await hass.config_entries.async_reload(
+        hass.config_entries.async_entries("synway_ippbx")[0].entry_id
+    )
+    assert speech(await say(hass, sentence, "zh-Hans")) == answer
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_chinese_call_from(hass: HomeAssistant, simulator: Simulator) -> None:
+    """ "用前台打给Alice": the named phone rings first."""
+    simulator.state.extensions["1003"].settings["username"] = "前台"
+    await hass.config_entries.async_reload(
+        hass.config_entries.async_entries("synway_ippbx")[0].entry_id
+    )
+    before = len(simulator.requests)
+    response = await say(hass, "用前台打给Alice", "zh-Hans")
+    assert speech(response) == "正在用 前台 (1003) 呼叫 Alice (1004)"
+    assert dialled(simulator, before) == [{"extid": "1003", "calledid": "1004"}]
