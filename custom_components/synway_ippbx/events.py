@@ -296,9 +296,15 @@ _DIRECTIONS = {
     CallDirection.LOCAL: "internal",
 }
 # A call record counts as missed when the callee never picked up: not answered, hung
-# up by the caller while ringing, or sent to voicemail.
+# up by the caller while ringing, or sent to voicemail (or the callee was busy).
 _MISSED_RECORDS = frozenset(
-    {CdrStatus.MISSED, CdrStatus.CANCELLED, CdrStatus.VOICEMAIL}
+    {
+        CdrStatus.NO_ANSWER,
+        CdrStatus.BUSY,
+        CdrStatus.MISSED,
+        CdrStatus.CANCELLED,
+        CdrStatus.VOICEMAIL,
+    }
 )
 
 

@@ -153,7 +153,7 @@ def async_describe_events(
     async_describe_event(DOMAIN, EVENT_SYNWAY, async_describe_report)
 
 
-def _names(entry: SynwayConfigEntry | None, data: Mapping[str, Any]) -> Names:
+def _names(pbx: SynwayConfigEntry | None, data: Mapping[str, Any]) -> Names:
     """Names of extensions: the event's own, else the PBX's as now known."""
     given = {
         str(data.get(number)): str(data.get(name))
@@ -169,8 +169,8 @@ def _names(entry: SynwayConfigEntry | None, data: Mapping[str, Any]) -> Names:
             return None
         if number in given:
             return given[number]
-        if entry is not None and entry.state is ConfigEntryState.LOADED:
-            return entry.runtime_data.coordinator.data.extension_name(number)
+        if pbx is not None and pbx.state is ConfigEntryState.LOADED:
+            return pbx.runtime_data.coordinator.data.extension_name(number)
         return None
 
     return _name
