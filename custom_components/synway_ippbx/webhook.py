@@ -27,6 +27,7 @@ from .api import (
 )
 from .const import CONF_REPORT_URL, CONF_WEBHOOK_ID, DOMAIN, EVENT_SYNWAY, LOGGER
 from .coordinator import SynwayConfigEntry
+from .events import async_bus_event_data
 
 # The PBX re-sends a report it did not see acknowledged. The manual gives no figures;
 # the family this API derives from retries a few times, 1-2 s apart (api-behaviour.md
@@ -131,7 +132,7 @@ class ReportReceiver:
             LOGGER.debug("Dropped a re-sent %s report", report.event)
             return web.Response(status=200)
         hass.bus.async_fire(
-            EVENT_SYNWAY, {**report.data, "config_entry_id": self._entry.entry_id}
+            EVENT_SYNWAY, async_bus_event_data(hass, self._entry, report)
         )
         coordinator.async_handle_report(report)
         return web.Response(status=200)
