@@ -14,7 +14,7 @@ from .api import TrunkType
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .entity import SynwayEntity, async_add_object_entities
-from .helpers import async_pbx_call
+from .helpers import pbx_errors
 
 PARALLEL_UPDATES = 1
 
@@ -36,7 +36,7 @@ async def _hang_up(coordinator: SynwayCoordinator, number: str) -> None:
             translation_key="no_active_call",
             translation_placeholders={"extension": number},
         )
-    await async_pbx_call(coordinator.client.hangup(leg.pbx_id))
+    await coordinator.client.hangup(leg.pbx_id)
     coordinator.async_call_action_done("hangup", leg.pbx_id)
 
 
@@ -48,7 +48,7 @@ def _hook(off_hook: bool) -> Callable[[SynwayCoordinator, str], Awaitable[None]]
                 translation_key="unknown_fxo_port",
                 translation_placeholders={"trunk": name},
             )
-        await async_pbx_call(coordinator.client.hook(port, off_hook=off_hook))
+        await coordinator.client.hook(port, off_hook=off_hook)
 
     return _press
 
@@ -114,4 +114,5 @@ class SynwayButton(SynwayEntity, ButtonEntity):
     @override
     async def async_press(self) -> None:
         """Ask the PBX; the reports that follow update the entities."""
-        await self.entity_description.press_fn(self.coordinator, self.object_id)
+        with pbx_errors(self.hass, self.coordinator.config_entry):
+            await self.entity_description.press_fn(self.coordinator, self.object_id)

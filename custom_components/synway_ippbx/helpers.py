@@ -1,26 +1,43 @@
 """Action plumbing: the client's errors as Home Assistant's; picked devices as objects."""
 
-from collections.abc import Awaitable, Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from homeassistant.core import HomeAssistant, callback, valid_entity_id
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from .api import SynwayConnectionError, SynwayError, SynwayRequestError
+from .api import (
+    SynwayAuthenticationError,
+    SynwayConnectionError,
+    SynwayError,
+    SynwayRequestError,
+)
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
 from .devices import object_identifier
 
 
-async def async_pbx_call[T](awaitable: Awaitable[T]) -> T:
-    """Await a client call; PBX refusals and outages become translated errors."""
+@contextmanager
+def pbx_errors(hass: HomeAssistant, entry: SynwayConfigEntry) -> Iterator[None]:
+    """The one error path of actions and buttons: the client's errors, translated.
+
+    Rejected credentials also start the reauthentication flow, as a failed poll would:
+    the user learns of a changed PBX password from the action, not an hour later.
+    """
     try:
-        return await awaitable
+        yield
     except ValueError as err:
+        # The client's own checks of a value the schemas cannot see (e.g. a blank name).
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="invalid_input",
             translation_placeholders={"error": str(err)},
+        ) from err
+    except SynwayAuthenticationError as err:
+        entry.async_start_reauth(hass)
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
         ) from err
     except SynwayRequestError as err:
         raise HomeAssistantError(
