@@ -1,6 +1,6 @@
 """Small pieces: the report address, error mapping, removing stale devices by hand."""
 
-from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.components.button.const import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
@@ -60,8 +60,9 @@ async def test_error_mapping(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """Bad input is a validation error; a PBX refusal names the errno's meaning."""
-    with pytest.raises(ServiceValidationError) as invalid, pbx_errors(
-        hass, init_integration
+    with (
+        pytest.raises(ServiceValidationError) as invalid,
+        pbx_errors(hass, init_integration),
     ):
         raise ValueError("volume must be between -4 and 4")
     assert invalid.value.translation_key == "invalid_input"

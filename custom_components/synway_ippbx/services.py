@@ -1,6 +1,6 @@
 """Actions of the integration (registered once, in async_setup): the registry.
 
-The actions themselves live by concern in this package's modules (calls, queue agents,
+The actions themselves live by concern in the actions_*.py modules (calls, queue agents,
 alarms, configuration, call records); this module registers them and does what every
 action shares: find the config entry, resolve picked devices, translate the PBX's errors.
 
@@ -29,13 +29,14 @@ from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, call
 from homeassistant.helpers import service
 import probatio as vol
 
-from ..api import TrunkType
-from ..const import DOMAIN
-from ..coordinator import SynwayConfigEntry
-from ..helpers import async_picked_entry_id, async_resolve_object, pbx_errors
-from ..store import PbxStore
-from . import alarms, calls, config, queues, records
-from .common import (
+from . import (
+    actions_alarms as alarms,
+    actions_calls as calls,
+    actions_config as config,
+    actions_queues as queues,
+    actions_records as records,
+)
+from .actions_common import (
     ATTR_EXTENSION,
     ATTR_EXTENSIONS,
     ATTR_PORT,
@@ -45,7 +46,12 @@ from .common import (
     Action,
     validation_error,
 )
-from .records import MAX_CALL_RECORDS
+from .actions_records import MAX_CALL_RECORDS
+from .api import TrunkType
+from .const import DOMAIN
+from .coordinator import SynwayConfigEntry
+from .helpers import async_picked_entry_id, async_resolve_object, pbx_errors
+from .store import PbxStore
 
 __all__ = ["ACTIONS", "MAX_CALL_RECORDS", "OBJECT_FIELDS", "async_setup_services"]
 

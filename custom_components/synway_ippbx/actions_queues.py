@@ -6,8 +6,7 @@ from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from ..coordinator import SynwayConfigEntry
-from .common import (
+from .actions_common import (
     ATTR_EXTENSION,
     ATTR_PASSWORD,
     ATTR_QUEUE,
@@ -17,6 +16,7 @@ from .common import (
     known_extension,
     known_queue,
 )
+from .coordinator import SynwayConfigEntry
 
 ATTR_ALL_QUEUES: Final = "all_queues"
 

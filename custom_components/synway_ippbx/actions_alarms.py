@@ -7,9 +7,7 @@ from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from ..api import AlarmChanges, AlarmSettings, Weekday
-from ..coordinator import SynwayConfigEntry
-from .common import (
+from .actions_common import (
     ATTR_ENABLED,
     ATTR_EXTENSION,
     ATTR_NAME,
@@ -20,6 +18,8 @@ from .common import (
     known_extension,
     validation_error,
 )
+from .api import AlarmChanges, AlarmSettings, Weekday
+from .coordinator import SynwayConfigEntry
 
 ATTR_ALARM_ID: Final = "alarm_id"
 ATTR_TIME: Final = "time"

@@ -8,9 +8,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util.json import JsonValueType
 import probatio as vol
 
-from ..api import CallPermission, ExtensionChanges, ExtensionType
-from ..coordinator import SynwayConfigEntry
-from .common import (
+from .actions_common import (
     ATTR_ENABLED,
     ATTR_EXTENSION,
     ATTR_EXTENSIONS,
@@ -24,6 +22,8 @@ from .common import (
     dicts,
     known_extension,
 )
+from .api import CallPermission, ExtensionChanges, ExtensionType
+from .coordinator import SynwayConfigEntry
 
 ATTR_TYPE: Final = "type"
 
@@ -48,9 +48,7 @@ EXTENSION_FIELDS: Final[dict[Any, Any]] = {
     vol.Optional("name"): cv.string,
     vol.Optional("caller_id"): str,
     vol.Optional("call_permission"): vol.All(
-        vol.In(
-            [p.value for p in CallPermission if p is not CallPermission.UNKNOWN]
-        ),
+        vol.In([p.value for p in CallPermission if p is not CallPermission.UNKNOWN]),
         CallPermission,
     ),
     vol.Optional("enabled"): cv.boolean,
