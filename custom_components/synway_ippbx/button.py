@@ -14,7 +14,7 @@ from .api import TrunkType
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .entity import SynwayEntity, async_add_object_entities
-from .helpers import pbx_errors
+from .helpers import pbx_command
 
 PARALLEL_UPDATES = 1
 
@@ -112,7 +112,7 @@ class SynwayButton(SynwayEntity, ButtonEntity):
         """A button's state is its last press: updates only change availability."""
 
     @override
+    @pbx_command
     async def async_press(self) -> None:
         """Ask the PBX; the reports that follow update the entities."""
-        with pbx_errors(self.hass, self.coordinator.config_entry):
-            await self.entity_description.press_fn(self.coordinator, self.object_id)
+        await self.entity_description.press_fn(self.coordinator, self.object_id)

@@ -1,7 +1,9 @@
-"""Action plumbing: the client's errors as Home Assistant's; picked devices as objects."""
+"""Action and command plumbing: the client's errors as Home Assistant's; picked devices."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from contextlib import contextmanager
+from functools import wraps
+from typing import Any, Concatenate
 
 from homeassistant.core import HomeAssistant, callback, valid_entity_id
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -16,6 +18,7 @@ from .api import (
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
 from .devices import object_identifier
+from .entity import SynwayEntity
 
 
 @contextmanager
@@ -57,6 +60,19 @@ def pbx_errors(hass: HomeAssistant, entry: SynwayConfigEntry) -> Iterator[None]:
             translation_key="unexpected_response",
             translation_placeholders={"error": str(err)},
         ) from err
+
+
+def pbx_command[E: SynwayEntity, **P, R](
+    func: Callable[Concatenate[E, P], Coroutine[Any, Any, R]],
+) -> Callable[Concatenate[E, P], Coroutine[Any, Any, R]]:
+    """Decorate an entity's command (a press, a turn_on) with ``pbx_errors``."""
+
+    @wraps(func)
+    async def _command(self: E, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with pbx_errors(self.hass, self.coordinator.config_entry):
+            return await func(self, *args, **kwargs)
+
+    return _command
 
 
 # --------------------------------------------------------------------------- pickers
