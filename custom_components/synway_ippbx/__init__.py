@@ -15,12 +15,20 @@ from homeassistant.helpers.typing import ConfigType
 from .api import SynwayClient, SynwayError
 from .const import CONF_VERIFY_SSL, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry, SynwayCoordinator, SynwayRuntimeData
+from .features import async_setup_features
 from .devices import async_register_hub, async_remove_stale_devices, object_exists
 from .services import async_setup_services
 from .store import STRUCTURE_KEY
 from .webhook import ReportReceiver, report_url
 
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.EVENT, Platform.SENSOR]
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TEXT,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -66,6 +74,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
         await _async_logout()
         raise
     async_register_hub(hass, entry)
+    await async_setup_features(hass, entry)
     coordinator.async_start_heartbeat()
     entry.async_on_unload(_async_logout)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

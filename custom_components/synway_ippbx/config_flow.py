@@ -38,6 +38,7 @@ from .api import (
     parse_address,
     password_candidates,
 )
+from .feature_options import FEATURE_OPTIONS_SCHEMA, feature_options
 from .const import (
     CONF_ASSIST_EXTENSION,
     CONF_REPORT_URL,
@@ -288,6 +289,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                     options[CONF_REPORT_URL] = report_url
                 if extension := user_input.get(CONF_ASSIST_EXTENSION, "").strip():
                     options[CONF_ASSIST_EXTENSION] = extension
+                options |= feature_options(user_input)
                 return self.async_create_entry(data=options)
 
         schema = vol.Schema(
@@ -305,6 +307,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 ),
                 vol.Optional(CONF_REPORT_URL): _TEXT_SELECTOR,
                 vol.Optional(CONF_ASSIST_EXTENSION): self._extension_selector(),
+                **FEATURE_OPTIONS_SCHEMA,
             }
         )
         return self.async_show_form(

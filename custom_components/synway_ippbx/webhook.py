@@ -85,8 +85,11 @@ class ReportReceiver:
             self._recent_set.discard(self._recent[0])
         self._recent.append(digest)
         self._recent_set.add(digest)
-        hass.bus.async_fire(
-            EVENT_SYNWAY, {**report.data, "config_entry_id": self._entry.entry_id}
-        )
+        data = {**report.data, "config_entry_id": self._entry.entry_id}
+        if (features := self._entry.runtime_data.features) is not None and (
+            screened := features.async_handle_report(report)
+        ) is not None:
+            data["screened"] = screened
+        hass.bus.async_fire(EVENT_SYNWAY, data)
         coordinator.async_handle_report(report)
         return web.Response(status=200)
