@@ -181,6 +181,7 @@ async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) ->
         hass, entry.entry_id, client, ScreeningRules.from_options(entry.options)
     )
     runtime.features = Features(screener, statistics, settings, agents)
+    screener.async_start()
     entry.async_on_unload(screener.async_stop)
     entry.async_on_unload(statistics.async_start())
     entry.async_on_unload(statistics.async_stop)

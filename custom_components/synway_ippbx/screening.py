@@ -14,7 +14,13 @@ from datetime import timedelta
 import re
 from typing import Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.const import (
+    ATTR_DOMAIN,
+    ATTR_SERVICE,
+    ATTR_SERVICE_DATA,
+    EVENT_CALL_SERVICE,
+)
+from homeassistant.core import CALLBACK_TYPE, Event, HomeAssistant, callback
 from homeassistant.helpers.event import async_call_later
 
 from .api import (
@@ -47,11 +53,11 @@ FALLBACK_AFTER: Final = timedelta(seconds=8)
 # The follow-up bus event once an automation's (or the fallback's) decision is known.
 EVENT_SCREENED: Final = "CallinScreened"
 
-_SEPARATORS = re.compile(r"[\s,;]+")
+_SEPARATORS = re.compile(r"[,;\n]+")
 
 
 def parse_patterns(value: str | Iterable[str] | None) -> list[str]:
-    """Patterns from the options: a list, or one text separated by commas or spaces."""
+    """Patterns from the options: a list, or one text separated by commas or lines."""
     if value is None:
         return []
     items = [value] if isinstance(value, str) else list(value)
@@ -59,7 +65,7 @@ def parse_patterns(value: str | Iterable[str] | None) -> list[str]:
         part
         for item in items
         if isinstance(item, str)
-        for part in _SEPARATORS.split(item.strip())
+        for part in (p.strip() for p in _SEPARATORS.split(item))
         if part
     ]
 
@@ -129,6 +135,42 @@ class InboundScreener:
         self.rules = rules
         # Calls waiting for an automation: callid -> (inbound id, caller, cancel timer).
         self._waiting: dict[str, tuple[str, str | None, CALLBACK_TYPE]] = {}
+        self._unsubscribe: CALLBACK_TYPE | None = None
+
+    @callback
+    def async_start(self) -> None:
+        """Notice when an automation answers with accept_inbound or refuse_inbound."""
+
+        @callback
+        def _is_ours(data: Mapping[str, Any]) -> bool:
+            return data.get(ATTR_DOMAIN) == DOMAIN and data.get(ATTR_SERVICE) in (
+                "accept_inbound",
+                "refuse_inbound",
+            )
+
+        @callback
+        def _service_called(event: Event[Mapping[str, Any]]) -> None:
+            service_data = event.data.get(ATTR_SERVICE_DATA) or {}
+            call_id = str(service_data.get("call_id", ""))
+            callid = next(
+                (
+                    known
+                    for known, (uuid, _caller, _cancel) in self._waiting.items()
+                    if call_id in (known, uuid)
+                ),
+                None,
+            )
+            if callid is not None:
+                decision = (
+                    DEFAULT_ACCEPT
+                    if event.data[ATTR_SERVICE] == "accept_inbound"
+                    else DEFAULT_REFUSE
+                )
+                self._settle(callid, decision, "automation")
+
+        self._unsubscribe = self._hass.bus.async_listen(
+            EVENT_CALL_SERVICE, _service_called, event_filter=_is_ours
+        )
 
     @callback
     def async_handle(self, report: Report) -> dict[str, Any] | None:
@@ -147,6 +189,9 @@ class InboundScreener:
         for _uuid, _caller, cancel in self._waiting.values():
             cancel()
         self._waiting.clear()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
 
     def _screen(self, report: CallinRequestReport) -> dict[str, Any] | None:
         if not self.rules.active:
