@@ -95,6 +95,9 @@ class Quirks:
     number_style: NumberStyle = "manual"
     duplicate_keys: bool = False
     omit_optional: bool = False
+    # The manual's ext_query/ext_mod have no do-not-disturb field; some firmware may:
+    # on, ext_query reports ``dnd_enabled`` and ext_mod sets it.
+    dnd_setting: bool = False
 
 
 def default_extensions() -> list[ExtensionSpec]:
