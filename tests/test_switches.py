@@ -3,17 +3,17 @@
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.switch import (
-    DOMAIN as SWITCH_DOMAIN,
-    SERVICE_TURN_OFF,
-    SERVICE_TURN_ON,
-)
-from homeassistant.components.text import (
+from homeassistant.components.text.const import (
     ATTR_VALUE,
     DOMAIN as TEXT_DOMAIN,
     SERVICE_SET_VALUE,
 )
-from homeassistant.const import ATTR_ENTITY_ID, EntityCategory
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    EntityCategory,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
@@ -30,7 +30,7 @@ from tests.conftest import poll, settle, state_of
 
 async def _switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
     await hass.services.async_call(
-        SWITCH_DOMAIN,
+        "switch",
         SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
         {ATTR_ENTITY_ID: entity_id},
         blocking=True,
@@ -39,6 +39,10 @@ async def _switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
 
 def _settings(simulator: Simulator, extension: str) -> dict[str, Any]:
     return dict(simulator.state.extensions[extension].settings)
+
+
+def _logged_in(simulator: Simulator, queue: str, extension: str) -> bool:
+    return bool(simulator.state.queues[queue].agents[extension].logged_in)
 
 
 def _count(simulator: Simulator, name: str) -> int:
@@ -108,7 +112,10 @@ async def test_always_forward_with_destination(
 
 @pytest.mark.parametrize(
     ("key", "prefix"),
-    [("forward_on_busy", "forward_busy"), ("forward_on_no_answer", "forward_no_answer")],
+    [
+        ("forward_on_busy", "forward_busy"),
+        ("forward_on_no_answer", "forward_no_answer"),
+    ],
 )
 async def test_other_forwardings(
     hass: HomeAssistant,
@@ -234,11 +241,11 @@ async def test_agent_switches(
 
     await _switch(hass, logged_in, on=False)
     await settle(hass, simulator)
-    assert not simulator.state.queues["6700"].agents["1003"].logged_in
+    assert not _logged_in(simulator, "6700", "1003")
     assert state_of(hass, logged_in) == "off"
     await _switch(hass, logged_in, on=True)
     await settle(hass, simulator)
-    assert simulator.state.queues["6700"].agents["1003"].logged_in
+    assert _logged_in(simulator, "6700", "1003")
     assert state_of(hass, logged_in) == "on"
     logins = [r for r in simulator.requests if r.name == "agent_login"]
     assert logins[-1].body["password"] == "123456"

@@ -15,8 +15,8 @@ from homeassistant.helpers.typing import ConfigType
 from .api import SynwayClient, SynwayError
 from .const import CONF_VERIFY_SSL, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry, SynwayCoordinator, SynwayRuntimeData
-from .features import async_setup_features
 from .devices import async_register_hub, async_remove_stale_devices, object_exists
+from .features import async_setup_features
 from .services import async_setup_services
 from .store import STRUCTURE_KEY
 from .webhook import ReportReceiver, report_url

@@ -38,7 +38,6 @@ from .api import (
     parse_address,
     password_candidates,
 )
-from .feature_options import FEATURE_OPTIONS_SCHEMA, feature_options
 from .const import (
     CONF_ASSIST_EXTENSION,
     CONF_REPORT_URL,
@@ -50,6 +49,7 @@ from .const import (
     LOGGER,
     MIN_SCAN_INTERVAL,
 )
+from .feature_options import FEATURE_OPTIONS_SCHEMA, feature_options
 
 _PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT_SELECTOR = TextSelector(TextSelectorConfig(autocomplete="off"))

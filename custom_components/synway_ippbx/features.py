@@ -78,7 +78,9 @@ class ExtensionSettingsCache:
         await self.async_refresh([extension])
 
     @callback
-    def async_add_listener(self, extension: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+    def async_add_listener(
+        self, extension: str, update: CALLBACK_TYPE
+    ) -> CALLBACK_TYPE:
         """Call ``update`` when the extension's settings were read again."""
         listeners = self._listeners.setdefault(extension, set())
         listeners.add(update)
@@ -95,7 +97,9 @@ class AgentDirectory:
 
     store: Store[dict[str, Any]]
     passwords: dict[str, str]
-    agents: dict[str, dict[str, bool]] = field(default_factory=dict)  # queue -> ext -> dynamic
+    agents: dict[str, dict[str, bool]] = field(
+        default_factory=dict
+    )  # queue -> ext -> dynamic
 
     async def async_load(self) -> None:
         """Read the remembered agents."""
@@ -124,7 +128,9 @@ class AgentDirectory:
     @callback
     def async_stop(self) -> None:
         """Write the directory now (unload), so no save timer outlives the entry."""
-        self.store.hass.async_create_task(self.store.async_save({"agents": self.agents}))
+        self.store.hass.async_create_task(
+            self.store.async_save({"agents": self.agents})
+        )
 
     def of_extension(self, extension: str) -> list[tuple[str, bool]]:
         """The queues an extension is an agent of, with whether it is dynamic there."""
@@ -164,7 +170,7 @@ async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) ->
         hass,
         entry.entry_id,
         client,
-        extension_name=lambda number: coordinator.data.extension_name(number),
+        extension_name=coordinator.data.extension_name,
         is_extension=lambda number: number in coordinator.data.extensions,
     )
     await statistics.async_load()
@@ -225,6 +231,15 @@ async def async_agent_state(
     except SynwayError as err:
         LOGGER.debug("agent_query %s/%s failed: %s", queue_id, extension, err)
         return None
+
+
+def forward_change(attribute: str, destination: str) -> ExtensionChanges:
+    """The ext_mod change that sends one forwarding rule to ``destination`` ("" = off)."""
+    if attribute == "forward_busy":
+        return ExtensionChanges(forward_busy=destination)
+    if attribute == "forward_no_answer":
+        return ExtensionChanges(forward_no_answer=destination)
+    return ExtensionChanges(forward_always=destination)
 
 
 def queue_label(pbx: PbxStore, queue_id: str) -> str:

@@ -44,7 +44,12 @@ DEFAULT_PBX: Final = "pbx"  # no screening: the PBX routes the call after 10 s
 DEFAULT_ACCEPT: Final = "accept"
 DEFAULT_REFUSE: Final = "refuse"
 DEFAULT_AUTOMATION: Final = "automation"
-SCREEN_DEFAULTS: Final = (DEFAULT_PBX, DEFAULT_ACCEPT, DEFAULT_REFUSE, DEFAULT_AUTOMATION)
+SCREEN_DEFAULTS: Final = (
+    DEFAULT_PBX,
+    DEFAULT_ACCEPT,
+    DEFAULT_REFUSE,
+    DEFAULT_AUTOMATION,
+)
 SCREEN_FALLBACKS: Final = (DEFAULT_ACCEPT, DEFAULT_REFUSE)
 
 # The PBX waits 10 s; deciding at 8 s leaves room for a slow network and a busy PBX.
@@ -73,7 +78,10 @@ def parse_patterns(value: str | Iterable[str] | None) -> list[str]:
 def _compile(pattern: str) -> re.Pattern[str]:
     """``*`` stands for any run of characters; ``0900*`` is a prefix, ``*123`` a suffix."""
     return re.compile(
-        "".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", pattern))
+        "".join(
+            ".*" if part == "*" else re.escape(part)
+            for part in re.split(r"(\*)", pattern)
+        )
     )
 
 
@@ -180,7 +188,11 @@ class InboundScreener:
         if isinstance(report, CallReport) and report.callid in self._waiting:
             # The call moved on: an automation accepted (routed) or refused (hung up) it.
             refused = isinstance(report, (HangupReport, CallFailedReport))
-            self._settle(report.callid, DEFAULT_REFUSE if refused else DEFAULT_ACCEPT, "automation")
+            self._settle(
+                report.callid,
+                DEFAULT_REFUSE if refused else DEFAULT_ACCEPT,
+                "automation",
+            )
         return None
 
     @callback
@@ -214,7 +226,9 @@ class InboundScreener:
 
             cancel = async_call_later(self._hass, FALLBACK_AFTER, _fallback)
             self._waiting[callid] = (uuid, report.from_number, cancel)
-        LOGGER.debug("Inbound call from %s: %s (%s)", report.from_number, decision, rule)
+        LOGGER.debug(
+            "Inbound call from %s: %s (%s)", report.from_number, decision, rule
+        )
         return screened
 
     def _send(self, uuid: str, decision: str) -> None:

@@ -325,4 +325,3 @@ class CallStatistics:
         for key in keys:
             for update in list(self._listeners.get(key, ())):
                 update()
-

@@ -20,7 +20,7 @@ from .api import ExtensionChanges, ExtensionSettings, Forwarding
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, async_add_object_entities
-from .features import Features, queue_label
+from .features import Features, forward_change, queue_label
 from .helpers import async_pbx_call
 from .store import STRUCTURE_KEY, extension_key, queue_key
 
@@ -50,7 +50,7 @@ def _forward(
 
     def _change(settings: ExtensionSettings, on: bool) -> ExtensionChanges:
         if not on:
-            return ExtensionChanges(**{attribute: ""})
+            return forward_change(attribute, "")
         destination = (getattr(settings, attribute).destination or "").strip()
         if not destination:
             raise ServiceValidationError(
@@ -58,7 +58,7 @@ def _forward(
                 translation_key="no_forward_destination",
                 translation_placeholders={"extension": settings.extension},
             )
-        return ExtensionChanges(**{attribute: destination})
+        return forward_change(attribute, destination)
 
     return _is_on, _change
 
@@ -72,6 +72,14 @@ def _description(key: str, attribute: str) -> SettingSwitchDescription:
         is_on_fn=is_on_fn,
         change_fn=change_fn,
     )
+
+
+def _dnd(settings: ExtensionSettings) -> bool | None:
+    """Do not disturb, where the firmware reports it (the manual's ext_query does not)."""
+    value = settings.raw.get("dnd_enabled")
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() == "true" if value is not None else None
 
 
 SETTING_SWITCHES: tuple[SettingSwitchDescription, ...] = (
@@ -89,20 +97,12 @@ SETTING_SWITCHES: tuple[SettingSwitchDescription, ...] = (
         key="do_not_disturb",
         translation_key="do_not_disturb",
         entity_category=EntityCategory.CONFIG,
-        is_on_fn=lambda settings: _dnd(settings),
+        is_on_fn=_dnd,
         change_fn=lambda _settings, on: ExtensionChanges(
             extra={"dnd_enabled": "true" if on else "false"}
         ),
     ),
 )
-
-
-def _dnd(settings: ExtensionSettings) -> bool | None:
-    """Do not disturb, where the firmware reports it (the manual's ext_query does not)."""
-    value = settings.raw.get("dnd_enabled")
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() == "true" if value is not None else None
 
 
 async def async_setup_entry(
@@ -112,7 +112,8 @@ async def async_setup_entry(
 ) -> None:
     """Add setting switches to extensions and agent switches for queue members."""
     features = entry.runtime_data.features
-    assert features is not None
+    if features is None:  # pragma: no cover - set up before the platforms
+        return
     coordinator = entry.runtime_data.coordinator
 
     def _build(key: tuple[str, str]) -> Iterable[Entity]:
@@ -236,7 +237,9 @@ class SettingSwitch(SynwayEntity, SwitchEntity):
         if settings is None:  # pragma: no cover - unavailable entities get no calls
             return
         changes = self.entity_description.change_fn(settings, on)
-        await async_pbx_call(self._features.settings.async_change(self.object_id, changes))
+        await async_pbx_call(
+            self._features.settings.async_change(self.object_id, changes)
+        )
 
 
 class AgentSwitch(SynwayEntity, SwitchEntity):
@@ -314,4 +317,3 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
                 else client.agent_resume(queue_id, extension)
             )
         await async_pbx_call(call)
-
