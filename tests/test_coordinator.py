@@ -15,6 +15,7 @@ from simulator import Simulator
 from tests.conftest import poll, settle, state_of
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_poll_picks_up_unreported_changes(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -102,7 +103,7 @@ async def test_configuration_changes_add_and_remove_devices(
     await poll(hass, freezer)
     assert state_of(hass, "sensor.extension_1010_status") == "registered"
     device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, f"{init_integration.unique_id}_extension_1010"),
+        (DOMAIN, f"{init_integration.entry_id}_extension_1010"),
         init_integration.entry_id,
     )
     assert device is not None
@@ -112,7 +113,7 @@ async def test_configuration_changes_add_and_remove_devices(
     await poll(hass, freezer)
     assert (
         device_registry.async_get_device_by_identifier(
-            (DOMAIN, f"{init_integration.unique_id}_extension_1010"),
+            (DOMAIN, f"{init_integration.entry_id}_extension_1010"),
             init_integration.entry_id,
         )
         is None

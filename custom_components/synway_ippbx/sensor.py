@@ -44,7 +44,7 @@ class SynwaySensorEntityDescription(SensorEntityDescription):
     """How a sensor reads its value from the store."""
 
     kind: str
-    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
+    # Starts disabled on PBXs with more than LARGE_PBX_EXTENSIONS extensions.
     secondary: bool = False
     value_fn: Callable[[PbxStore, str, datetime], str | int | None]
     attributes_fn: Callable[[PbxStore, str], Mapping[str, Any]] | None = None
