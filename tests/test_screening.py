@@ -7,6 +7,7 @@ own clock passed 10 s. Home Assistant's clock (freezer) and the simulator's cloc
 """
 
 from datetime import timedelta
+import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -30,6 +31,7 @@ from custom_components.synway_ippbx.screening import (
     parse_patterns,
 )
 from simulator import Simulator
+from simulator.config import TrunkSpec
 from tests.conftest import settle
 
 
@@ -253,3 +255,70 @@ def test_odd_options_mean_no_screening() -> None:
     )
     assert not rules.active
     assert parse_patterns(None) == []
+
+
+async def test_call_decided_elsewhere(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Another API client accepts first: the reports show it, and no fallback follows."""
+    simulator.add_trunk(TrunkSpec("SIP-3", destination="1001", control_inbound=True))
+    await _setup(hass, mock_config_entry, **{CONF_SCREEN_DEFAULT: "automation"})
+    events = async_capture_events(hass, EVENT_SYNWAY)
+    call = simulator.call_inbound("5550125", "SIP-3")
+    await settle(hass, simulator)
+    simulator.accept(call.callid)  # e.g. a CRM on the same PBX
+    await settle(hass, simulator)
+    assert _screened_events(events)[0]["screened"] == {
+        "decision": "accept",
+        "by": "automation",
+    }
+    assert not _requests(simulator, "inbound_accept")
+
+
+async def test_caller_neither_listed_left_to_the_pbx(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """With only a block list, other callers are the PBX's to route."""
+    await _setup(hass, mock_config_entry, **{CONF_SCREEN_BLOCK: ["0900*"]})
+    events = async_capture_events(hass, EVENT_SYNWAY)
+    call = simulator.call_inbound("5550126", "SIP-1")
+    await settle(hass, simulator)
+    assert call.pending_accept
+    assert _callin_events(events)[0]["screened"] == {"decision": "pbx", "by": "default"}
+
+
+async def test_pbx_failure_is_a_debug_line(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When the refusal cannot be sent the PBX routes the call itself; no traceback."""
+    await _setup(hass, mock_config_entry, **{CONF_SCREEN_DEFAULT: "refuse"})
+    simulator.set_faults(http_500=True)
+    caplog.set_level(logging.DEBUG, "custom_components.synway_ippbx")
+    call = simulator.call_inbound("5550127", "SIP-1")
+    await settle(hass, simulator)
+    assert "Could not refuse inbound call" in caplog.text
+    assert "Traceback" not in caplog.text
+    simulator.advance(10)
+    assert not call.pending_accept
+    assert not call.ended
+
+
+async def test_unload_while_waiting_cancels_the_fallback(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An entry unloaded during the window sends nothing later."""
+    entry = await _setup(hass, mock_config_entry, **{CONF_SCREEN_DEFAULT: "automation"})
+    call = simulator.call_inbound("5550128", "SIP-1")
+    await settle(hass, simulator)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    freezer.tick(timedelta(seconds=9))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert call.pending_accept
+    assert not _requests(simulator, "inbound_accept")

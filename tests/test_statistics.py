@@ -2,8 +2,10 @@
 
 from collections.abc import Generator
 from datetime import timedelta
+import logging
 import os
 import time
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -192,3 +194,77 @@ def test_unreadable_stored_figures_start_afresh() -> None:
     assert StatisticsData.from_json({"hub": {"calls": 1, "bogus": 2}}).hub.calls == 0
     data = StatisticsData(day="2026-01-01", seen={"a"})
     assert StatisticsData.from_json(data.to_json()) == data
+
+
+async def test_stored_figures_survive_a_restart(
+    utc_hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Today's stored figures are kept; a damaged high-water mark means since midnight."""
+    hass = utc_hass
+    hass_storage[f"synway_ippbx.{mock_config_entry.entry_id}.statistics"] = {
+        "version": 1,
+        "key": f"synway_ippbx.{mock_config_entry.entry_id}.statistics",
+        "data": {
+            "day": dt_util.now().date().isoformat(),
+            "hub": {"calls": 7, "missed": 2, "talk_time": 600},
+            "extensions": {"1001": {"calls": 3, "missed": 1, "talk_time": 120}},
+            "seen": ["old-1"],
+            "high_water": "not a time",
+        },
+    }
+    await _answered_call(hass, simulator, "1000", "1001", talk=60)  # before setup
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "8"
+    assert state_of(hass, "sensor.extension_1001_calls_today") == "4"
+    assert state_of(hass, "sensor.extension_1001_missed_calls_today") == "1"
+    (request,) = [r for r in simulator.requests if r.name == "cdrs"]
+    assert request.body["start_stamp_begin"].endswith("00:00:00")
+
+
+async def test_yesterdays_figures_are_not_today_s(
+    utc_hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Figures stored on another day start again at zero."""
+    hass_storage[f"synway_ippbx.{mock_config_entry.entry_id}.statistics"] = {
+        "version": 1,
+        "key": f"synway_ippbx.{mock_config_entry.entry_id}.statistics",
+        "data": {"day": "2001-01-01", "hub": {"calls": 7, "missed": 0, "talk_time": 0}},
+    }
+    mock_config_entry.add_to_hass(utc_hass)
+    assert await utc_hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await utc_hass.async_block_till_done()
+    assert state_of(utc_hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "0"
+
+
+async def test_pbx_reboot_backfills_and_failures_are_quiet(
+    utc_hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """After Systemup the records are fetched again; a failed fetch is a debug line."""
+    hass = utc_hass
+    features = init_integration.runtime_data.features
+    assert features is not None
+    caplog.set_level(logging.DEBUG, "custom_components.synway_ippbx")
+    simulator.set_faults(http_500=True)
+    await features.statistics.async_backfill()
+    await features.settings.async_refresh(["1000"])
+    assert "Could not fetch the call records" in caplog.text
+    assert "Could not read extension settings" in caplog.text
+    simulator.set_faults(http_500=False, drop_reports=1.0)
+    await _missed_call(hass, simulator, "1000", "1002")
+    simulator.set_faults(drop_reports=0.0)
+    before = sum(1 for r in simulator.requests if r.name == "cdrs")
+    simulator.reboot()
+    await settle(hass, simulator)
+    assert sum(1 for r in simulator.requests if r.name == "cdrs") > before
+    assert state_of(hass, "sensor.extension_1002_missed_calls_today") == "1"

@@ -1,7 +1,7 @@
 """Sensors of the day's call figures and of the last missed call (see statistics.py)."""
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, override
 
@@ -74,10 +74,24 @@ def call_sensors(entry: SynwayConfigEntry, key: Key) -> Iterable[Entity]:
     if features is None or key[0] not in ("hub", "extension"):
         return []
     statistics = features.statistics
+    if key[0] == "hub":
+        # The PBX's own figures: a handful of entities, enabled on every PBX.
+        return [
+            *(CallFigureSensor(entry, key, _for_hub(d), statistics) for d in FIGURES),
+            LastMissedSensor(entry, key, _for_hub(LAST_MISSED), statistics),
+        ]
     return [
         *(CallFigureSensor(entry, key, d, statistics) for d in FIGURES),
         LastMissedSensor(entry, key, LAST_MISSED, statistics),
     ]
+
+
+def _for_hub[D: (CallFigureDescription, LastMissedDescription)](description: D) -> D:
+    return replace(
+        description,
+        translation_key=f"pbx_{description.translation_key}",
+        secondary=False,
+    )
 
 
 class _StatisticsSensor(SynwayEntity, SensorEntity):

@@ -4,7 +4,7 @@ They hang off the entry's runtime data as one ``Features`` object, set up after 
 poll, so the core modules need only a hook each.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -12,7 +12,6 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 
 from .api import (
-    AgentState,
     CdrReport,
     ExtensionChanges,
     ExtensionSettings,
@@ -59,8 +58,6 @@ class ExtensionSettingsCache:
     async def async_refresh(self, extensions: Iterable[str] | None = None) -> None:
         """Read the settings of some extensions (or all) and wake their entities."""
         wanted = sorted(extensions) if extensions is not None else None
-        if wanted == []:
-            return
         try:
             found = await self._client.ext_query(wanted)
         except SynwayError as err:
@@ -168,7 +165,7 @@ async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) ->
     client = runtime.client
     statistics = CallStatistics(
         hass,
-        entry.entry_id,
+        entry,
         client,
         extension_name=coordinator.data.extension_name,
         is_extension=lambda number: number in coordinator.data.extensions,
@@ -222,17 +219,6 @@ async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) ->
     )
 
 
-async def async_agent_state(
-    client: SynwayClient, queue_id: str, extension: str, password: str | None
-) -> AgentState | None:
-    """A dynamic agent's state, or None when the PBX will not say."""
-    try:
-        return await client.agent_query(queue_id, extension, password)
-    except SynwayError as err:
-        LOGGER.debug("agent_query %s/%s failed: %s", queue_id, extension, err)
-        return None
-
-
 def forward_change(attribute: str, destination: str) -> ExtensionChanges:
     """The ext_mod change that sends one forwarding rule to ``destination`` ("" = off)."""
     if attribute == "forward_busy":
@@ -246,14 +232,3 @@ def queue_label(pbx: PbxStore, queue_id: str) -> str:
     """How a queue is named in entity names: its name, else its number."""
     queue = pbx.queues.get(queue_id)
     return (queue.name if queue and queue.name else None) or queue_id
-
-
-def options_summary(options: Mapping[str, Any]) -> dict[str, Any]:
-    """The screening options as diagnostics may show them (no passwords)."""
-    rules = ScreeningRules.from_options(options)
-    return {
-        "block_patterns": len(rules.block),
-        "allow_patterns": len(rules.allow),
-        "default": rules.default,
-        "fallback": rules.fallback,
-    }

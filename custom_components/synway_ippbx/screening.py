@@ -220,9 +220,9 @@ class InboundScreener:
 
             @callback
             def _fallback(_now: Any) -> None:
-                if callid in self._waiting:
-                    self._send(self._waiting[callid][0], self.rules.fallback)
-                    self._settle(callid, self.rules.fallback, "fallback")
+                # Settling cancels this timer, so the call is still waiting here.
+                self._send(self._waiting[callid][0], self.rules.fallback)
+                self._settle(callid, self.rules.fallback, "fallback")
 
             cancel = async_call_later(self._hass, FALLBACK_AFTER, _fallback)
             self._waiting[callid] = (uuid, report.from_number, cancel)

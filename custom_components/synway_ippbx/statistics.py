@@ -7,12 +7,12 @@ the record ids of the day are remembered, so a report and a fetched record of th
 call count once. Figures reset at local midnight.
 """
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.storage import Store
@@ -163,22 +163,22 @@ class CallStatistics:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry_id: str,
+        entry: ConfigEntry[Any],
         client: SynwayClient,
         extension_name: Callable[[str | None], str | None],
         is_extension: Callable[[str], bool],
     ) -> None:
         """Bind to an entry; ``async_load`` before use."""
         self._hass = hass
+        self._entry = entry
         self._client = client
         self._extension_name = extension_name
         self._is_extension = is_extension
         self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.statistics"
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.statistics"
         )
         self.data = StatisticsData()
         self._listeners: dict[str | None, set[CALLBACK_TYPE]] = {}
-        self._backfill: asyncio.Task[None] | None = None
 
     async def async_load(self) -> None:
         """Read the stored figures (a new day starts at zero)."""
@@ -230,17 +230,18 @@ class CallStatistics:
 
     @callback
     def schedule_backfill(self) -> None:
-        """Backfill in the background (after a reconnect or a PBX reboot)."""
-        if self._backfill is None or self._backfill.done():
-            self._backfill = self._hass.async_create_background_task(
-                self.async_backfill(), f"{DOMAIN} call records backfill"
-            )
+        """Backfill in the background (after a reconnect or a PBX reboot).
+
+        Overlapping backfills are harmless: each record counts once. The entry cancels
+        a running one when it unloads.
+        """
+        self._entry.async_create_background_task(
+            self._hass, self.async_backfill(), f"{DOMAIN} call records backfill"
+        )
 
     @callback
     def async_stop(self) -> None:
-        """Stop a running backfill and write the figures (unload)."""
-        if self._backfill is not None and not self._backfill.done():
-            self._backfill.cancel()
+        """Write the figures now (unload), so no save timer outlives the entry."""
         self._hass.async_create_task(self._store.async_save(self.data.to_json()))
 
     async def async_backfill(self) -> None:
