@@ -79,7 +79,11 @@ async def test_screening_and_password_options_are_stored_clean(
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, init_integration
     )
-    shown = diagnostics["entry"]["options"]
+    assert isinstance(diagnostics, dict)
+    entry = diagnostics["entry"]
+    assert isinstance(entry, dict)
+    shown = entry["options"]
+    assert isinstance(shown, dict)
     for key in (CONF_AGENT_PASSWORDS, CONF_SCREEN_BLOCK, CONF_SCREEN_ALLOW):
         assert shown[key] == "**REDACTED**"
 
