@@ -10,9 +10,8 @@ call count once. Figures reset at local midnight.
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.storage import Store
@@ -28,6 +27,9 @@ from .api import (
     SynwayError,
 )
 from .const import DOMAIN, LOGGER
+
+if TYPE_CHECKING:
+    from .coordinator import SynwayConfigEntry
 
 STORAGE_VERSION: Final = 1
 # The cdrs request follows pages up to this many records per backfill.
@@ -163,7 +165,7 @@ class CallStatistics:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: ConfigEntry[Any],
+        entry: SynwayConfigEntry,
         client: SynwayClient,
         extension_name: Callable[[str | None], str | None],
         is_extension: Callable[[str], bool],
