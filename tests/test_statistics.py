@@ -130,6 +130,7 @@ async def test_calls_while_home_assistant_was_down_are_counted(
 
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
+    simulator.config.cdr_page_size = 2  # the records come in pages
     for _ in range(3):
         await _answered_call(hass, simulator, "1003", "1004", talk=60)
     for _ in range(2):
@@ -146,6 +147,7 @@ async def test_calls_while_home_assistant_was_down_are_counted(
     assert state_of(hass, "sensor.extension_1000_calls_today") == "1"
     cdr_requests = [r for r in simulator.requests if r.name == "cdrs"]
     assert all("start_stamp_begin" in r.body for r in cdr_requests)
+    assert {r.body["page"] for r in cdr_requests} >= {"1", "2", "3"}
 
 
 async def test_backfill_after_an_outage(

@@ -294,3 +294,14 @@ def test_agent_password_option() -> None:
     }
     assert parse_agent_passwords("6700=1\n6701=2") == {"6700": "1", "6701": "2"}
     assert parse_agent_passwords(None) == {}
+
+
+async def test_break_seen_at_setup(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """An agent already on break when Home Assistant starts shows as on break."""
+    simulator.state.queues["6700"].agents["1003"].paused = True
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, "switch.extension_1003_on_break_in_sales") == "on"
