@@ -238,7 +238,7 @@ async def test_entities_enabled_by_default(
     else:
         assert disabled == ALWAYS_DISABLED
         assert enabled == ALWAYS_ENABLED | ENABLED_ON_SMALL_PBXS
-    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
 
 
 async def test_other_party_is_named_when_the_pbx_names_it(

@@ -191,7 +191,7 @@ async def test_version_1_identifiers_are_migrated_in_place(
         phone.id,
         "Reception",
     )
-    assert state_of(hass, "sensor.reception_status") == "registered"
+    assert state_of(hass, "sensor.reception_status") == "idle"
     assert hass.states.get("sensor.extension_1000_status") is None
     migrated = entity_registry.async_get(calls.entity_id)
     assert migrated is not None
@@ -236,7 +236,7 @@ async def test_version_1_without_unique_id_is_only_bumped(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.version == 2
-    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
 
 
 async def test_entry_of_a_newer_version_is_refused(

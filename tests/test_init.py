@@ -18,7 +18,7 @@ async def test_setup_creates_entities(
 ) -> None:
     """Setup logs in, polls and creates entities for extensions, trunks and queues."""
     assert init_integration.state is ConfigEntryState.LOADED
-    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
     assert state_of(hass, "binary_sensor.extension_1000_on_a_call") == STATE_OFF
     assert hass.states.get("sensor.trunk_sip_1_status") is not None
     # Hook buttons exist for FXO trunks only (disabled until the user wants them).
@@ -47,7 +47,7 @@ async def test_internal_call_updates_entities_live(
     assert state_of(hass, "binary_sensor.extension_1000_on_a_call") == STATE_OFF
     assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_active_calls") == "0"
     # Back to the status the PBX polls show for an idle SIP phone, not a made-up one.
-    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
 
 
 async def test_unload_logs_out_and_stops_listening(

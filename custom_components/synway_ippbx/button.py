@@ -37,6 +37,7 @@ async def _hang_up(coordinator: SynwayCoordinator, number: str) -> None:
             translation_placeholders={"extension": number},
         )
     await async_pbx_call(coordinator.client.hangup(leg.pbx_id))
+    coordinator.async_call_action_done("hangup", leg.pbx_id)
 
 
 def _hook(off_hook: bool) -> Callable[[SynwayCoordinator, str], Awaitable[None]]:

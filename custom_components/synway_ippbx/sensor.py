@@ -25,6 +25,8 @@ from .store import PbxStore
 
 PARALLEL_UPDATES = 0
 
+# The call state: a reachable phone with no call is idle whatever the PBX's word for it
+# (registration has its own binary sensor).
 EXTENSION_STATUSES = [
     ExtensionStatus.IDLE,
     ExtensionStatus.RINGING,
@@ -33,7 +35,6 @@ EXTENSION_STATUSES = [
     ExtensionStatus.HOLD,
     ExtensionStatus.BUSY,
     ExtensionStatus.IN_USE,
-    ExtensionStatus.REGISTERED,
     ExtensionStatus.UNREGISTERED,
 ]
 TRUNK_STATUSES = [status for status in TrunkStatus if status is not TrunkStatus.UNKNOWN]

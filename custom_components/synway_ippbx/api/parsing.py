@@ -16,6 +16,11 @@ _TRUE_WORDS = frozenset({"true", "1", "yes", "on", "enable", "enabled", "y"})
 _FALSE_WORDS = frozenset({"false", "0", "no", "off", "disable", "disabled", "n"})
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Code points that cannot be stored or sent on (lone surrogates, NUL): a trunk may
+# forward anything as a caller's number or name.
+_INVALID_CODE_POINTS = re.compile("[\x00\ud800-\udfff]")
+# The longest text kept from the PBX; Home Assistant refuses longer states.
+MAX_TEXT_LENGTH = 255
 
 
 class JsonObject(dict[str, Any]):
@@ -79,10 +84,22 @@ def iter_pairs(mapping: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
         yield from mapping.items()
 
 
+def clean_text(text: str) -> str:
+    """Replace code points nothing downstream can store and cap the length."""
+    if _INVALID_CODE_POINTS.search(text):
+        text = _INVALID_CODE_POINTS.sub("\ufffd", text)
+    return text[:MAX_TEXT_LENGTH]
+
+
 def to_plain(value: Any) -> Any:
-    """Turn decoded JSON into plain dicts and lists (last value wins for repeated keys)."""
+    """Turn decoded JSON into plain dicts and lists (last value wins for repeated keys).
+
+    Strings come out cleaned (`clean_text`), keys included.
+    """
+    if isinstance(value, str):
+        return clean_text(value)
     if isinstance(value, Mapping):
-        return {str(key): to_plain(item) for key, item in value.items()}
+        return {clean_text(str(key)): to_plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [to_plain(item) for item in value]
     return value
@@ -101,7 +118,7 @@ def to_str(value: object) -> str | None:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = clean_text(str(value).strip())
     return text or None
 
 
@@ -125,6 +142,12 @@ def to_int(value: object) -> int | None:
             return None
         return int(number) if math.isfinite(number) else None
     return None
+
+
+def to_count(value: object) -> int | None:
+    """Coerce a count or a duration like `to_int`, never below zero."""
+    number = to_int(value)
+    return None if number is None else max(0, number)
 
 
 def to_float(value: object) -> float | None:
