@@ -297,11 +297,61 @@ def test_agent_password_option() -> None:
 
 
 async def test_break_seen_at_setup(
-    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """An agent already on break when Home Assistant starts shows as on break."""
+    """A known agent that went on break while Home Assistant was off shows on break.
+
+    queue_members does not list agents on break; agent_query (with the queue's password)
+    says so.
+    """
+    entry = MockConfigEntry(
+        domain=mock_config_entry.domain,
+        title=mock_config_entry.title,
+        unique_id=mock_config_entry.unique_id,
+        data=dict(mock_config_entry.data),
+        options={**mock_config_entry.options, CONF_AGENT_PASSWORDS: ["6700=123456"]},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
     simulator.state.queues["6700"].agents["1003"].paused = True
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert state_of(hass, "switch.extension_1003_on_break_in_sales") == "on"
+    assert state_of(hass, "switch.extension_1003_logged_in_to_sales") == "on"
+    queries = [r for r in simulator.requests if r.name == "agent_query"]
+    assert [(q.body["extid"], q.body["password"]) for q in queries] == [
+        ("1003", "123456")
+    ]
+    await poll(hass, freezer)
+    assert state_of(hass, "switch.extension_1003_on_break_in_sales") == "on"
+
+    # Resumed where no report told us: the next poll lists the agent again.
+    simulator.state.queues["6700"].agents["1003"].paused = False
+    await poll(hass, freezer)
+    assert state_of(hass, "switch.extension_1003_on_break_in_sales") == "off"
+    assert state_of(hass, "switch.extension_1003_logged_in_to_sales") == "on"
+
+
+async def test_break_survives_polls(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An agent put on break stays on break (and logged in) through polls."""
+    on_break = "switch.extension_1003_on_break_in_sales"
+    await _switch(hass, on_break, on=True)
+    await settle(hass, simulator)
+    await poll(hass, freezer)
+    assert state_of(hass, on_break) == "on"
+    assert state_of(hass, "switch.extension_1003_logged_in_to_sales") == "on"
+    await _switch(hass, on_break, on=False)
+    await settle(hass, simulator)
+    await poll(hass, freezer)
+    assert state_of(hass, on_break) == "off"

@@ -12,6 +12,10 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 
 from .api import (
+    AgentState,
+    AgentStatusChange,
+    AgentStatusReport,
+    AgentWrapUpReport,
     CdrReport,
     ExtensionChanges,
     ExtensionSettings,
@@ -94,9 +98,11 @@ class AgentDirectory:
 
     store: Store[dict[str, Any]]
     passwords: dict[str, str]
-    agents: dict[str, dict[str, bool]] = field(
-        default_factory=dict
-    )  # queue -> ext -> dynamic
+    # queue -> extension -> whether the agent is dynamic
+    agents: dict[str, dict[str, bool]] = field(default_factory=dict)
+    # (queue, extension) of agents on break. queue_members leaves them out, so their
+    # break is known from reports and, at setup, from agent_query.
+    breaks: set[tuple[str, str]] = field(default_factory=set)
 
     async def async_load(self) -> None:
         """Read the remembered agents."""
@@ -114,6 +120,9 @@ class AgentDirectory:
         for queue_id, queue in pbx.queues.items():
             members = self.agents.setdefault(queue_id, {})
             for extension, agent in queue.agents.items():
+                if not agent.on_break:
+                    # Listed and taking calls: whatever break we knew of is over.
+                    self.breaks.discard((queue_id, extension))
                 dynamic = agent.type.value != "static"
                 if members.get(extension) != dynamic:
                     members[extension] = dynamic
@@ -128,6 +137,41 @@ class AgentDirectory:
         self.store.hass.async_create_task(
             self.store.async_save({"agents": self.agents})
         )
+
+    @callback
+    def async_handle_report(
+        self, report: AgentStatusReport | AgentWrapUpReport
+    ) -> None:
+        """Follow breaks as the PBX reports them."""
+        agent = (report.queue_id, report.extension)
+        if isinstance(report, AgentWrapUpReport):
+            on_break = bool(report.on_break)
+        else:
+            on_break = report.status is AgentStatusChange.ON_BREAK
+        if on_break:
+            self.breaks.add(agent)
+            members = self.agents.setdefault(report.queue_id, {})
+            members.setdefault(report.extension, True)
+        else:
+            self.breaks.discard(agent)
+
+    async def async_read_breaks(self, client: SynwayClient, pbx: PbxStore) -> None:
+        """Ask the PBX about known dynamic agents it does not list (on break, or out)."""
+        for queue_id, members in self.agents.items():
+            queue = pbx.queues.get(queue_id)
+            if queue is None:
+                continue
+            for extension, dynamic in members.items():
+                if not dynamic or extension in queue.agents:
+                    continue
+                password = self.passwords.get(queue_id) or None
+                try:
+                    state = await client.agent_query(queue_id, extension, password)
+                except SynwayError as err:
+                    LOGGER.debug("agent_query %s/%s: %s", queue_id, extension, err)
+                    continue
+                if state is AgentState.ON_BREAK:
+                    self.breaks.add((queue_id, extension))
 
     def of_extension(self, extension: str) -> list[tuple[str, bool]]:
         """The queues an extension is an agent of, with whether it is dynamic there."""
@@ -152,6 +196,8 @@ class Features:
         """Feed a report; returns the ``screened`` field for its bus event, if any."""
         if isinstance(report, CdrReport):
             self.statistics.async_handle_report(report)
+        if isinstance(report, (AgentStatusReport, AgentWrapUpReport)):
+            self.agents.async_handle_report(report)
         if isinstance(report, SystemUpReport):
             # Reports sent while the PBX rebooted may be lost: count from its records.
             self.statistics.schedule_backfill()
@@ -178,6 +224,7 @@ async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) ->
     await agents.async_load()
     entry.async_on_unload(agents.async_stop)
     agents.learn(coordinator.data)
+    await agents.async_read_breaks(client, coordinator.data)
     settings = ExtensionSettingsCache(client)
     await settings.async_refresh()
     screener = InboundScreener(

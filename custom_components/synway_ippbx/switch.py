@@ -282,12 +282,19 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
     @property
     @override
     def is_on(self) -> bool:
-        """Logged in: the PBX lists the agent in the queue. On break: it says so."""
+        """Logged in: listed in the queue, or on break. On break: as last reported."""
         queue = self.coordinator.data.queues.get(self._queue_id)
         agent = queue.agents.get(self.object_id) if queue else None
+        features = self.coordinator.config_entry.runtime_data.features
+        on_break = (
+            agent.on_break
+            if agent is not None
+            else features is not None
+            and (self._queue_id, self.object_id) in features.agents.breaks
+        )
         if self._kind == "logged_in":
-            return agent is not None
-        return agent is not None and agent.on_break
+            return agent is not None or on_break
+        return on_break
 
     @override
     async def async_turn_on(self, **kwargs: Any) -> None:
