@@ -297,7 +297,17 @@ def queue_members(sim: Simulator, session: Session, body: Body) -> Any:
     for agent in queue.agents.values():
         # The manual words only Waiting, Receiving and In a queue call: an agent on
         # break takes no queue call, so it is not listed (agent_query tells its break).
-        if not agent.logged_in or agent.paused:
+        if not agent.logged_in:
+            continue
+        if agent.paused:
+            if sim.config.quirks.list_agents_on_break:
+                members.append(
+                    {
+                        "extid": agent.extid,
+                        "type": "dynamic" if agent.dynamic else "static",
+                        "state": "On break",
+                    }
+                )
             continue
         ext = sim.state.extensions.get(agent.extid)
         states = {leg.state for leg in ext.legs} if ext else set()

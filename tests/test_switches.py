@@ -355,3 +355,16 @@ async def test_break_survives_polls(
     await settle(hass, simulator)
     await poll(hass, freezer)
     assert state_of(hass, on_break) == "off"
+
+
+async def test_break_listed_by_the_queue_status(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Firmware that lists agents as "On break": the poll says so, no password needed."""
+    simulator.set_quirks(list_agents_on_break=True)
+    simulator.state.queues["6700"].agents["1001"].paused = True  # a static agent
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, "switch.extension_1001_on_break_in_sales") == "on"
+    assert not [r for r in simulator.requests if r.name == "agent_query"]
