@@ -157,6 +157,14 @@ async def test_settings_not_read_on_every_poll(
     assert queries[-1].body == {"extid": "1010"}
     assert state_of(hass, "switch.extension_1010_voicemail") == "on"
 
+    # Deleted on the PBX: its settings and switches go.
+    simulator.remove_extension("1010")
+    await poll(hass, freezer)
+    features = init_integration.runtime_data.features
+    assert features is not None
+    assert "1010" not in features.settings.settings
+    assert hass.states.get("switch.extension_1010_voicemail") is None
+
 
 async def test_setting_entities_are_config_and_secondary(
     hass: HomeAssistant,
@@ -321,7 +329,7 @@ async def test_break_seen_at_setup(
     await hass.async_block_till_done()
     simulator.state.queues["6700"].agents["1003"].paused = True
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert state_of(hass, "switch.extension_1003_on_break_in_sales") == "on"
     assert state_of(hass, "switch.extension_1003_logged_in_to_sales") == "on"
     queries = [r for r in simulator.requests if r.name == "agent_query"]

@@ -4,6 +4,7 @@ They hang off the entry's runtime data as one ``Features`` object, set up after 
 poll, so the core modules need only a hook each.
 """
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
@@ -27,12 +28,13 @@ from .api import (
 from .const import DOMAIN, LOGGER
 from .screening import InboundScreener, ScreeningRules
 from .statistics import CallStatistics
-from .store import STRUCTURE_KEY, PbxStore
+from .store import STRUCTURE_KEY, PbxStore, queue_key
 
 if TYPE_CHECKING:
     from .coordinator import SynwayConfigEntry
 
 CONF_AGENT_PASSWORDS: Final = "agent_passwords"
+_AGENT_QUERY_CONCURRENCY: Final = 4
 # The coordinator context of the features' own listener (woken on every refresh outcome).
 FEATURES_KEY: Final = ("features", "")
 
@@ -155,31 +157,36 @@ class AgentDirectory:
         else:
             self.breaks.discard(agent)
 
-    async def async_read_breaks(self, client: SynwayClient, pbx: PbxStore) -> None:
-        """Ask the PBX about known dynamic agents it does not list (on break, or out)."""
-        for queue_id, members in self.agents.items():
-            queue = pbx.queues.get(queue_id)
-            if queue is None:
-                continue
-            for extension, dynamic in members.items():
-                if not dynamic or extension in queue.agents:
-                    continue
-                password = self.passwords.get(queue_id) or None
+    async def async_read_breaks(self, client: SynwayClient, pbx: PbxStore) -> set[str]:
+        """Ask about known dynamic agents the PBX does not list (on break, or out).
+
+        Returns the queues where a break was found.
+        """
+        limit = asyncio.Semaphore(_AGENT_QUERY_CONCURRENCY)
+        found: set[str] = set()
+
+        async def _query(queue_id: str, extension: str) -> None:
+            password = self.passwords.get(queue_id) or None
+            async with limit:
                 try:
                     state = await client.agent_query(queue_id, extension, password)
                 except SynwayError as err:
                     LOGGER.debug("agent_query %s/%s: %s", queue_id, extension, err)
-                    continue
-                if state is AgentState.ON_BREAK:
-                    self.breaks.add((queue_id, extension))
+                    return
+            if state is AgentState.ON_BREAK:
+                self.breaks.add((queue_id, extension))
+                found.add(queue_id)
 
-    def of_extension(self, extension: str) -> list[tuple[str, bool]]:
-        """The queues an extension is an agent of, with whether it is dynamic there."""
-        return sorted(
-            (queue_id, members[extension])
-            for queue_id, members in self.agents.items()
-            if extension in members
+        await asyncio.gather(
+            *(
+                _query(queue_id, extension)
+                for queue_id, members in self.agents.items()
+                if (queue := pbx.queues.get(queue_id)) is not None
+                for extension, dynamic in members.items()
+                if dynamic and extension not in queue.agents
+            )
         )
+        return found
 
 
 @dataclass(slots=True)
@@ -224,7 +231,13 @@ async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) ->
     await agents.async_load()
     entry.async_on_unload(agents.async_stop)
     agents.learn(coordinator.data)
-    await agents.async_read_breaks(client, coordinator.data)
+
+    async def _read_breaks() -> None:
+        """In the background: setup need not wait for one request per agent."""
+        found = await agents.async_read_breaks(client, coordinator.data)
+        coordinator.async_notify({queue_key(queue_id) for queue_id in found})
+
+    entry.async_create_background_task(hass, _read_breaks(), f"{DOMAIN} agent breaks")
     settings = ExtensionSettingsCache(client)
     await settings.async_refresh()
     screener = InboundScreener(
@@ -242,6 +255,8 @@ async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) ->
     def _structure_changed() -> None:
         """New extensions: read their settings; gone ones: forget them."""
         current = set(coordinator.data.extensions)
+        for gone in known - current:
+            settings.settings.pop(gone, None)
         if added := current - known:
             entry.async_create_background_task(
                 hass, settings.async_refresh(added), f"{DOMAIN} extension settings"
