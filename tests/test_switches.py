@@ -376,3 +376,17 @@ async def test_break_listed_by_the_queue_status(
     await hass.async_block_till_done()
     assert state_of(hass, "switch.extension_1001_on_break_in_sales") == "on"
     assert not [r for r in simulator.requests if r.name == "agent_query"]
+
+
+async def test_odd_destination_from_the_pbx_shows(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """A destination the PBX holds is shown whatever it looks like, never an error."""
+    odd = "sip:front-desk@198.51.100.7;transport=tcp " + "9" * 300
+    simulator.state.extensions["1001"].settings["forward_busy_destination"] = odd
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    state = state_of(hass, "text.extension_1001_forward_on_busy_to")
+    assert state.startswith("sip:front-desk@198.51.100.7")
+    assert len(state) <= 255

@@ -34,13 +34,15 @@ class SynwayTextEntityDescription(TextEntityDescription):
     secondary: bool = True
 
 
+_MAX_LENGTH = 255
+
 TEXTS = tuple(
     SynwayTextEntityDescription(
         key=f"{attribute}_destination",
         translation_key=f"{attribute}_destination",
         entity_category=EntityCategory.CONFIG,
-        native_max=64,
-        pattern=r"[0-9*#+]*",
+        # Whatever the PBX holds must be showable: no pattern, its own length limit.
+        native_max=_MAX_LENGTH,
     )
     for attribute in _FORWARDS
 )
@@ -110,7 +112,7 @@ class ForwardDestination(SynwayEntity, TextEntity):
     def native_value(self) -> str | None:
         """The destination (empty when none is set)."""
         forwarding = self._forwarding
-        return (forwarding.destination or "") if forwarding else None
+        return (forwarding.destination or "")[:_MAX_LENGTH] if forwarding else None
 
     @override
     async def async_set_value(self, value: str) -> None:
