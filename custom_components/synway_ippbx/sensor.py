@@ -168,6 +168,10 @@ class SynwaySensor(SynwayEntity, SensorEntity):
             self.coordinator.data, self.object_id, dt_util.utcnow()
         )
 
+    @override
+    def _state_fingerprint(self) -> Any:
+        return (self.native_value, self.extra_state_attributes)
+
     @property
     @override
     def extra_state_attributes(self) -> Mapping[str, Any] | None:

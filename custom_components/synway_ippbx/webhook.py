@@ -27,6 +27,7 @@ from .api import (
 )
 from .const import CONF_REPORT_URL, CONF_WEBHOOK_ID, DOMAIN, EVENT_SYNWAY, LOGGER
 from .coordinator import SynwayConfigEntry
+from .events import async_bus_event_data
 
 # The PBX re-sends a report it did not see acknowledged. The manual gives no figures;
 # the family this API derives from retries a few times, 1-2 s apart (api-behaviour.md
@@ -130,7 +131,7 @@ class ReportReceiver:
             coordinator.reports.duplicates += 1
             LOGGER.debug("Dropped a re-sent %s report", report.event)
             return web.Response(status=200)
-        data = {**report.data, "config_entry_id": self._entry.entry_id}
+        data = async_bus_event_data(hass, self._entry, report)
         if (features := self._entry.runtime_data.features) is not None and (
             screened := features.async_handle_report(report)
         ) is not None:
