@@ -111,12 +111,17 @@ class _StatisticsSensor(SynwayEntity, SensorEntity):
         self._extension = key[1] if key[0] == "extension" else None
 
     @override
+    def _state_fingerprint(self) -> Any:
+        """The figure: the statistics' listener writes its changes."""
+        return (self.native_value, self.extra_state_attributes)
+
+    @override
     async def async_added_to_hass(self) -> None:
         """Wake when the figures change."""
         await super().async_added_to_hass()
         self.async_on_remove(
             self._statistics.async_add_listener(
-                self._extension, self.async_write_ha_state
+                self._extension, self._handle_coordinator_update
             )
         )
 

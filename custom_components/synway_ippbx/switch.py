@@ -191,9 +191,14 @@ class SettingSwitch(SynwayEntity, SwitchEntity):
         await super().async_added_to_hass()
         self.async_on_remove(
             self._features.settings.async_add_listener(
-                self.object_id, self.async_write_ha_state
+                self.object_id, self._handle_coordinator_update
             )
         )
+
+    @override
+    def _state_fingerprint(self) -> Any:
+        """Settings change through the cache's listener; polls change only availability."""
+        return (self.is_on, self.extra_state_attributes)
 
     @property
     def _settings(self) -> ExtensionSettings | None:
@@ -272,6 +277,11 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
                 self._handle_coordinator_update, queue_key(self._queue_id)
             )
         )
+
+    @override
+    def _state_fingerprint(self) -> Any:
+        """Write when logged in or on break changes (reports and polls of the queue)."""
+        return self.is_on
 
     @property
     @override

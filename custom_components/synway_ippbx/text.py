@@ -90,9 +90,14 @@ class ForwardDestination(SynwayEntity, TextEntity):
         await super().async_added_to_hass()
         self.async_on_remove(
             self._features.settings.async_add_listener(
-                self.object_id, self.async_write_ha_state
+                self.object_id, self._handle_coordinator_update
             )
         )
+
+    @override
+    def _state_fingerprint(self) -> str | None:
+        """The destination: the settings cache's listener writes its changes."""
+        return self.native_value
 
     @property
     def _forwarding(self) -> Forwarding | None:
