@@ -21,7 +21,7 @@ from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, async_add_object_entities
 from .features import Features, forward_change, queue_label
-from .helpers import async_pbx_call
+from .helpers import pbx_command
 from .store import STRUCTURE_KEY, extension_key, queue_key
 
 PARALLEL_UPDATES = 1
@@ -237,14 +237,13 @@ class SettingSwitch(SynwayEntity, SwitchEntity):
         """Switch the setting off."""
         await self._async_set(on=False)
 
+    @pbx_command
     async def _async_set(self, *, on: bool) -> None:
         settings = self._settings
         if settings is None:  # pragma: no cover - unavailable entities get no calls
             return
         changes = self.entity_description.change_fn(settings, on)
-        await async_pbx_call(
-            self._features.settings.async_change(self.object_id, changes)
-        )
+        await self._features.settings.async_change(self.object_id, changes)
 
 
 class AgentSwitch(SynwayEntity, SwitchEntity):
@@ -316,6 +315,7 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
         """Log out, or resume."""
         await self._async_set(on=False)
 
+    @pbx_command
     async def _async_set(self, *, on: bool) -> None:
         client = self.coordinator.client
         features = self.coordinator.config_entry.runtime_data.features
@@ -333,4 +333,4 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
                 if on
                 else client.agent_resume(queue_id, extension)
             )
-        await async_pbx_call(call)
+        await call

@@ -14,7 +14,7 @@ from .api import ExtensionChanges, ExtensionSettings, Forwarding
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, async_add_object_entities
 from .features import Features, forward_change
-from .helpers import async_pbx_call
+from .helpers import pbx_command
 
 PARALLEL_UPDATES = 1
 
@@ -120,6 +120,7 @@ class ForwardDestination(SynwayEntity, TextEntity):
         return (forwarding.destination or "")[:_MAX_LENGTH] if forwarding else None
 
     @override
+    @pbx_command
     async def async_set_value(self, value: str) -> None:
         """Store a new destination; a forwarding that is on now goes there."""
         value = value.strip()
@@ -129,6 +130,4 @@ class ForwardDestination(SynwayEntity, TextEntity):
         else:
             prefix = _FORWARDS[self._attribute]
             changes = ExtensionChanges(extra={f"{prefix}_destination": value})
-        await async_pbx_call(
-            self._features.settings.async_change(self.object_id, changes)
-        )
+        await self._features.settings.async_change(self.object_id, changes)
