@@ -86,6 +86,9 @@ def iter_pairs(mapping: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 
 def clean_text(text: str) -> str:
     """Replace code points nothing downstream can store and cap the length."""
+    # Nearly all text is short ASCII without NUL: settle that in C before any regex.
+    if len(text) <= MAX_TEXT_LENGTH and text.isascii() and "\x00" not in text:
+        return text
     if _INVALID_CODE_POINTS.search(text):
         text = _INVALID_CODE_POINTS.sub("\ufffd", text)
     return text[:MAX_TEXT_LENGTH]
