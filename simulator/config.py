@@ -206,6 +206,7 @@ class SimulatorConfig:
     realtime: bool = False
     time_scale: float = 1.0
     serial_number: str = "SYNWAY-SIM-0001"
+    tls_legacy: bool = False
     prompts: list[str] = field(
         default_factory=lambda: ["1.wav", "hello.wav", "welcome.wav"]
     )

@@ -108,12 +108,17 @@ class Simulator:
         """Listen on ``host:port`` (0 picks a free port)."""
         self.https = https
         self._host = host
+        # A restarted PBX posts reports again (stop() closed the dispatcher).
+        self.dispatcher.reopen()
         self._runner = web.AppRunner(
             self.make_app(), access_log=None, shutdown_timeout=0.5
         )
         await self._runner.setup()
         site = web.TCPSite(
-            self._runner, host, port, ssl_context=server_context() if https else None
+            self._runner,
+            host,
+            port,
+            ssl_context=server_context(self.config.tls_legacy) if https else None,
         )
         await site.start()
         server = site._server  # noqa: SLF001 - the only way to learn the bound port

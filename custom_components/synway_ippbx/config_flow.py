@@ -1,6 +1,7 @@
 """Config flow: add a Synway IPPBX, reauthenticate, reconfigure and set options."""
 
 from collections.abc import Mapping
+import ipaddress
 from typing import Any, override
 
 from homeassistant.components import webhook
@@ -42,6 +43,7 @@ from .const import (
     CONF_ASSIST_EXTENSION,
     CONF_REPORT_URL,
     CONF_SCAN_INTERVAL,
+    CONF_TRUSTED_SENDER,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     DEFAULT_SCAN_INTERVAL,
@@ -263,6 +265,15 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
         return SynwayOptionsFlow()
 
 
+def _is_ip(text: str) -> bool:
+    """Whether ``text`` is one IPv4 or IPv6 address (the trusted report sender)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _without_password(user_input: Mapping[str, Any] | None) -> dict[str, Any]:
     """Return what the user typed, minus the password (never echoed back)."""
     return {k: v for k, v in (user_input or {}).items() if k != CONF_PASSWORD}
@@ -278,8 +289,11 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         if user_input is not None:
             report_url = user_input.get(CONF_REPORT_URL, "").strip()
+            trusted = user_input.get(CONF_TRUSTED_SENDER, "").strip()
             if report_url and any(char.isspace() for char in report_url):
                 errors[CONF_REPORT_URL] = "invalid_report_url"
+            elif trusted and not _is_ip(trusted):
+                errors[CONF_TRUSTED_SENDER] = "invalid_trusted_sender"
             else:
                 options: dict[str, Any] = {
                     CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])
@@ -288,6 +302,8 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                     options[CONF_REPORT_URL] = report_url
                 if extension := user_input.get(CONF_ASSIST_EXTENSION, "").strip():
                     options[CONF_ASSIST_EXTENSION] = extension
+                if trusted:
+                    options[CONF_TRUSTED_SENDER] = trusted
                 return self.async_create_entry(data=options)
 
         schema = vol.Schema(
@@ -305,6 +321,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 ),
                 vol.Optional(CONF_REPORT_URL): _TEXT_SELECTOR,
                 vol.Optional(CONF_ASSIST_EXTENSION): self._extension_selector(),
+                vol.Optional(CONF_TRUSTED_SENDER): _TEXT_SELECTOR,
             }
         )
         return self.async_show_form(
