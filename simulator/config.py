@@ -85,6 +85,8 @@ class Faults:
     drop_reports: float = 0.0
     duplicate_reports: float = 0.0
     reorder_extension_status: bool = False
+    # Login requests wait (in flight) until this is switched off again.
+    hold_logins: bool = False
 
 
 @dataclass

@@ -87,6 +87,9 @@ class Simulator:
         self._host = "127.0.0.1"
         self._unblock = asyncio.Event()
         self._unblock.set()
+        self._release_logins = asyncio.Event()
+        self._release_logins.set()
+        self.held_logins = 0
         self._ticker: asyncio.Task[None] | None = None
         self.traffic: Any = None
 
@@ -141,6 +144,7 @@ class Simulator:
     async def stop(self) -> None:
         """Close the listener, timers, traffic and report deliveries."""
         self._unblock.set()
+        self._release_logins.set()
         if self.traffic is not None:
             self.traffic.stop()
         if self._ticker is not None:
@@ -206,6 +210,10 @@ class Simulator:
         if faults.unresponsive:
             self._unblock.clear()
             await self._unblock.wait()
+        if faults.hold_logins and request.path == "/API/login":
+            self.held_logins += 1
+            self._release_logins.clear()
+            await self._release_logins.wait()
         if faults.slow_seconds:
             await asyncio.sleep(faults.slow_seconds)
         if faults.http_500:
@@ -498,6 +506,8 @@ class Simulator:
             self._unblock.clear()
         else:
             self._unblock.set()
+        if not self.config.faults.hold_logins:
+            self._release_logins.set()
         if was_reordering and not self.config.faults.reorder_extension_status:
             self.dispatcher.release_held()
 

@@ -9,8 +9,14 @@ works for HTTPS as well.
 
 import asyncio
 import contextlib
+import time
 
 ETHERNET_SEGMENT = 1460
+
+
+async def wall_clock_sleep(seconds: float) -> None:
+    """Sleep in real time even when a test freezes the event loop's clock."""
+    await asyncio.get_running_loop().run_in_executor(None, time.sleep, seconds)
 
 
 class SlowLink:
@@ -89,6 +95,6 @@ class SlowLink:
                     sink.write(data[start : start + step])
                     await sink.drain()
                     if slow:
-                        await asyncio.sleep(self.gap)
+                        await wall_clock_sleep(self.gap)
             if sink.can_write_eof():
                 sink.write_eof()
