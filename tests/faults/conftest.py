@@ -9,8 +9,10 @@ from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.synway_ippbx.api import password_digest
 from custom_components.synway_ippbx.const import (
@@ -97,6 +99,17 @@ async def post_in_pieces(
     answer = await reader.read()
     writer.close()
     return int(answer.split(b" ", 2)[1])
+
+
+@pytest.fixture
+async def report_client(
+    hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator
+) -> TestClient[Request, Application]:
+    """The HTTP server, with the repairs and diagnostics APIs these tests use."""
+    # Routes must exist before the server starts.
+    for component in ("webhook", "repairs", "diagnostics"):
+        assert await async_setup_component(hass, component, {})
+    return await hass_client_no_auth()
 
 
 @pytest.fixture
