@@ -87,6 +87,10 @@ class Faults:
     reorder_extension_status: bool = False
     # Login requests wait (in flight) until this is switched off again.
     hold_logins: bool = False
+    # Answer API requests with this errno (0 = off); ``errno_endpoints`` limits it to some
+    # endpoints (empty = every endpoint but login).
+    errno: int = 0
+    errno_endpoints: tuple[str, ...] = ()
 
 
 @dataclass

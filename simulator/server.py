@@ -218,6 +218,13 @@ class Simulator:
             await asyncio.sleep(faults.slow_seconds)
         if faults.http_500:
             return web.Response(status=500, text="500 Internal Server Error")
+        name = request.path.removeprefix("/API/")
+        if faults.errno and (
+            name in faults.errno_endpoints
+            if faults.errno_endpoints
+            else name != "login"
+        ):
+            return self._failed(faults.errno)
         return await handler(request)  # type: ignore[no-any-return]
 
     def _respond(self, body: Any) -> web.Response:
