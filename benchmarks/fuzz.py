@@ -10,6 +10,7 @@ few are printed with their input. Prints "N cases, M unexpected exceptions".
 """
 
 from collections import Counter
+from collections.abc import Callable
 import json
 from pathlib import Path
 import random
@@ -20,8 +21,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from custom_components.synway_ippbx.api import REPORT_EVENTS, SynwayError  # noqa: E402
-from tests.faults.strategies import FIELDS, STATUS_WORDS  # noqa: E402
+from custom_components.synway_ippbx.api import REPORT_EVENTS, SynwayError
+from tests.faults.strategies import FIELDS, STATUS_WORDS
 
 ODD_TEXT = ["", " ", "\ud800", "\x00", "é中文", "9" * 300, "1e999", "-0", "NaN", "null"]
 
@@ -30,30 +31,33 @@ class Generator:
     """Random JSON-ish values shaped like the PBX's answers and reports."""
 
     def __init__(self, seed: int) -> None:
+        """Seeded: the same seed gives the same cases."""
         self.rng = random.Random(seed)
 
     def key(self) -> str:
+        """A field name of the manual, mostly; else any text."""
         rng = self.rng
         if rng.random() < 0.8:
             return rng.choice(FIELDS)
         return "".join(chr(rng.randrange(32, 0x3000)) for _ in range(rng.randrange(8)))
 
     def scalar(self) -> Any:
+        """A loosely typed leaf value."""
         rng = self.rng
-        return rng.choice(
-            [
-                lambda: None,
-                lambda: rng.random() < 0.5,
-                lambda: rng.randrange(-(2**40), 2**40),
-                lambda: rng.uniform(-1e12, 1e12),
-                lambda: rng.choice(STATUS_WORDS),
-                lambda: str(rng.randrange(10**12)),
-                lambda: rng.choice(ODD_TEXT),
-                lambda: "2026-11-28 12:34:56",
-            ]
-        )()
+        makers: list[Callable[[], Any]] = [
+            lambda: None,
+            lambda: rng.random() < 0.5,
+            lambda: rng.randrange(-(2**40), 2**40),
+            lambda: rng.uniform(-1e12, 1e12),
+            lambda: rng.choice(STATUS_WORDS),
+            lambda: str(rng.randrange(10**12)),
+            lambda: rng.choice(ODD_TEXT),
+            lambda: "2026-11-28 12:34:56",
+        ]
+        return rng.choice(makers)()
 
     def value(self, depth: int = 0) -> Any:
+        """A scalar, list or object, nested a few levels."""
         rng = self.rng
         roll = rng.random()
         if depth > 4 or roll < 0.6:
@@ -63,15 +67,18 @@ class Generator:
         return self.obj(depth + 1)
 
     def obj(self, depth: int = 0) -> dict[str, Any]:
+        """An object of up to ten fields."""
         return {self.key(): self.value(depth) for _ in range(self.rng.randrange(10))}
 
     def report(self) -> dict[str, Any]:
+        """A report with a known or made-up event word."""
         body = self.obj()
         events = sorted(REPORT_EVENTS)
         body["event"] = self.rng.choice([*events, "Invented", "", 7])
         return body
 
     def body(self, value: Any) -> bytes:
+        """The JSON of ``value``, or now and then deep nesting, noise or a truncation."""
         rng = self.rng
         roll = rng.random()
         encoded = json.dumps(value).encode()
@@ -87,7 +94,7 @@ class Generator:
 
 def main() -> None:
     """Run the cases and print the verdict."""
-    from tests.faults.fuzz_targets import TARGETS  # noqa: PLC0415
+    from tests.faults.fuzz_targets import TARGETS
 
     cases = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0

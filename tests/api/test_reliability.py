@@ -1,19 +1,22 @@
 """The client against hostile answers, wrong passwords, shutdowns and old TLS (issue 9, 8.6)."""
 
 import asyncio
-import json
+from collections.abc import Callable
 from typing import Any
+from unittest.mock import Mock
 
-from aiohttp import web
+from aiohttp import StreamReader
 import pytest
 
 from custom_components.synway_ippbx.api import (
+    BodyTooLargeError,
     ReportParseError,
     SynwayAuthenticationError,
     SynwayClient,
     SynwayConnectionError,
     SynwayResponseError,
     parse_report,
+    read_body,
 )
 from custom_components.synway_ippbx.api.parsing import MAX_DEPTH, loads, to_plain
 from simulator import Simulator
@@ -22,6 +25,15 @@ from simulator.testing import ExternalSimulator
 from .fake_pbx import PASSWORD, USERNAME, FakePbx
 
 DEEP = "[" * 5000 + "]" * 5000
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Let the loop run until ``condition()`` holds (bounded; not a timing check)."""
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
 
 
 def test_deep_nesting_is_a_parse_error_not_a_recursion_error() -> None:
@@ -51,10 +63,7 @@ async def test_deep_answer_is_a_response_error(
     with pytest.raises(SynwayResponseError):
         await fake_client.trunk_list()
     fake_pbx.responses["trunk_list"] = (
-        b'{"status": "success", "trunklist": [{"x": '
-        + b"[" * 100
-        + b"]" * 100
-        + b"}]}"
+        b'{"status": "success", "trunklist": [{"x": ' + b"[" * 100 + b"]" * 100 + b"}]}"
     )
     with pytest.raises(SynwayResponseError):
         await fake_client.trunk_list()
@@ -70,20 +79,21 @@ async def test_oversized_answer_is_refused_by_content_length(
     with pytest.raises(SynwayResponseError, match="too large"):
         await fake_client.trunk_list()
 
-    async def streamed(request: web.Request) -> web.StreamResponse:
-        response = web.StreamResponse()  # chunked: no Content-Length
-        await response.prepare(request)
-        for _ in range(5):
-            await response.write(b" " * 500)
-        await response.write_eof()
-        return response
 
-    fake_pbx.responses["ivr_list"] = lambda body: streamed
-    fake_pbx.responses["ivr_list"] = web.Response(
-        body=b" " * 2000, content_type="application/json"
-    )
-    with pytest.raises(SynwayResponseError, match="too large"):
-        await fake_client.ivr_list()
+async def test_body_without_length_stops_past_the_limit() -> None:
+    """No Content-Length (chunked): read until EOF, but not a byte past the limit."""
+    protocol = Mock(_reading_paused=False)  # stands in for a transport
+    stream = StreamReader(protocol, 2**16, loop=asyncio.get_running_loop())
+    for _ in range(3):
+        stream.feed_data(b" " * 600)
+    stream.feed_eof()
+    with pytest.raises(BodyTooLargeError):
+        await read_body(stream, None, 1000)
+    stream = StreamReader(protocol, 2**16, loop=asyncio.get_running_loop())
+    stream.feed_data(b"ab")
+    stream.feed_data(b"cd")
+    stream.feed_eof()
+    assert await read_body(stream, None, 4) == b"abcd"
 
 
 async def test_paging_trusts_total_not_max_page(
@@ -111,7 +121,9 @@ async def test_cdrs_all_stops_at_its_limit(
         return {
             "status": "success",
             "limit": 5,
-            "data": [{"cdrid": f"{number}-{n}"} for n in range(5)] if number < 50 else [],
+            "data": [{"cdrid": f"{number}-{n}"} for n in range(5)]
+            if number < 50
+            else [],
         }
 
     fake_pbx.responses["cdrs"] = page
@@ -157,16 +169,12 @@ async def test_a_cancelled_login_is_logged_out_when_it_lands(
     """Cancelled mid-flight (an unload), the login still lands: its token is freed."""
     fake_pbx.login_delay = 0.2
     task = asyncio.create_task(fake_client.ivr_list())
-    while not fake_pbx.calls("login"):
-        await asyncio.sleep(0.01)
+    await _until(lambda: bool(fake_pbx.calls("login")))
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
     await fake_client.shutdown()
-    for _ in range(100):
-        if fake_pbx.calls("logout"):
-            break
-        await asyncio.sleep(0.01)
+    await _until(lambda: bool(fake_pbx.calls("logout")))
     assert [request.token for request in fake_pbx.calls("logout")] == ["token1"]
     with pytest.raises(SynwayConnectionError):
         await fake_client.ivr_list()
@@ -177,8 +185,7 @@ async def test_shutdown_during_a_login_logs_it_out(
 ) -> None:
     fake_pbx.login_delay = 0.2
     task = asyncio.create_task(fake_client.ivr_list())
-    while not fake_pbx.calls("login"):
-        await asyncio.sleep(0.01)
+    await _until(lambda: bool(fake_pbx.calls("login")))
     await fake_client.shutdown()
     with pytest.raises(SynwayConnectionError, match="shut down"):
         await task
@@ -190,11 +197,12 @@ async def test_legacy_tls_pbx_is_reached_without_certificate_checks(
 ) -> None:
     """The default handshake fails; one retry with the legacy context works and sticks."""
     async with SynwayClient(legacy_tls_pbx.base_url, "api", "synway") as client:
-        assert not client.legacy_tls
+        before = client.legacy_tls
         await client.login()
-        assert client.legacy_tls
+        after = client.legacy_tls
         assert await client.trunk_list()
         await client.logout()
+    assert (before, after) == (False, True)
     names = [request["name"] for request in await legacy_tls_pbx.requests()]
     assert names == ["login", "trunk_list", "logout"]
 
@@ -216,5 +224,3 @@ async def test_a_modern_pbx_never_gets_the_legacy_context(simulator: Simulator) 
         await client.login()
         assert not client.legacy_tls
         await client.logout()
-
-

@@ -85,7 +85,9 @@ async def post_in_pieces(
         "User-Agent: WebAPI",
         "Connection: close",
     ]
-    head.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(body)}")
+    head.append(
+        "Transfer-Encoding: chunked" if chunked else f"Content-Length: {len(body)}"
+    )
     writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
     await writer.drain()
     for start in range(0, len(body), piece):

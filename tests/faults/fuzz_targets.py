@@ -6,8 +6,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from custom_components.synway_ippbx.api import (
-    Alarm,
     AgentState,
+    Alarm,
     CallRecord,
     CallRecordDetail,
     CdrPage,
@@ -40,7 +40,7 @@ def _model(parse: Callable[[Any], object]) -> Callable[[Any], object]:
 
 TARGETS: dict[str, Target] = {
     "report": (report_bodies, parse_report),
-    "answer": (answer_bodies, lambda body: SynwayClient._decode("fuzz", body)),  # noqa: SLF001
+    "answer": (answer_bodies, lambda body: SynwayClient._decode("fuzz", body)),
     "agent_state": (json_values, AgentState.parse),
     "alarms": (json_values, lambda value: alarms_from_api(loads(encode(value)))),
     **{

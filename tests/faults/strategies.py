@@ -12,19 +12,94 @@ from hypothesis import strategies as st
 
 from custom_components.synway_ippbx.api import REPORT_EVENTS
 
-FIELDS = (
-    "event action extension extid status callid uuid callerext calledext callertrunk "
-    "calledtrunk from to trunk trunkname callerid callfrom callto queueid queuename "
-    "callercount callers members agent agentstatus state type data total max_page page "
-    "limit count reason dtmf info duration billsec talktime calltime start_stamp "
-    "answer_stamp end_stamp wakeup_uuid wakeup_hour wakeup_min wakeup_wday wakeups "
-    "port did_number sip_address direction record_path record_type token errno "
-    "conference_number extinfo trunklist queuelist ivrlist outbound_name position"
-).split()
-STATUS_WORDS = (
-    "Idle Registered Unregistered Ringing Ringback Talking Hold Busy InUse Hangup "
-    "success failed Success FAILED ANSWERED NO ANSWER BUSY Login Logout Paused"
-).split()
+FIELDS = [
+    "event",
+    "action",
+    "extension",
+    "extid",
+    "status",
+    "callid",
+    "uuid",
+    "callerext",
+    "calledext",
+    "callertrunk",
+    "calledtrunk",
+    "from",
+    "to",
+    "trunk",
+    "trunkname",
+    "callerid",
+    "callfrom",
+    "callto",
+    "queueid",
+    "queuename",
+    "callercount",
+    "callers",
+    "members",
+    "agent",
+    "agentstatus",
+    "state",
+    "type",
+    "data",
+    "total",
+    "max_page",
+    "page",
+    "limit",
+    "count",
+    "reason",
+    "dtmf",
+    "info",
+    "duration",
+    "billsec",
+    "talktime",
+    "calltime",
+    "start_stamp",
+    "answer_stamp",
+    "end_stamp",
+    "wakeup_uuid",
+    "wakeup_hour",
+    "wakeup_min",
+    "wakeup_wday",
+    "wakeups",
+    "port",
+    "did_number",
+    "sip_address",
+    "direction",
+    "record_path",
+    "record_type",
+    "token",
+    "errno",
+    "conference_number",
+    "extinfo",
+    "trunklist",
+    "queuelist",
+    "ivrlist",
+    "outbound_name",
+    "position",
+]
+STATUS_WORDS = [
+    "Idle",
+    "Registered",
+    "Unregistered",
+    "Ringing",
+    "Ringback",
+    "Talking",
+    "Hold",
+    "Busy",
+    "InUse",
+    "Hangup",
+    "success",
+    "failed",
+    "Success",
+    "FAILED",
+    "ANSWERED",
+    "NO",
+    "ANSWER",
+    "BUSY",
+    "Login",
+    "Logout",
+    "Paused",
+]
 
 keys = st.one_of(st.sampled_from(FIELDS), st.text(max_size=12))
 scalars = st.one_of(
@@ -71,7 +146,9 @@ def deep_nesting(draw: st.DrawFn) -> bytes:
     opener = draw(st.sampled_from(["[", '{"a":']))
     closer = "]" if opener == "[" else "}"
     return (
-        b'{"event": "RING", "x": ' + (opener * depth + "1" + closer * depth).encode() + b"}"
+        b'{"event": "RING", "x": '
+        + (opener * depth + "1" + closer * depth).encode()
+        + b"}"
     )
 
 

@@ -1,6 +1,7 @@
 """Hostile or broken input: deep nesting, made-up event words, forged senders (9.3-9.5, 9.7)."""
 
 import json
+from typing import Any
 
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
@@ -41,7 +42,11 @@ async def test_deeply_nested_report_is_dropped_quietly(
     await hass.async_block_till_done()
     assert response.status == 200
     assert init_integration.runtime_data.coordinator.reports.rejected == 1
-    ours = [r.getMessage() for r in log_errors.records if r.name.startswith("custom_components")]
+    ours = [
+        r.getMessage()
+        for r in log_errors.records
+        if r.name.startswith("custom_components")
+    ]
     assert ours
     assert not [message for message in ours if WEBHOOK_ID in message]
     assert_no_traceback(log_errors)
@@ -75,6 +80,7 @@ async def test_reports_from_another_address_are_refused_until_trusted(
     coordinator = init_integration.runtime_data.coordinator
     issue_id = f"untrusted_report_sender_{init_integration.entry_id}"
     port = report_client.port
+    assert port is not None
     for count in range(1, REFUSALS_FOR_ISSUE + 1):
         status = await post_in_pieces(
             port, UNREGISTER_1003, chunked=False, piece=4096, source=FORGER
@@ -152,8 +158,9 @@ async def test_diagnostics_hide_made_up_leg_ids(
     assert (await report_client.post(WEBHOOK_PATH, data=json.dumps(ring))).status == 200
     await hass.async_block_till_done()
     tracker = init_integration.runtime_data.coordinator.data.calls
-    assert any(caller in str(leg["uuid"]) for leg in tracker.snapshot()[0]["legs"])  # type: ignore[attr-defined]
-    diagnostics = await get_diagnostics_for_config_entry(
+    legs_seen: Any = tracker.snapshot()[0]["legs"]
+    assert any(caller in str(leg["uuid"]) for leg in legs_seen)
+    diagnostics: Any = await get_diagnostics_for_config_entry(
         hass, hass_client, init_integration
     )
     assert caller not in json.dumps(diagnostics)

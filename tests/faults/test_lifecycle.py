@@ -45,13 +45,13 @@ async def test_reloads_during_a_relogin_leave_one_session(
         # The poll runs as the entry's background task, as every scheduled poll does.
         freezer.tick(timedelta(seconds=31))
         async_fire_time_changed(hass)
-        await _wait_for(lambda h=held: simulator.held_logins > h)
+        await _wait_for(lambda h=held: simulator.held_logins > h)  # type: ignore[misc]
         assert coordinator.client.logged_in is False
         reload = hass.async_create_task(
             hass.config_entries.async_reload(init_integration.entry_id)
         )
         # The unload is done once the new setup's own login is held too.
-        await _wait_for(lambda h=held: simulator.held_logins > h + 1)
+        await _wait_for(lambda h=held: simulator.held_logins > h + 1)  # type: ignore[misc]
         simulator.set_faults(hold_logins=False)
         assert await reload
         await hass.async_block_till_done(wait_background_tasks=True)

@@ -68,6 +68,13 @@ def _enable_api(simulator: Simulator) -> None:
     simulator.config.api_enabled = True
 
 
+def _answer_errno(errno: int) -> Step:
+    def step(simulator: Simulator) -> None:
+        simulator.set_faults(errno=errno)
+
+    return step
+
+
 OUTAGES: dict[str, tuple[Step, Step]] = {
     "pbx_down": (_stop, _start),
     "http_500": (
@@ -77,10 +84,7 @@ OUTAGES: dict[str, tuple[Step, Step]] = {
     "client_limit": (_lock_out_clients, _free_clients),
     "api_disabled": (_disable_api, _enable_api),
     **{
-        f"errno_{errno}": (
-            lambda sim, errno=errno: sim.set_faults(errno=errno),
-            lambda sim: sim.set_faults(errno=0),
-        )
+        f"errno_{errno}": (_answer_errno(errno), _answer_errno(0))
         for errno in POLL_ERRNOS
     },
 }

@@ -1,10 +1,13 @@
 """Answers and reports that arrive in TCP segments, as over any real link (issue 9.1)."""
 
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application, Request
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from simulator import Simulator, SimulatorConfig
 from simulator.config import build_extensions
@@ -23,7 +26,7 @@ from .conftest import assert_no_traceback, entry_for, post_in_pieces, set_up
 async def test_setup_and_polls_over_a_slow_link(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    report_client,
+    report_client: TestClient[Request, Application],
     log_errors: pytest.LogCaptureFixture,
     extensions: int,
     https: bool,
@@ -65,13 +68,14 @@ async def test_setup_and_polls_over_a_slow_link(
 async def test_report_posted_in_pieces_is_applied(
     hass: HomeAssistant,
     simulator: Simulator,
-    report_client,
-    init_integration,
+    report_client: TestClient[Request, Application],
+    init_integration: MockConfigEntry,
     log_errors: pytest.LogCaptureFixture,
     chunked: bool,
 ) -> None:
     """A report whose body arrives in several TCP pieces is read whole and applied."""
     report = {"event": "ExtensionStatus", "extension": "1003", "status": "Unregistered"}
+    assert report_client.port is not None
     status = await post_in_pieces(report_client.port, report, chunked=chunked)
     await hass.async_block_till_done()
     assert status == 200

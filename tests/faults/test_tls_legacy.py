@@ -1,5 +1,9 @@
 """A PBX with 2018 firmware speaks only TLS 1.0 (issue 8, item 6)."""
 
+from typing import Any, cast
+
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application, Request
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
@@ -42,21 +46,23 @@ async def test_legacy_tls_pbx_works_and_diagnostics_say_so(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     legacy_tls_pbx: ExternalSimulator,
-    report_client,
+    report_client: TestClient[Request, Application],
 ) -> None:
     """Certificate checking off (the default): set up over TLS 1.0, noted in diagnostics."""
-    entry = _entry(legacy_tls_pbx, report_client.port, verify=False)
+    entry = _entry(legacy_tls_pbx, report_client.port or 0, verify=False)
     await set_up(hass, entry)
     assert entry.state is ConfigEntryState.LOADED
     assert state_of(hass, "sensor.extension_1000_status") != "unavailable"
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    assert diagnostics["connection"]["legacy_tls"] is True
+    assert cast("dict[str, Any]", diagnostics)["connection"]["legacy_tls"] is True
 
 
 async def test_legacy_tls_pbx_with_certificate_checks_is_not_downgraded(
-    hass: HomeAssistant, legacy_tls_pbx: ExternalSimulator, report_client
+    hass: HomeAssistant,
+    legacy_tls_pbx: ExternalSimulator,
+    report_client: TestClient[Request, Application],
 ) -> None:
-    entry = _entry(legacy_tls_pbx, report_client.port, verify=True)
+    entry = _entry(legacy_tls_pbx, report_client.port or 0, verify=True)
     entry.add_to_hass(hass)
     assert not await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_RETRY
