@@ -66,6 +66,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--username", default="api")
     parser.add_argument("--password", default="synway")
+    parser.add_argument(
+        "--report-api-actions",
+        action="store_true",
+        help="report transfers/holds started through the API (TRANSFER, HOLD, UNHOLD)",
+    )
     return parser.parse_args(argv)
 
 
@@ -78,6 +83,7 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
         realtime=True,
         time_scale=args.time_scale,
         tls_legacy=args.tls_legacy,
+        report_api_actions=args.report_api_actions,
     )
     if args.extensions:
         config.extensions = build_extensions(args.extensions)

@@ -279,16 +279,16 @@ def queue_members(sim: Simulator, session: Session, body: Body) -> Any:
         )
     members = []
     for agent in queue.agents.values():
-        if not agent.logged_in:
+        # The manual words only Waiting, Receiving and In a queue call: an agent on
+        # break takes no queue call, so it is not listed (agent_query tells its break).
+        if not agent.logged_in or agent.paused:
             continue
         ext = sim.state.extensions.get(agent.extid)
         states = {leg.state for leg in ext.legs} if ext else set()
         in_queue_call = (
             any(leg.call.queue is queue for leg in ext.legs) if ext else False
         )
-        if agent.paused:
-            state = "On break"
-        elif in_queue_call and "ringing" in states:
+        if in_queue_call and "ringing" in states:
             state = "Receiving"
         elif in_queue_call:
             state = "In a queue call"

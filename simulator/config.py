@@ -202,8 +202,11 @@ class SimulatorConfig:
     idle_status_word: str = "Hangup"
     two_hangup_reports: bool = False
     hangup_on_unanswered: bool = True
-    transfer_event_on_api_transfer: bool = True
-    hold_event_on_api_hold: bool = True
+    # Whether transfers, holds and unholds started through the API are reported
+    # (TRANSFER/HOLD/UNHOLD). Yeastar's guide says API transfers are not, and the
+    # manual is silent (api-behaviour.md §6b): off by default. The ExtensionStatus
+    # changes such an action causes are sent either way.
+    report_api_actions: bool = False
     outbound_query_wrapped: bool = False
     answer_delay: float = 3.0
     prompt_seconds: float = 3.0

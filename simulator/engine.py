@@ -822,7 +822,7 @@ class Engine:
         if leg.state != "talking" or leg.call.ended:
             raise CallError(6)
         leg.state = "held"
-        if self.config.hold_event_on_api_hold or not api:
+        if self.config.report_api_actions or not api:
             self._report("HOLD", leg.call, [leg])
 
     def unhold(self, leg: Leg, *, api: bool = True) -> None:
@@ -830,7 +830,7 @@ class Engine:
         if leg.state != "held" or leg.call.ended:
             raise CallError(6)
         leg.state = "talking"
-        if self.config.hold_event_on_api_hold or not api:
+        if self.config.report_api_actions or not api:
             self._report("UNHOLD", leg.call, [leg])
 
     def transfer(self, leg: Leg, target: str, *, api: bool = True) -> None:
@@ -848,7 +848,7 @@ class Engine:
         source = ""
         if peer is not None:
             source = peer.ext.number if peer.ext else peer.to or peer.frm
-        if self.config.transfer_event_on_api_transfer or not api:
+        if self.config.report_api_actions or not api:
             self._report(
                 "TRANSFER",
                 call,

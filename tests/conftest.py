@@ -85,6 +85,7 @@ def mock_config_entry(
         domain=DOMAIN,
         title="Synway IPPBX (127.0.0.1)",
         unique_id=simulator.host,
+        version=2,
         data={
             CONF_HOST: simulator.base_url,
             CONF_USERNAME: simulator.config.username,

@@ -156,7 +156,7 @@ async def test_light_flashes_while_ringing(
     toggles: list[ServiceCall] = async_mock_service(hass, "light", "toggle")
     snapshots = async_mock_service(hass, "scene", "create")
     restores = async_mock_service(hass, "scene", "turn_on")
-    hass.states.async_set("sensor.extension_1001_status", "registered")
+    hass.states.async_set("sensor.extension_1001_status", "idle")
     await _automation(hass, "flash_light_while_ringing.yaml")
 
     hass.states.async_set("sensor.extension_1001_status", "ringing")

@@ -1,5 +1,6 @@
 """The call tracker, fed with reports shaped as the manual's Chapter 5 examples."""
 
+from datetime import UTC, datetime, timedelta
 import json
 from typing import Any
 
@@ -247,3 +248,71 @@ def test_a_leg_without_uuid_is_addressed_by_its_call() -> None:
     caller = feed.tracker.current_leg("1000")
     assert caller is not None
     assert caller.uuid != leg.uuid
+
+
+def _trunk_call(callid: str, extension: str = "1002") -> Report:
+    return report(
+        "ANSWER",
+        callid,
+        callertrunk={"from": "5551234", "trunk": "SIP-1", "uuid": f"t-{callid}"},
+        calledext=ext(extension, f"e-{callid}"),
+    )
+
+
+def test_reconcile_ends_calls_the_poll_shows_over() -> None:
+    """A lost hangup leaves a trunk leg; the poll's view of the phones ends the call."""
+    feed = Feed()
+    feed(_trunk_call("lost"))
+    feed(_trunk_call("queued", "1003"))
+    feed(_trunk_call("busy", "1004"))
+    feed(_trunk_call("fxo", "1005"))
+    mark = feed.stamp
+    feed(_trunk_call("fresh", "1006"))  # a report during the poll
+    tracker = feed.tracker
+    assert tracker.clear_stale("1002", mark)
+    assert tracker.active_calls == 5  # the trunk leg keeps the lost call alive
+    touched = tracker.reconcile(
+        mark, busy_extensions={"1004"}, trunks_in_use=set(), keep={"queued"}
+    )
+    assert touched == {"1005"}
+    assert {call.callid for call in tracker.calls()} == {"queued", "busy", "fresh"}
+    # A trunk in use keeps its call.
+    feed(_trunk_call("in-use", "1007"))
+    assert not tracker.reconcile(
+        feed.stamp, busy_extensions=(), trunks_in_use={"SIP-1"}, keep=()
+    )
+    assert tracker.call("in-use") is not None
+
+
+def test_quiet_calls_end_whatever_the_poll_says() -> None:
+    """A call no report touched for too long is forgotten even if its phone looks busy."""
+    tracker = CallTracker()
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    tracker.apply(_trunk_call("old"), 1, start)
+    tracker.apply(_trunk_call("new", "1003"), 2, start + timedelta(hours=23))
+    touched = tracker.reconcile(
+        2,
+        busy_extensions={"1002", "1003"},
+        trunks_in_use=(),
+        quiet_before=start + timedelta(hours=1),
+    )
+    assert touched == {"1002"}
+    assert [call.callid for call in tracker.calls()] == ["new"]
+
+
+def test_tracked_calls_are_capped() -> None:
+    """Past the cap the call quiet for longest goes, and its phone is told."""
+    tracker = CallTracker(max_calls=3)
+    for stamp, (callid, extension) in enumerate(
+        [("a", "1001"), ("b", "1002"), ("c", "1003")], start=1
+    ):
+        tracker.apply(_trunk_call(callid, extension), stamp)
+    tracker.apply(_trunk_call("a", "1001"), 4)  # a is active again
+    assert tracker.apply(_trunk_call("d", "1004"), 5) == {"1004", "1002"}
+    assert [call.callid for call in tracker.calls()] == ["c", "a", "d"]
+    assert tracker.current_leg("1002") is None
+
+
+def test_answer_naming_no_party_changes_nothing() -> None:
+    """An ANSWER without parties for an unknown call is ignored, not a crash."""
+    assert Feed()(report("ANSWER", "nobody")) == set()

@@ -3,6 +3,7 @@
 import asyncio
 import hashlib
 import re
+import socket
 from typing import Any
 from unittest.mock import patch
 
@@ -17,10 +18,15 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import SelectSelector, TextSelector
+from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synway_ippbx.api import SynwayClient, password_digest
+from custom_components.synway_ippbx.api import (
+    SynwayClient,
+    parse_address,
+    password_digest,
+)
 from custom_components.synway_ippbx.const import (
     CONF_ASSIST_EXTENSION,
     CONF_REPORT_URL,
@@ -66,6 +72,11 @@ def _user_input(sim: Simulator, **changes: Any) -> dict[str, Any]:
         CONF_PASSWORD: sim.config.password,
         CONF_VERIFY_SSL: False,
     } | changes
+
+
+def _normalised(host: str) -> str:
+    """The unique id of an entry for ``host``."""
+    return parse_address(host).unique_id
 
 
 def _names(sim: Simulator) -> list[str]:
@@ -389,6 +400,121 @@ async def test_user_already_configured(
     assert simulator.requests == []
 
 
+async def test_user_abandoned_attempt_does_not_block_the_next(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """A mistyped password, the dialog closed, a fresh attempt: it goes through."""
+    abandoned = await _start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        abandoned, _user_input(simulator, **{CONF_PASSWORD: "wrong"})
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    fresh = await _start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        fresh, _user_input(simulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert result["result"].state is ConfigEntryState.LOADED
+
+    # Finishing the abandoned dialog now cannot add the PBX a second time.
+    result = await hass.config_entries.flow.async_configure(
+        abandoned, _user_input(simulator)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
+
+
+@pytest.mark.parametrize(
+    ("configured", "typed"),
+    [
+        ("https://127.0.0.1:{port}", "localhost:{port}"),
+        ("https://127.0.0.1:{port}", "HTTPS://LocalHost:{port}/"),
+        ("https://localhost:{port}", "127.0.0.1:{port}"),
+    ],
+)
+async def test_user_same_pbx_under_another_name(
+    hass: HomeAssistant, simulator: Simulator, configured: str, typed: str
+) -> None:
+    """Two names of one machine and port are one PBX: the second aborts, no login."""
+    host = configured.format(port=simulator.port)
+    MockConfigEntry(
+        domain=DOMAIN,
+        version=2,
+        unique_id=_normalised(host),
+        data={
+            CONF_HOST: host,
+            CONF_USERNAME: "api",
+            CONF_PASSWORD: password_digest("synway"),
+            CONF_VERIFY_SSL: False,
+            CONF_WEBHOOK_ID: "existing",
+        },
+    ).add_to_hass(hass)
+    flow_id = await _start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        flow_id,
+        _user_input(simulator, **{CONF_HOST: typed.format(port=simulator.port)}),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert simulator.requests == []
+
+
+async def test_user_same_machine_other_port_is_another_pbx(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    simulator_http: Simulator,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Another port on the same machine is another PBX (entries with odd data ignored)."""
+    mock_config_entry.add_to_hass(hass)
+    MockConfigEntry(
+        domain=DOMAIN, version=2, unique_id="broken", data={CONF_HOST: "bad host"}
+    ).add_to_hass(hass)
+    MockConfigEntry(domain=DOMAIN, version=2, unique_id="empty", data={}).add_to_hass(
+        hass
+    )
+    flow_id = await _start_user_flow(hass)
+    with patch("custom_components.synway_ippbx.async_setup_entry", return_value=True):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, _user_input(simulator_http)
+        )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == simulator_http.host
+
+
+async def test_user_unresolvable_name_is_compared_as_written(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """An entry whose PBX name no longer resolves does not block adding an address."""
+    MockConfigEntry(
+        domain=DOMAIN,
+        version=2,
+        unique_id=f"pbx.invalid:{simulator.port}",
+        data={CONF_HOST: f"pbx.invalid:{simulator.port}"},
+    ).add_to_hass(hass)
+    real_getaddrinfo = socket.getaddrinfo
+
+    def _getaddrinfo(host: str, *args: Any, **kwargs: Any) -> Any:
+        # The harness disables DNS: stand in for a resolver that knows no such name.
+        if host == "pbx.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    flow_id = await _start_user_flow(hass)
+    with (
+        patch("socket.getaddrinfo", _getaddrinfo),
+        patch("custom_components.synway_ippbx.async_setup_entry", return_value=True),
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, _user_input(simulator)
+        )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == simulator.host
+
+
 async def test_user_login_logs_out(hass: HomeAssistant, simulator: Simulator) -> None:
     """Every attempt of the flow frees its API client slot again."""
     simulator.config.max_clients = 1
@@ -660,6 +786,47 @@ async def test_reconfigure_to_configured_host(
     assert simulator_http.requests == []
 
 
+async def test_reconfigure_other_name_of_configured_pbx(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    simulator_http: Simulator,
+    init_integration: MockConfigEntry,
+) -> None:
+    """Another entry's PBX under another name aborts; the entry's own PBX does not."""
+    MockConfigEntry(
+        domain=DOMAIN,
+        version=2,
+        unique_id=simulator_http.host,
+        data={
+            CONF_HOST: simulator_http.base_url,
+            CONF_USERNAME: "api",
+            CONF_PASSWORD: password_digest("synway"),
+            CONF_VERIFY_SSL: False,
+            CONF_WEBHOOK_ID: "other",
+        },
+    ).add_to_hass(hass)
+    typed = {CONF_USERNAME: "api", CONF_VERIFY_SSL: False}
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        typed | {CONF_HOST: f"http://localhost:{simulator_http.port}"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert simulator_http.requests == []
+
+    # The entry's own PBX, however written, is no conflict.
+    result = await init_integration.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], typed | {CONF_HOST: f"HTTPS://127.0.0.1:{simulator.port}/"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert init_integration.unique_id == simulator.host
+    assert _state(init_integration) is ConfigEntryState.LOADED
+
+
 @pytest.mark.usefixtures("tls_rejections")
 async def test_reconfigure_errors(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
@@ -858,16 +1025,36 @@ async def test_options_flow_not_loaded_free_text(
     assert simulator.requests == []
 
 
-async def test_options_flow_validates_interval(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+@pytest.mark.parametrize("interval", [5, 9.5, 0, -30, 3601])
+async def test_options_flow_interval_out_of_range(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, interval: float
 ) -> None:
-    """The polling interval has a minimum of 10 seconds."""
+    """Out of range, the interval field shows a translated error naming the bounds."""
     mock_config_entry.add_to_hass(hass)
+    options = dict(mock_config_entry.options)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    with pytest.raises(Exception, match="scan_interval"):
-        await hass.config_entries.options.async_configure(
-            result["flow_id"], {CONF_SCAN_INTERVAL: 5}
-        )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_SCAN_INTERVAL: interval}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_SCAN_INTERVAL: "invalid_scan_interval"}
+    assert _suggested(result, CONF_SCAN_INTERVAL) == interval
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    for language, expected in (
+        ("en", "Enter a polling interval from 10 to 3600 seconds."),
+        ("zh-Hans", "请输入 10 到 3600 秒之间的轮询间隔。"),
+    ):
+        strings = await async_get_translations(hass, language, "options", {DOMAIN})
+        message = strings[f"component.{DOMAIN}.options.error.invalid_scan_interval"]
+        assert message.format(**placeholders) == expected
+    assert dict(mock_config_entry.options) == options
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_SCAN_INTERVAL: 10}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_config_entry.options == {CONF_SCAN_INTERVAL: 10}
 
 
 @pytest.mark.parametrize("paste_digest", [True, False])

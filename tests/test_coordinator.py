@@ -15,6 +15,7 @@ from simulator import Simulator
 from tests.conftest import poll, settle, state_of
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_poll_picks_up_unreported_changes(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -48,7 +49,7 @@ async def test_pbx_down_and_back(
     assert caplog.text.count("Error fetching synway_ippbx data") == 1
     simulator.set_faults(http_500=False)
     await poll(hass, freezer)
-    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
     assert state_of(hass, "binary_sensor.synway_ippbx_127_0_0_1_event_stream") == "on"
     assert "Fetching synway_ippbx data recovered" in caplog.text
 
@@ -63,7 +64,7 @@ async def test_token_expiry_mid_run_relogs_in(
     logins = sum(r.path.endswith("/login") for r in simulator.requests)
     simulator.expire_tokens()
     await poll(hass, freezer)
-    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
     assert sum(r.path.endswith("/login") for r in simulator.requests) == logins + 1
     # The new login carries our report address: reports flow again.
     simulator.call_internal("1000", "1001")
@@ -100,9 +101,9 @@ async def test_configuration_changes_add_and_remove_devices(
     """Extensions added or removed on the PBX appear and disappear without a restart."""
     simulator.add_extension("1010")
     await poll(hass, freezer)
-    assert state_of(hass, "sensor.extension_1010_status") == "registered"
+    assert state_of(hass, "sensor.extension_1010_status") == "idle"
     device = device_registry.async_get_device_by_identifier(
-        (DOMAIN, f"{init_integration.unique_id}_extension_1010"),
+        (DOMAIN, f"{init_integration.entry_id}_extension_1010"),
         init_integration.entry_id,
     )
     assert device is not None
@@ -112,7 +113,7 @@ async def test_configuration_changes_add_and_remove_devices(
     await poll(hass, freezer)
     assert (
         device_registry.async_get_device_by_identifier(
-            (DOMAIN, f"{init_integration.unique_id}_extension_1010"),
+            (DOMAIN, f"{init_integration.entry_id}_extension_1010"),
             init_integration.entry_id,
         )
         is None

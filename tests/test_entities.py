@@ -62,6 +62,7 @@ async def test_missed_call_is_marked(
     assert event["missed"] is True
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_hang_up_button_ends_the_call(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
@@ -88,6 +89,7 @@ async def test_hang_up_button_ends_the_call(
     assert err.value.translation_key == "no_active_call"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_fxo_buttons_take_the_line_off_and_on_hook(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
@@ -158,26 +160,65 @@ async def test_two_calls_on_one_extension(
     assert state_of(hass, "binary_sensor.extension_1001_on_a_call") == "on"
 
 
-async def test_large_pbx_starts_secondary_entities_disabled(
+# What a new install shows on its dashboards, per entity (translation key). The reasons
+# are in quality_scale.yaml (entity-disabled-by-default).
+ALWAYS_DISABLED = {
+    ("binary_sensor", "registered"),
+    ("button", "hangup"),
+    ("button", "off_hook"),
+    ("button", "on_hook"),
+}
+ENABLED_ON_SMALL_PBXS = {("sensor", "other_party")}
+ALWAYS_ENABLED = {
+    ("sensor", "extension_status"),
+    ("binary_sensor", "on_call"),
+    ("event", "call"),
+    ("sensor", "trunk_status"),
+    ("binary_sensor", "trunk_problem"),
+    ("sensor", "waiting_callers"),
+    ("sensor", "longest_wait"),
+    ("sensor", "agents_available"),
+    ("event", "queue"),
+    ("sensor", "active_calls"),
+    ("binary_sensor", "event_stream"),
+    ("event", "pbx"),
+}
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small_pbx", "large_pbx"])
+async def test_entities_enabled_by_default(
     hass: HomeAssistant,
     simulator: Simulator,
     mock_config_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
+    large: bool,
 ) -> None:
-    """Past the threshold, secondary per-extension entities start disabled."""
+    """Each entity's default is decided; past the entity cap other party starts off."""
     mock_config_entry.add_to_hass(hass)
-    with patch("custom_components.synway_ippbx.entity.LARGE_PBX_EXTENSIONS", 5):
+    threshold = 5 if large else 1000
+    with patch("custom_components.synway_ippbx.entity.LARGE_PBX_EXTENSIONS", threshold):
         assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
         await hass.async_block_till_done()
-    for entity_id in (
-        "sensor.extension_1000_other_party",
-        "binary_sensor.extension_1000_registered",
-        "button.extension_1000_hang_up",
+    enabled: set[tuple[str, str | None]] = set()
+    disabled: set[tuple[str, str | None]] = set()
+    for entry in er.async_entries_for_config_entry(
+        entity_registry, mock_config_entry.entry_id
     ):
-        entry = entity_registry.async_get(entity_id)
-        assert entry is not None
-        assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+        kind = (entry.domain, entry.translation_key)
+        if entry.disabled_by is None:
+            enabled.add(kind)
+        else:
+            assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+            assert hass.states.get(entry.entity_id) is None
+            disabled.add(kind)
+    assert not enabled & disabled
+    if large:
+        assert disabled == ALWAYS_DISABLED | ENABLED_ON_SMALL_PBXS
+        assert enabled == ALWAYS_ENABLED
+    else:
+        assert disabled == ALWAYS_DISABLED
+        assert enabled == ALWAYS_ENABLED | ENABLED_ON_SMALL_PBXS
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
 
 
 async def test_other_party_is_named_when_the_pbx_names_it(

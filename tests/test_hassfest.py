@@ -169,6 +169,23 @@ def test_icons_are_mdi_and_not_the_default_twice() -> None:
                 assert icon != entry["default"], f"{key}.{state}"
 
 
+# Binary sensors whose icons say more than their device class's generic ones (see
+# icon-translations in quality_scale.yaml): which phone or line is connected or failing.
+ICONS_BEYOND_DEVICE_CLASS = {"registered", "trunk_problem"}
+
+
+def test_device_class_icons_are_not_overridden_without_reason() -> None:
+    """A binary sensor with a device class keeps that class's icons unless listed."""
+    icons = load("icons.json")["entity"]["binary_sensor"]
+    overridden = {
+        description.translation_key
+        for description in BINARY_SENSORS
+        if description.device_class is not None and description.translation_key in icons
+    }
+    assert overridden == ICONS_BEYOND_DEVICE_CLASS
+    assert "event_stream" not in icons
+
+
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_platform_modules_follow_the_rules(platform: str) -> None:
     """PARALLEL_UPDATES is set, entities have entity names."""
@@ -208,6 +225,97 @@ def test_actions_are_not_registered_per_entry() -> None:
                     assert not (name == "async_register" and "services" in owner), (
                         file.name
                     )
+
+
+# hassfest's strict-typing check (quality_scale_validation/runtime_data.py): the entry
+# argument of these functions, at this position, is annotated with a typed alias.
+TYPED_ENTRY = re.compile(r"^[A-Za-z]+ConfigEntry$")
+ENTRY_FUNCTIONS: dict[str, dict[str, int]] = {
+    "__init__": {
+        "async_migrate_entry": 2,
+        "async_remove_config_entry_device": 2,
+        "async_remove_entry": 2,
+        "async_setup_entry": 2,
+        "async_unload_entry": 2,
+    },
+    "diagnostics": {
+        "async_get_config_entry_diagnostics": 2,
+        "async_get_device_diagnostics": 2,
+    },
+} | {platform: {"async_setup_entry": 2} for platform in PLATFORMS}
+
+
+def _typed(argument: ast.arg) -> bool:
+    annotation = argument.annotation
+    return isinstance(annotation, ast.Name) and bool(TYPED_ENTRY.match(annotation.id))
+
+
+def test_config_entries_use_the_typed_alias() -> None:
+    """Every config entry parameter is a SynwayConfigEntry, as strict typing asks.
+
+    hassfest checks the protocol functions and async_get_options_flow; this checks
+    those by position and, beyond them, every parameter named entry or config_entry.
+    """
+    untyped: list[str] = []
+    for file in sorted(INTEGRATION.glob("*.py")):
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        positions = dict(ENTRY_FUNCTIONS.get(file.stem, {}))
+        if file.stem == "config_flow":
+            positions["async_get_options_flow"] = 1
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            arguments = [
+                *node.args.posonlyargs,
+                *node.args.args,
+                *node.args.kwonlyargs,
+            ]
+            if (position := positions.get(node.name)) is not None:
+                assert len(node.args.args) >= position, node.name
+                if not _typed(node.args.args[position - 1]):
+                    untyped.append(f"{file.name}: {node.name}")
+            untyped.extend(
+                f"{file.name}: {node.name}({argument.arg})"
+                for argument in arguments
+                if argument.arg in ("entry", "config_entry") and not _typed(argument)
+            )
+    assert untyped == []
+
+
+def test_quality_scale_is_backed_line_by_line() -> None:
+    """Each of the 54 rules has a status and a comment; every test it names exists."""
+    rules = load_yaml_dict(str(INTEGRATION / "quality_scale.yaml"))["rules"]
+    assert len(rules) == 54
+    defined = {
+        match.group(1)
+        for file in (ROOT / "tests").rglob("test_*.py")
+        for match in re.finditer(
+            r"^(?:async )?def (test_\w+)",
+            file.read_text(encoding="utf-8"),
+            re.MULTILINE,
+        )
+    }
+    for rule, entry in rules.items():
+        assert isinstance(entry, dict), f"{rule}: no comment"
+        assert entry["status"] in ("done", "exempt", "todo"), rule
+        assert entry["comment"].strip(), rule
+        comment = entry["comment"]
+        named = set(re.findall(r"\b(test_\w+)\b(?!::)", comment))
+        assert named <= defined, f"{rule}: {named - defined}"
+        for module in re.findall(r"\b(test_\w+)::", comment):
+            assert (ROOT / "tests" / f"{module}.py").exists(), f"{rule}: {module}"
+    assert rules["dependency-transparency"]["status"] == "exempt"
+
+
+def test_repository_files() -> None:
+    """Licence, and the CI that every HACS integration ships."""
+    assert "Apache License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    workflows = "".join(
+        file.read_text(encoding="utf-8")
+        for file in (ROOT / ".github" / "workflows").glob("*.yml")
+    )
+    for step in ("home-assistant/actions/hassfest", "hacs/action", "scripts/test"):
+        assert step in workflows, step
 
 
 @pytest.mark.parametrize("language", ["zh-Hans"])

@@ -75,7 +75,7 @@ async def test_only_gone_devices_can_be_deleted(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """The hub and live extensions stay; a device the PBX lost may be deleted."""
-    hub_id = init_integration.unique_id
+    hub_id = init_integration.entry_id
     for identifier, removable in (
         (hub_id, False),
         (f"{hub_id}_extension_1000", False),

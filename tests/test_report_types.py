@@ -71,6 +71,7 @@ async def pbx(
     return Pbx(hass, report_client)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_system_and_extension_status_reports(
     hass: HomeAssistant, pbx: Pbx
 ) -> None:

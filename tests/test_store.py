@@ -269,5 +269,5 @@ def test_finished_call_returns_to_the_resting_status() -> None:
         store.apply_report(
             report(event="ExtensionStatus", extension=number, status="Hangup"), NOW
         )
-    assert status_of(store, "1000") is ExtensionStatus.REGISTERED
+    assert status_of(store, "1000") is ExtensionStatus.IDLE
     assert status_of(store, "1008") is ExtensionStatus.IDLE

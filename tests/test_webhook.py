@@ -1,14 +1,18 @@
 """The report receiver: bus events, malformed and repeated bodies, quirky PBXs."""
 
+from datetime import timedelta
 import json
 
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
-from homeassistant.core import Event, HomeAssistant
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import Event, HomeAssistant, callback
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synway_ippbx.api import parse_report
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
+from custom_components.synway_ippbx.webhook import ReportReceiver
 from simulator import Simulator
 from tests.conftest import WEBHOOK_ID, settle, state_of
 
@@ -19,7 +23,14 @@ URL = f"/api/webhook/{WEBHOOK_ID}"
 def bus_events(hass: HomeAssistant) -> list[Event]:
     """Collect synway_ippbx_event bus events."""
     events: list[Event] = []
-    hass.bus.async_listen(EVENT_SYNWAY, events.append)
+
+    @callback
+    def _collect(event: Event) -> None:
+        # A callback runs in the event loop, in firing order (a plain function would
+        # run in the executor, in any order).
+        events.append(event)
+
+    hass.bus.async_listen(EVENT_SYNWAY, _collect)
     return events
 
 
@@ -64,7 +75,13 @@ async def test_malformed_reports_are_dropped(
     assert bus_events == []
     coordinator = init_integration.runtime_data.coordinator
     assert coordinator.reports.rejected == 1
-    assert state_of(hass, "sensor.extension_1000_status") == "registered"
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
+
+
+def _status(extension: str, status: str) -> str:
+    return json.dumps(
+        {"event": "ExtensionStatus", "extension": extension, "status": status}
+    )
 
 
 async def test_repeated_report_is_applied_once(
@@ -72,18 +89,88 @@ async def test_repeated_report_is_applied_once(
     init_integration: MockConfigEntry,
     report_client: TestClient[Request, Application],
     bus_events: list[Event],
+    freezer: FrozenDateTimeFactory,
 ) -> None:
-    """A report the PBX re-sends is dropped; GET is not allowed."""
-    body = json.dumps(
-        {"event": "ExtensionStatus", "extension": "1000", "status": "Unregistered"}
-    )
-    for _ in range(2):
-        assert (await report_client.post(URL, data=body)).status == 200
+    """A re-send (same body 1 s later, nothing between) is dropped; GET is not allowed."""
+    body = _status("1000", "Unregistered")
+    assert (await report_client.post(URL, data=body)).status == 200
+    freezer.tick(timedelta(seconds=1))
+    assert (await report_client.post(URL, data=body)).status == 200
     await hass.async_block_till_done()
     assert len(bus_events) == 1
     assert init_integration.runtime_data.coordinator.reports.duplicates == 1
     assert state_of(hass, "sensor.extension_1000_status") == "unregistered"
     assert (await report_client.get(URL)).status == 405
+
+
+async def test_same_body_after_another_report_is_a_new_change(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+    bus_events: list[Event],
+) -> None:
+    """Talking, Idle, Talking again: the second Talking is a real change, not a re-send."""
+    for status in ("Talking", "Idle", "Talking"):
+        assert (
+            await report_client.post(URL, data=_status("1001", status))
+        ).status == 200
+    await hass.async_block_till_done()
+    assert [event.data["status"] for event in bus_events] == [
+        "Talking",
+        "Idle",
+        "Talking",
+    ]
+    assert init_integration.runtime_data.coordinator.reports.duplicates == 0
+    assert state_of(hass, "sensor.extension_1001_status") == "talking"
+
+
+async def test_same_body_after_the_retry_span_is_a_new_report(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+    bus_events: list[Event],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Registration flapping long after the first report is applied again."""
+    body = _status("1002", "Unregistered")
+    await report_client.post(URL, data=body)
+    freezer.tick(timedelta(minutes=1))
+    await report_client.post(URL, data=body)
+    # A report about another extension in between does not break a re-send of this one.
+    await report_client.post(URL, data=_status("1003", "Unregistered"))
+    freezer.tick(timedelta(seconds=1))
+    await report_client.post(URL, data=body)
+    await hass.async_block_till_done()
+    assert len(bus_events) == 3
+    assert init_integration.runtime_data.coordinator.reports.duplicates == 1
+
+
+async def test_same_call_placed_twice_fires_both_calls(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    bus_events: list[Event],
+) -> None:
+    """Two calls between the same phones: every report of both reaches the bus."""
+    delivered = simulator.dispatcher.stats.delivered
+    for _ in range(2):
+        simulator.call_internal("1000", "1001", answer=True)
+        simulator.hangup("1000")
+        await settle(hass, simulator)
+    sent = simulator.dispatcher.stats.delivered - delivered
+    assert len(bus_events) == sent
+    assert init_integration.runtime_data.coordinator.reports.duplicates == 0
+    names = [event.data["event"] for event in bus_events]
+    assert names.count("RING") == 2
+    assert names.count("HANGUP") == 2
+    statuses = [
+        event.data["status"]
+        for event in bus_events
+        if event.data["event"] == "ExtensionStatus"
+        and event.data["extension"] == "1001"
+    ]
+    assert statuses.count("Talking") == 2
+    assert state_of(hass, "binary_sensor.extension_1001_on_a_call") == "off"
 
 
 async def test_quirky_pbx_is_understood(
@@ -110,3 +197,22 @@ async def test_duplicated_and_reordered_reports_keep_state_right(
     assert init_integration.runtime_data.coordinator.reports.duplicates > 0
     assert state_of(hass, "binary_sensor.extension_1000_on_a_call") == "off"
     assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_active_calls") == "0"
+
+
+async def test_memory_of_past_reports_is_pruned(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Objects last reported before the retry span are forgotten in a burst."""
+    receiver = ReportReceiver(hass, init_integration)
+    for index in range(1100):
+        body = _status(str(index), "Idle").encode()
+        assert not receiver._is_resend(parse_report(body), body)
+        if index == 100:
+            freezer.tick(timedelta(seconds=30))
+    remembered = receiver._last
+    assert ("extension", "0") not in remembered
+    assert ("extension", "1099") in remembered
+    body = _status("1099", "Idle").encode()
+    assert receiver._is_resend(parse_report(body), body)

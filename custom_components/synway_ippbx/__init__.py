@@ -8,14 +8,23 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import SynwayClient, SynwayError
 from .const import CONF_VERIFY_SSL, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry, SynwayCoordinator, SynwayRuntimeData
-from .devices import async_register_hub, async_remove_stale_devices, object_exists
+from .devices import (
+    async_migrate_identifiers,
+    async_register_hub,
+    async_remove_stale_devices,
+    object_exists,
+)
 from .services import async_setup_services
 from .store import STRUCTURE_KEY
 from .webhook import ReportReceiver, report_url
@@ -86,6 +95,30 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
 async def async_unload_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bool:
     """Unload the platforms; the webhook, heartbeat and login end with the entry."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bool:
+    """Bring an entry stored by an older version up to date.
+
+    Version 1 built device identifiers and entity unique ids from the PBX's host:port;
+    version 2 builds them from the entry id, so renaming them keeps the user's entity
+    ids, names, areas and history.
+    """
+    # Home Assistant refuses entries of a newer major version before calling this.
+    if entry.version == 1:
+        if entry.unique_id:
+            await async_migrate_identifiers(hass, entry, entry.unique_id)
+        hass.config_entries.async_update_entry(entry, version=2, minor_version=1)
+        LOGGER.debug("Migrated entry %s to version 2", entry.title)
+    return True
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:
+    """Delete the entry's repair issues: they would otherwise stay until a restart."""
+    suffix = f"_{entry.entry_id}"
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and issue_id.endswith(suffix):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 async def async_remove_config_entry_device(

@@ -39,8 +39,6 @@ class SynwayBinarySensorEntityDescription(BinarySensorEntityDescription):
     """How a binary sensor reads its value."""
 
     kind: str
-    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
-    secondary: bool = False
     value_fn: Callable[[SynwayCoordinator, str], bool | None]
 
 
@@ -63,9 +61,10 @@ BINARY_SENSORS: tuple[SynwayBinarySensorEntityDescription, ...] = (
         key="registered",
         translation_key="registered",
         kind="extension",
-        secondary=True,
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
+        # Diagnostic: the status sensor already says "unregistered".
+        entity_registry_enabled_default=False,
         value_fn=_registered,
     ),
     SynwayBinarySensorEntityDescription(

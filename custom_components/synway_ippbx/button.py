@@ -24,8 +24,6 @@ class SynwayButtonEntityDescription(ButtonEntityDescription):
     """What pressing a button does."""
 
     kind: str
-    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
-    secondary: bool = False
     press_fn: Callable[[SynwayCoordinator, str], Awaitable[Any]]
     fxo_only: bool = False
 
@@ -39,6 +37,7 @@ async def _hang_up(coordinator: SynwayCoordinator, number: str) -> None:
             translation_placeholders={"extension": number},
         )
     await async_pbx_call(coordinator.client.hangup(leg.pbx_id))
+    coordinator.async_call_action_done("hangup", leg.pbx_id)
 
 
 def _hook(off_hook: bool) -> Callable[[SynwayCoordinator, str], Awaitable[None]]:
@@ -59,7 +58,8 @@ BUTTONS: tuple[SynwayButtonEntityDescription, ...] = (
         key="hangup",
         translation_key="hangup",
         kind="extension",
-        secondary=True,
+        # Rarely pressed from a dashboard; the hangup action and intent cover it.
+        entity_registry_enabled_default=False,
         press_fn=_hang_up,
     ),
     SynwayButtonEntityDescription(
@@ -67,6 +67,8 @@ BUTTONS: tuple[SynwayButtonEntityDescription, ...] = (
         translation_key="off_hook",
         kind="trunk",
         fxo_only=True,
+        # Taking a line off hook is a maintenance step, not a daily control.
+        entity_registry_enabled_default=False,
         press_fn=_hook(off_hook=True),
     ),
     SynwayButtonEntityDescription(
@@ -74,6 +76,7 @@ BUTTONS: tuple[SynwayButtonEntityDescription, ...] = (
         translation_key="on_hook",
         kind="trunk",
         fxo_only=True,
+        entity_registry_enabled_default=False,
         press_fn=_hook(off_hook=False),
     ),
 )

@@ -7,9 +7,11 @@ the number at the far end. An extension may be in two calls at once (call waitin
 a consultation call): its legs are kept per call, most recently active first.
 """
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+from typing import Final
 
 from .api import (
     AnsweredReport,
@@ -27,6 +29,11 @@ from .api import (
     TransferReport,
     UnholdReport,
 )
+
+# The last guard against calls whose end was never reported: beyond this many tracked
+# calls, the one quiet for longest is forgotten (a PBX of 3,000 extensions has at most
+# about 1,500 calls between them, plus trunk calls).
+MAX_TRACKED_CALLS: Final = 5000
 
 
 class LegState(StrEnum):
@@ -68,16 +75,22 @@ class Call:
 
     callid: str
     legs: dict[str, Leg] = field(default_factory=dict)
+    # When a report last touched the call (None when the caller gave no clock).
+    updated: datetime | None = None
 
 
 class CallTracker:
     """Live calls built from reports; every query is O(legs of one extension)."""
 
-    def __init__(self) -> None:
-        """Start with no calls."""
+    def __init__(self, max_calls: int = MAX_TRACKED_CALLS) -> None:
+        """Start with no calls; keep at most ``max_calls``."""
+        # Ordered from the call quiet for longest to the one touched last.
         self._calls: dict[str, Call] = {}
         self._by_extension: dict[str, dict[str, Leg]] = {}
         self._sequence = 0
+        self._max_calls = max_calls
+        self._now: datetime | None = None
+        self._evicted: set[str] = set()
 
     @property
     def active_calls(self) -> int:
@@ -130,8 +143,10 @@ class CallTracker:
             return next(iter(by_callid.legs.values()), None)
         return None
 
-    def apply(self, report: Report, stamp: int) -> set[str]:
-        """Apply a report stamped with the store's sequence number.
+    def apply(
+        self, report: Report, stamp: int, now: datetime | None = None
+    ) -> set[str]:
+        """Apply a report stamped with the store's sequence number (and the time).
 
         Returns the extensions whose calls changed. Legs remember the stamp of the last
         report that touched them, so a poll can tell stale legs from fresh ones.
@@ -143,6 +158,16 @@ class CallTracker:
         if not isinstance(report, CallReport) or not report.callid:
             return set()
         self._sequence = stamp
+        self._now = now
+        touched = self._apply_call_report(report)
+        if (call := self._calls.get(report.callid)) is not None:
+            call.updated = now
+        if self._evicted:
+            touched |= self._evicted
+            self._evicted = set()
+        return touched
+
+    def _apply_call_report(self, report: CallReport) -> set[str]:
         match report:
             case RingReport() | RingbackReport():
                 return self._ring(report)
@@ -158,6 +183,56 @@ class CallTracker:
                 return self._transfer(report)
         return set()
 
+    def reconcile(
+        self,
+        since: int,
+        *,
+        busy_extensions: Collection[str],
+        trunks_in_use: Collection[str],
+        keep: Collection[str] = (),
+        quiet_before: datetime | None = None,
+        involving: Collection[str] | None = None,
+    ) -> set[str]:
+        """End the calls a poll shows are over; return the extensions they touched.
+
+        A call no report touched after stamp ``since`` is over when none of its
+        extensions is busy and none of its trunks is in use (its hangup was lost), or
+        when no report touched it since ``quiet_before``. Calls in ``keep`` (callers
+        waiting in a queue) stay. With ``involving``, only calls with one of those
+        extensions are judged.
+        """
+        touched: set[str] = set()
+        for call in list(self._calls.values()):
+            if call.callid in keep or any(
+                leg.activity > since for leg in call.legs.values()
+            ):
+                continue
+            if involving is not None and not any(
+                leg.extension in involving for leg in call.legs.values()
+            ):
+                continue
+            too_old = (
+                quiet_before is not None
+                and call.updated is not None
+                and call.updated < quiet_before
+            )
+            if not too_old and any(
+                (leg.extension is not None and leg.extension in busy_extensions)
+                or (leg.trunk is not None and leg.trunk in trunks_in_use)
+                for leg in call.legs.values()
+            ):
+                continue
+            touched |= self._end_call(call.callid)
+        return touched
+
+    def set_leg_state(self, leg_id: str, state: LegState, stamp: int) -> set[str]:
+        """Set a leg's state after our own action; return the extension touched."""
+        if (leg := self.find_leg(leg_id)) is None or leg.state not in _CONNECTED:
+            return set()
+        leg.state = state
+        leg.activity = stamp
+        return {leg.extension} if leg.extension else set()
+
     def clear(self) -> set[str]:
         """Forget every call (the PBX rebooted)."""
         touched = set(self._by_extension)
@@ -165,15 +240,24 @@ class CallTracker:
         self._by_extension.clear()
         return touched
 
-    def clear_stale(self, extension: str, since: int) -> bool:
-        """Drop the extension's legs not touched after stamp ``since`` (a poll says idle)."""
+    def clear_stale(self, extension: str, since: int) -> set[str]:
+        """Drop the extension's legs not touched after stamp ``since`` (a poll says idle).
+
+        Returns the extensions whose calls changed: this one and the others in its
+        calls (their other party may change).
+        """
         legs = self._by_extension.get(extension)
         if not legs:
-            return False
+            return set()
         stale = [leg for leg in legs.values() if leg.activity <= since]
+        touched: set[str] = set()
         for leg in stale:
+            if call := self._calls.get(leg.callid):
+                touched |= {
+                    other.extension for other in call.legs.values() if other.extension
+                }
             self._remove_leg(leg)
-        return bool(stale)
+        return touched
 
     # -- report handlers ------------------------------------------------------------
 
@@ -198,7 +282,8 @@ class CallTracker:
             if leg.extension:
                 touched.add(leg.extension)
         # Other phones that rang for the same call (queue agents, ring groups) stop ringing.
-        call = self._calls[report.callid]
+        if (call := self._calls.get(report.callid)) is None:
+            return touched  # a report naming no party
         for leg in list(call.legs.values()):
             if leg.uuid not in answered and leg.state is LegState.RINGING:
                 self._remove_leg(leg)
@@ -281,7 +366,7 @@ class CallTracker:
         *,
         keep_connected: bool = False,
     ) -> Leg:
-        call = self._calls.setdefault(callid, Call(callid))
+        call = self._touch_call(callid)
         if (leg := self._match(call, party)) is None:
             uuid = party.uuid or f"{callid}:{party.role}:{party.number}"
             if uuid in call.legs:  # a second party reusing a uuid: keep both apart
@@ -303,6 +388,17 @@ class CallTracker:
             leg.state = state
         leg.activity = self._sequence
         return leg
+
+    def _touch_call(self, callid: str) -> Call:
+        """The call, moved to the recently active end; a new one may evict the quietest."""
+        call = self._calls.pop(callid, None)
+        if call is None:
+            call = Call(callid, updated=self._now)
+            while len(self._calls) >= self._max_calls:
+                quietest = next(iter(self._calls))
+                self._evicted |= self._end_call(quietest)
+        self._calls[callid] = call
+        return call
 
     def _remove_leg(self, leg: Leg) -> None:
         if call := self._calls.get(leg.callid):

@@ -1,12 +1,13 @@
 """Config flow: add a Synway IPPBX, reauthenticate, reconfigure and set options."""
 
+import asyncio
 from collections.abc import Mapping
 import ipaddress
+import socket
 from typing import Any, override
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
-    ConfigEntry,
     ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
@@ -31,6 +32,7 @@ from homeassistant.helpers.selector import (
 import probatio as vol
 
 from .api import (
+    PbxAddress,
     SynwayApiDisabledError,
     SynwayAuthenticationError,
     SynwayClient,
@@ -49,8 +51,10 @@ from .const import (
     DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
+    MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
 )
+from .coordinator import SynwayConfigEntry
 
 _PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT_SELECTOR = TextSelector(TextSelectorConfig(autocomplete="off"))
@@ -104,19 +108,66 @@ async def _async_login_typed(
     return "invalid_auth", candidates[-1]
 
 
-def _normalised_host(host: str) -> tuple[str, str] | None:
-    """Return (host as typed, stripped) and the unique id, or None if unusable."""
+def _normalised_host(host: str) -> tuple[str, PbxAddress] | None:
+    """Return the host as typed (stripped) and its parsed address, or None if unusable."""
     host = host.strip()
     try:
-        return host, parse_address(host).unique_id
+        return host, parse_address(host)
     except ValueError:
         return None
+
+
+# How long a name lookup may take before the address is compared as written.
+_RESOLVE_TIMEOUT = 10
+
+
+async def _async_resolve(address: PbxAddress) -> frozenset[str]:
+    """The IP addresses a PBX address reaches (its host as written if it does not resolve)."""
+    try:
+        async with asyncio.timeout(_RESOLVE_TIMEOUT):
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                address.host, address.port, type=socket.SOCK_STREAM
+            )
+    except (OSError, TimeoutError) as err:
+        LOGGER.debug("Cannot resolve %s: %s", address.host, err)
+        return frozenset({address.host})
+    return frozenset(str(info[4][0]) for info in infos) | {address.host}
+
+
+async def _async_already_configured(
+    hass: HomeAssistant, address: PbxAddress, exclude_entry_id: str | None = None
+) -> bool:
+    """Whether another entry reaches the same PBX, under this name or another one.
+
+    ``127.0.0.1:8443`` and ``localhost:8443`` are one PBX: the names are resolved and
+    an entry on the same port sharing an address is the same machine.
+    """
+    others: list[PbxAddress] = []
+    for entry in hass.config_entries.async_entries(DOMAIN, include_ignore=False):
+        if entry.entry_id == exclude_entry_id:
+            continue
+        if entry.unique_id == address.unique_id:
+            return True
+        try:
+            other = parse_address(entry.data[CONF_HOST])
+        except KeyError, ValueError:
+            continue
+        if other.port == address.port:
+            others.append(other)
+    if not others:
+        return False
+    mine = await _async_resolve(address)
+    for other in others:
+        if mine & await _async_resolve(other):
+            return True
+    return False
 
 
 class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a Synway IPPBX from the UI."""
 
-    VERSION = 1
+    # Version 2: entity and device identifiers come from the entry id, not host:port.
+    VERSION = 2
     MINOR_VERSION = 1
 
     @override
@@ -129,17 +180,23 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
             if (parsed := _normalised_host(user_input[CONF_HOST])) is None:
                 errors[CONF_HOST] = "invalid_host"
             else:
-                host, unique_id = parsed
-                await self.async_set_unique_id(unique_id)
-                self._abort_if_unique_id_configured()
+                host, address = parsed
+                if await _async_already_configured(self.hass, address):
+                    return self.async_abort(reason="already_configured")
                 username = user_input[CONF_USERNAME].strip()
                 verify_ssl = user_input[CONF_VERIFY_SSL]
                 error, digest = await _async_login_typed(
                     self.hass, host, username, user_input[CONF_PASSWORD], verify_ssl
                 )
                 if not error:
+                    # Only now: an attempt abandoned before a login worked must not
+                    # block the next one with "already in progress".
+                    await self.async_set_unique_id(
+                        address.unique_id, raise_on_progress=False
+                    )
+                    self._abort_if_unique_id_configured()
                     return self.async_create_entry(
-                        title=f"Synway IPPBX ({parse_address(host).host})",
+                        title=f"Synway IPPBX ({address.host})",
                         data={
                             CONF_HOST: host,
                             CONF_USERNAME: username,
@@ -204,17 +261,21 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change address, credentials or certificate checking; entities are kept."""
+        """Change address, credentials or certificate checking.
+
+        Entities and devices are kept: their identifiers come from the entry id.
+        """
         errors: dict[str, str] = {}
         entry = self._get_reconfigure_entry()
         if user_input is not None:
             if (parsed := _normalised_host(user_input[CONF_HOST])) is None:
                 errors[CONF_HOST] = "invalid_host"
             else:
-                host, unique_id = parsed
-                if unique_id != entry.unique_id:
-                    await self.async_set_unique_id(unique_id)
-                    self._abort_if_unique_id_configured()
+                host, address = parsed
+                if await _async_already_configured(
+                    self.hass, address, exclude_entry_id=entry.entry_id
+                ):
+                    return self.async_abort(reason="already_configured")
                 username = user_input[CONF_USERNAME].strip()
                 verify_ssl = user_input[CONF_VERIFY_SSL]
                 if password := user_input.get(CONF_PASSWORD):
@@ -229,8 +290,8 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                 if not error:
                     return self.async_update_reload_and_abort(
                         entry,
-                        unique_id=unique_id,
-                        title=f"Synway IPPBX ({parse_address(host).host})",
+                        unique_id=address.unique_id,
+                        title=f"Synway IPPBX ({address.host})",
                         data_updates={
                             CONF_HOST: host,
                             CONF_USERNAME: username,
@@ -260,7 +321,7 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     @override
-    def async_get_options_flow(config_entry: ConfigEntry) -> SynwayOptionsFlow:
+    def async_get_options_flow(config_entry: SynwayConfigEntry) -> SynwayOptionsFlow:
         """Return the options flow."""
         return SynwayOptionsFlow()
 
@@ -290,11 +351,19 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             report_url = user_input.get(CONF_REPORT_URL, "").strip()
             trusted = user_input.get(CONF_TRUSTED_SENDER, "").strip()
+            # The selector has no bounds: out of range, the error shows on the field
+            # with the bounds in it, not as a bare schema error above the form.
+            if (
+                not MIN_SCAN_INTERVAL
+                <= user_input[CONF_SCAN_INTERVAL]
+                <= MAX_SCAN_INTERVAL
+            ):
+                errors[CONF_SCAN_INTERVAL] = "invalid_scan_interval"
             if report_url and any(char.isspace() for char in report_url):
                 errors[CONF_REPORT_URL] = "invalid_report_url"
-            elif trusted and not _is_ip(trusted):
+            if trusted and not _is_ip(trusted):
                 errors[CONF_TRUSTED_SENDER] = "invalid_trusted_sender"
-            else:
+            if not errors:
                 options: dict[str, Any] = {
                     CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])
                 }
@@ -312,8 +381,6 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                     CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL
                 ): NumberSelector(
                     NumberSelectorConfig(
-                        min=MIN_SCAN_INTERVAL,
-                        max=3600,
                         step=1,
                         unit_of_measurement="s",
                         mode=NumberSelectorMode.BOX,
@@ -330,6 +397,10 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 schema, user_input or dict(self.config_entry.options)
             ),
             errors=errors,
+            description_placeholders={
+                "min_scan_interval": str(MIN_SCAN_INTERVAL),
+                "max_scan_interval": str(MAX_SCAN_INTERVAL),
+            },
         )
 
     def _extension_selector(self) -> SelectSelector | TextSelector:

@@ -16,12 +16,13 @@ CONF_TRUSTED_SENDER: Final = "trusted_sender"
 
 DEFAULT_SCAN_INTERVAL: Final = 30
 MIN_SCAN_INTERVAL: Final = 10
+MAX_SCAN_INTERVAL: Final = 3600
 HEARTBEAT_INTERVAL: Final = timedelta(minutes=5)
 
 EVENT_SYNWAY: Final = f"{DOMAIN}_event"
 # Polls that keep finding activity no report announced for this long raise a repair issue.
 REPORT_SILENCE: Final = timedelta(minutes=10)
 # Home Assistant accepts at most 10,000 enabled entities per config entry. On PBXs with
-# more extensions than this, the secondary per-extension entities (other party,
-# registered, hang up) start disabled so the primary ones all fit.
+# more extensions than this, the other-party sensor starts disabled too, so that the
+# status, on-call and call-event entities of 3,000 extensions all fit.
 LARGE_PBX_EXTENSIONS: Final = 1000

@@ -10,6 +10,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -17,6 +18,8 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     REPORT_EVENTS,
+    ExtensionStatus,
+    ExtensionStatusReport,
     QueueStatus,
     Report,
     SynwayApiDisabledError,
@@ -28,6 +31,7 @@ from .api import (
     TrunkSettings,
     TrunkType,
 )
+from .calls import LegState
 from .const import (
     CONF_SCAN_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
@@ -50,6 +54,20 @@ OTHER_EVENTS = "other"
 # A Systemup makes us log in again; a real PBX reboots rarely, so more than one re-login a
 # minute is noise (or a forgery) and waits for the next poll.
 SYSTEMUP_RELOGIN_EVERY = timedelta(minutes=1)
+# After our own call-control action (or a phone reported at rest that still has calls
+# here), wait this long, collecting more, before re-reading the extensions involved: the
+# PBX may not report what the action did.
+ACTION_RECHECK_DELAY = 1.0
+_ACTION_STATES = {"hold": LegState.HELD, "unhold": LegState.TALKING}
+_CALL_CONTROL = frozenset({"hangup", "hold", "unhold", "transfer"})
+_RESTING_WORDS = frozenset(
+    {
+        ExtensionStatus.IDLE,
+        ExtensionStatus.REGISTERED,
+        ExtensionStatus.UNREGISTERED,
+        ExtensionStatus.HANGUP,
+    }
+)
 
 
 @dataclass(kw_only=True)
@@ -112,6 +130,15 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         self._fxo_settings: dict[str, TrunkSettings] = {}
         self._resync_task: asyncio.Task[None] | None = None
         self._last_resync: datetime | None = None
+        self._recheck: set[str] = set()
+        self._recheck_debouncer = Debouncer(
+            hass,
+            LOGGER,
+            cooldown=ACTION_RECHECK_DELAY,
+            immediate=False,
+            function=self._async_recheck,
+            background=True,
+        )
 
     # -- keyed listeners: a report wakes only the entities it concerns ------------------
 
@@ -200,6 +227,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             mark,
             now,
         )
+        self._pending |= store.reconcile_calls(mark, now)
         self._clear_issue(ISSUE_API_DISABLED)
         self._clear_issue(ISSUE_CLIENT_LIMIT)
         return store
@@ -250,6 +278,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         # Events first: they describe the call as it was before this report.
         events = list(report_events(report, self.data))
         changed = self.data.apply_report(report, now)
+        self._recheck_resting_with_calls(report)
         if self.event_stream_alive != was_alive:
             changed.add(HUB_KEY)
         self.async_notify(changed)
@@ -260,6 +289,73 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             )
         if isinstance(report, SystemUpReport):
             self._schedule_resync()
+
+    # -- our own call-control actions ------------------------------------------------
+
+    @callback
+    def async_call_action_done(
+        self, action: str, leg_id: str, destination: str | None = None
+    ) -> None:
+        """A call-control action succeeded: apply what we know, then look.
+
+        The PBX may stay silent about transfers, holds and unholds started through the
+        API (api-behaviour.md §6b), so a hold or unhold is applied at once and the
+        extensions in the call (and an extension destination) are re-read shortly.
+        """
+        if action not in _CALL_CONTROL:
+            return
+        store = self.data
+        extensions = store.call_extensions(leg_id)
+        if destination is not None and destination in store.extensions:
+            extensions.add(destination)
+        if (state := _ACTION_STATES.get(action)) is not None:
+            self.async_notify(store.set_leg_state(leg_id, state))
+        if extensions:
+            self._recheck |= extensions
+            self._recheck_debouncer.async_schedule_call()
+
+    @callback
+    def _recheck_resting_with_calls(self, report: Report) -> None:
+        """A phone reported at rest still has calls here: re-read it shortly.
+
+        Its call may have ended without a report (a transfer by another API client, a
+        lost hangup); the re-read ends the legs the PBX no longer has.
+        """
+        if (
+            isinstance(report, ExtensionStatusReport)
+            and report.status in _RESTING_WORDS
+            and self.data.calls.legs(report.extension)
+        ):
+            self._recheck.add(report.extension)
+            self._recheck_debouncer.async_schedule_call()
+
+    async def _async_recheck(self) -> None:
+        """Re-read the extensions collected for a re-read and reconcile their calls."""
+        extensions, self._recheck = self._recheck, set()
+        store = self.data
+        mark = store.begin_poll()
+        try:
+            pages = await asyncio.gather(
+                *(self.client.ext_status(number) for number in sorted(extensions))
+            )
+        except SynwayError as err:
+            LOGGER.debug("Re-reading extensions after a call action failed: %s", err)
+            return
+        states = [
+            state
+            for page in pages
+            for state in page.extensions
+            if state.extension in extensions
+        ]
+        changed = store.update_extensions(states, mark)
+        changed |= store.reconcile_calls(mark, dt_util.utcnow(), involving=extensions)
+        self.async_notify(changed)
+
+    @override
+    async def async_shutdown(self) -> None:
+        """Stop polling and drop a pending re-read (the entry unloads)."""
+        await super().async_shutdown()
+        self._recheck_debouncer.async_shutdown()
 
     @property
     def event_stream_alive(self) -> bool:

@@ -1,7 +1,9 @@
 """Devices: the PBX hub, and one device per extension, trunk and queue beneath it."""
 
+from typing import Any
+
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .const import DOMAIN
@@ -10,8 +12,12 @@ from .store import Key, object_keys
 
 
 def hub_identifier(entry: SynwayConfigEntry) -> str:
-    """The hub's device identifier (the normalised host:port of the PBX)."""
-    return entry.unique_id or entry.entry_id
+    """The hub's device identifier: the entry id.
+
+    The PBX exposes no serial number, and its address may change (reconfigure), so
+    identifiers built from host:port would orphan every entity on a move.
+    """
+    return entry.entry_id
 
 
 def object_identifier(entry: SynwayConfigEntry, key: Key) -> str:
@@ -86,3 +92,38 @@ def async_remove_stale_devices(hass: HomeAssistant, entry: SynwayConfigEntry) ->
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         if not object_exists(entry, device):
             registry.async_remove_device(device.id)
+
+
+async def async_migrate_identifiers(
+    hass: HomeAssistant, entry: SynwayConfigEntry, old_prefix: str
+) -> None:
+    """Rename device identifiers and entity unique ids from ``old_prefix`` to the entry id.
+
+    Entries of version 1 built them from host:port. Renaming in place keeps entity ids,
+    names, areas and history, as if the identifiers had always been the entry id.
+    """
+    new_prefix = hub_identifier(entry)
+
+    def _renamed(identifier: str) -> str | None:
+        if identifier == old_prefix:
+            return new_prefix
+        if identifier.startswith(f"{old_prefix}_"):
+            return new_prefix + identifier[len(old_prefix) :]
+        return None
+
+    devices = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
+        identifiers = {
+            (domain, (_renamed(value) or value) if domain == DOMAIN else value)
+            for domain, value in device.identifiers
+        }
+        if identifiers != device.identifiers:
+            devices.async_update_device(device.id, new_identifiers=identifiers)
+
+    @callback
+    def _entity(registry_entry: er.RegistryEntry) -> dict[str, Any] | None:
+        if (unique_id := _renamed(registry_entry.unique_id)) is None:
+            return None
+        return {"new_unique_id": unique_id}
+
+    await er.async_migrate_entries(hass, entry.entry_id, _entity)

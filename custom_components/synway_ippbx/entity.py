@@ -35,6 +35,7 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
         super().__init__(coordinator, context=key)
         self.entity_description = description
         self.key = key
+        # From the entry id, never the address: a reconfigured host keeps every entity.
         hub = hub_identifier(entry)
         if key == HUB_KEY:
             self._attr_unique_id = f"{hub}_{description.key}"

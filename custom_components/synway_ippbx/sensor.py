@@ -24,6 +24,8 @@ from .store import PbxStore
 
 PARALLEL_UPDATES = 0
 
+# The call state: a reachable phone with no call is idle whatever the PBX's word for it
+# (registration has its own binary sensor).
 EXTENSION_STATUSES = [
     ExtensionStatus.IDLE,
     ExtensionStatus.RINGING,
@@ -32,7 +34,6 @@ EXTENSION_STATUSES = [
     ExtensionStatus.HOLD,
     ExtensionStatus.BUSY,
     ExtensionStatus.IN_USE,
-    ExtensionStatus.REGISTERED,
     ExtensionStatus.UNREGISTERED,
 ]
 TRUNK_STATUSES = [status for status in TrunkStatus if status is not TrunkStatus.UNKNOWN]
@@ -43,7 +44,7 @@ class SynwaySensorEntityDescription(SensorEntityDescription):
     """How a sensor reads its value from the store."""
 
     kind: str
-    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
+    # Starts disabled on PBXs with more than LARGE_PBX_EXTENSIONS extensions.
     secondary: bool = False
     value_fn: Callable[[PbxStore, str, datetime], str | int | None]
     attributes_fn: Callable[[PbxStore, str], Mapping[str, Any]] | None = None

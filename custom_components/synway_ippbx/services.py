@@ -358,6 +358,7 @@ def _leg_action(
         rt = entry.runtime_data
         uuid = _leg_uuid(rt.coordinator.data, call.data)
         await async_pbx_call(getattr(rt.client, method)(uuid))
+        rt.coordinator.async_call_action_done(method, uuid)
         return None
 
     _handler.__doc__ = f"Call the client's {method} on the chosen leg."
@@ -369,6 +370,7 @@ async def _transfer(entry: SynwayConfigEntry, call: ServiceCall) -> ServiceRespo
     rt = entry.runtime_data
     uuid = _leg_uuid(rt.coordinator.data, call.data)
     await async_pbx_call(rt.client.transfer_ext(uuid, call.data[ATTR_DESTINATION]))
+    rt.coordinator.async_call_action_done("transfer", uuid, call.data[ATTR_DESTINATION])
     return None
 
 

@@ -8,7 +8,7 @@ fresher report. Every function returns the keys of the objects it changed, so th
 coordinator wakes only the entities concerned.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -38,6 +38,10 @@ from .api import (
 from .calls import CallTracker, Leg, LegState
 
 type Key = tuple[str, str]
+
+# A call no report mentioned for this long is forgotten at the next poll: the last
+# guard when the PBX keeps a lost call's extension or trunk looking busy.
+MAX_CALL_QUIET = timedelta(hours=24)
 
 HUB_KEY: Key = ("hub", "")
 STRUCTURE_KEY: Key = ("structure", "")
@@ -85,9 +89,7 @@ _CALL_STATUSES = frozenset(
     }
 )
 # Statuses an extension rests in between calls.
-_RESTING_STATUSES = frozenset(
-    {ExtensionStatus.IDLE, ExtensionStatus.REGISTERED, ExtensionStatus.UNREGISTERED}
-)
+_RESTING_STATUSES = frozenset({ExtensionStatus.IDLE, ExtensionStatus.UNREGISTERED})
 # Statuses a poll may report while the extension has no call.
 _IDLE_STATUSES = frozenset(
     {
@@ -110,12 +112,21 @@ class ExtensionRecord:
     ip_port: str | None
     status: ExtensionStatus
     pushed: int = -1
-    # The status the phone rests in between calls, as the PBX words it (SIP phones
-    # usually "registered", FXS ports "idle"): a finished call returns to it.
+    # Where the phone rests between calls (idle, or unregistered when offline): a
+    # finished call returns to it.
     resting: ExtensionStatus = ExtensionStatus.IDLE
 
     def set_status(self, status: ExtensionStatus) -> None:
-        """Set the status, remembering it as the resting one when no call is in it."""
+        """Set the call state, remembering it as the resting one when no call is in it.
+
+        The PBX words a reachable phone with no call ``Idle`` (FXS ports) or
+        ``Registered`` (SIP phones); both are ``idle`` here, so the state changes only
+        when the phone does. ``Hangup`` returns the phone to where it rests.
+        """
+        if status is ExtensionStatus.REGISTERED:
+            status = ExtensionStatus.IDLE
+        elif status is ExtensionStatus.HANGUP:
+            status = self.resting
         self.status = status
         if status in _RESTING_STATUSES:
             self.resting = status
@@ -220,51 +231,96 @@ class PbxStore:
         seen: set[str] = set()
         for state in states:
             seen.add(state.extension)
-            key = extension_key(state.extension)
-            record = self.extensions.get(state.extension)
-            if record is None:
-                record = self.extensions[state.extension] = ExtensionRecord(
-                    number=state.extension,
-                    name=state.name or None,
-                    type=state.type,
-                    port=state.port or None,
-                    ip_port=state.ip_port or None,
-                    status=state.status,
-                )
-                record.set_status(state.status)
-                changed |= {key, STRUCTURE_KEY}
-                continue
-            before = (
-                record.name,
-                record.type,
-                record.port,
-                record.ip_port,
-                record.status,
-            )
-            record.name = state.name or None
-            record.type = state.type
-            record.port = state.port or None
-            record.ip_port = state.ip_port or None
-            if record.pushed <= mark:
-                if record.status is not state.status:
-                    self.unreported_changes += 1
-                record.set_status(state.status)
-                if state.status in _IDLE_STATUSES and self.calls.clear_stale(
-                    state.extension, mark
-                ):
-                    changed |= {HUB_KEY, key}
-            if before != (
-                record.name,
-                record.type,
-                record.port,
-                record.ip_port,
-                record.status,
-            ):
-                changed.add(key)
+            changed |= self._apply_extension(state, mark)
         for number in set(self.extensions) - seen:
             del self.extensions[number]
             changed |= {extension_key(number), STRUCTURE_KEY}
         return changed
+
+    def update_extensions(
+        self, states: Iterable[ExtensionState], mark: int
+    ) -> set[Key]:
+        """Apply a re-read of some extensions (after one of our call actions).
+
+        The PBX need not report what our own actions did, so these changes do not
+        count as activity that reports failed to announce.
+        """
+        unreported = self.unreported_changes
+        changed: set[Key] = set()
+        for state in states:
+            if state.extension in self.extensions:
+                changed |= self._apply_extension(state, mark)
+        self.unreported_changes = unreported
+        return changed
+
+    def _apply_extension(self, state: ExtensionState, mark: int) -> set[Key]:
+        """Apply one polled extension; return the keys that changed."""
+        changed: set[Key] = set()
+        key = extension_key(state.extension)
+        record = self.extensions.get(state.extension)
+        if record is None:
+            record = self.extensions[state.extension] = ExtensionRecord(
+                number=state.extension,
+                name=state.name or None,
+                type=state.type,
+                port=state.port or None,
+                ip_port=state.ip_port or None,
+                status=ExtensionStatus.UNKNOWN,
+            )
+            record.set_status(state.status)
+            return {key, STRUCTURE_KEY}
+        before = (
+            record.name,
+            record.type,
+            record.port,
+            record.ip_port,
+            record.status,
+        )
+        record.name = state.name or None
+        record.type = state.type
+        record.port = state.port or None
+        record.ip_port = state.ip_port or None
+        if record.pushed <= mark:
+            status = record.status
+            polled = state.status
+            if state.status in _IDLE_STATUSES and (
+                touched := self.calls.clear_stale(state.extension, mark)
+            ):
+                changed |= {HUB_KEY, key}
+                changed |= {extension_key(number) for number in touched}
+            if (
+                polled is ExtensionStatus.BUSY
+                and (leg := self.calls.current_leg(state.extension)) is not None
+                and leg.state is LegState.HELD
+            ):
+                # The PBX may word a held call "Busy": the tracked call says which.
+                polled = ExtensionStatus.HOLD
+            record.set_status(polled)
+            if record.status is not status:
+                self.unreported_changes += 1
+        if before != (
+            record.name,
+            record.type,
+            record.port,
+            record.ip_port,
+            record.status,
+        ):
+            changed.add(key)
+        return changed
+
+    def set_leg_state(self, leg_id: str, state: LegState) -> set[Key]:
+        """Record a hold or unhold our own action made (the PBX may not report it)."""
+        self._sequence += 1  # fresher than a poll already under way
+        touched = self.calls.set_leg_state(leg_id, state, self._sequence)
+        return self._sync_call_statuses(touched)
+
+    def call_extensions(self, leg_id: str) -> set[str]:
+        """The extensions in the call of a leg (by leg uuid or call id)."""
+        if (leg := self.calls.find_leg(leg_id)) is None:
+            return set()
+        call = self.calls.call(leg.callid)
+        legs = call.legs.values() if call is not None else ()
+        return {other.extension for other in legs if other.extension}
 
     def apply_trunks(
         self, trunks: Iterable[TrunkInfo], settings: Mapping[str, TrunkSettings]
@@ -341,6 +397,38 @@ class PbxStore:
             changed |= {queue_key(queue_id), STRUCTURE_KEY}
         return changed
 
+    def reconcile_calls(
+        self, mark: int, now: datetime, involving: Collection[str] | None = None
+    ) -> set[Key]:
+        """After a poll, end the calls whose end was never reported.
+
+        A call no report touched since the poll began is over when the poll shows none
+        of its extensions busy and none of its trunks in use, unless its caller waits
+        in a queue; a call no report touched for `MAX_CALL_QUIET` is over regardless.
+        With ``involving``, only calls of those (just re-read) extensions are judged.
+        """
+        calls_before = self.calls.active_calls
+        touched = self.calls.reconcile(
+            mark,
+            busy_extensions={
+                number
+                for number, record in self.extensions.items()
+                if record.status in _CALL_STATUSES
+            },
+            trunks_in_use={
+                name
+                for name, trunk in self.trunks.items()
+                if trunk.status is TrunkStatus.IN_USE
+            },
+            keep={callid for queue in self.queues.values() for callid in queue.callers},
+            quiet_before=now - MAX_CALL_QUIET,
+            involving=involving,
+        )
+        changed = self._sync_call_statuses(touched)
+        if touched or self.calls.active_calls != calls_before:
+            changed.add(HUB_KEY)
+        return changed
+
     # -- reports --------------------------------------------------------------------
 
     def apply_report(self, report: Report, now: datetime) -> set[Key]:
@@ -358,7 +446,7 @@ class PbxStore:
                 return self._sync_call_statuses(touched) | {HUB_KEY}
             case CallReport() | CdrReport():
                 calls_before = self.calls.active_calls
-                touched = self.calls.apply(report, self._sequence)
+                touched = self.calls.apply(report, self._sequence, now)
                 changed = self._sync_call_statuses(touched)
                 if self.calls.active_calls != calls_before or touched:
                     changed.add(HUB_KEY)
@@ -369,13 +457,11 @@ class PbxStore:
         record = self.extensions.get(report.extension)
         if record is None or report.status is ExtensionStatus.UNKNOWN:
             return set()
-        status: ExtensionStatus = report.status
-        if status is ExtensionStatus.HANGUP:
-            status = record.resting
         record.pushed = self._sequence
+        status = record.status
+        record.set_status(report.status)
         if record.status is status:
             return set()
-        record.set_status(status)
         return {extension_key(record.number)}
 
     def _sync_call_statuses(self, extensions: Iterable[str]) -> set[Key]:

@@ -1,6 +1,6 @@
 """The report receiver: the PBX POSTs its reports to a Home Assistant webhook."""
 
-from collections import deque
+from collections.abc import Hashable
 from datetime import datetime, timedelta
 import hashlib
 import ipaddress
@@ -17,7 +17,15 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     MAX_REPORT_SIZE,
+    AgentStatusReport,
+    AgentWrapUpReport,
     BodyTooLargeError,
+    CallReport,
+    CdrReport,
+    ExtensionStatusReport,
+    QueueOverflowReport,
+    QueueStatusReport,
+    Report,
     ReportParseError,
     parse_address,
     parse_report,
@@ -36,9 +44,14 @@ from .repairs import async_raise_untrusted_sender
 
 type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-# The PBX re-sends a report it did not see acknowledged; remember recent bodies to
-# drop those repeats (a hash each, so a burst costs a few kilobytes).
-_RECENT_REPORTS: Final = 256
+# The PBX re-sends a report it did not see acknowledged. The manual gives no figures;
+# the family this API derives from retries a few times, 1-2 s apart (api-behaviour.md
+# §1.1), so a re-send arrives within a few seconds of the first delivery. A body seen
+# again later than this is a new report that happens to read the same.
+RETRY_SPAN: Final = timedelta(seconds=10)
+# Past this many remembered objects, the ones older than the retry span are forgotten.
+_PRUNE_AT: Final = 1024
+
 # A PBX whose name resolves anew (DHCP, DNS change) is looked up again this often, and at
 # most this often after a refusal.
 _RESOLVE_EVERY: Final = timedelta(minutes=10)
@@ -48,6 +61,37 @@ _RESOLVE_AFTER_REFUSAL: Final = timedelta(minutes=1)
 REFUSALS_FOR_ISSUE: Final = 5
 # How many refusing addresses are counted at once (a flood from many cannot grow memory).
 _MAX_REFUSED_SENDERS: Final = 64
+
+
+def report_subjects(report: Report) -> tuple[Hashable, ...]:
+    """The objects a report is about: its extension, call (and the call's extensions) or queue.
+
+    ExtensionStatus carries no id, so two identical bodies are one delivery only when no
+    other report about the same object came between them.
+    """
+    match report:
+        case ExtensionStatusReport():
+            return (("extension", report.extension),)
+        case CallReport() | CdrReport():
+            extensions = {
+                party.extension
+                for party in report.parties
+                if party.kind == "extension" and party.extension
+            }
+            if isinstance(report, CdrReport):
+                extensions |= {n for n in (report.caller, report.callee) if n}
+            return (
+                ("call", report.callid),
+                *(("extension", number) for number in sorted(extensions)),
+            )
+        case (
+            QueueStatusReport()
+            | QueueOverflowReport()
+            | AgentStatusReport()
+            | AgentWrapUpReport()
+        ):
+            return (("queue", report.queue_id),)
+    return (("event", report.event),)
 
 
 def report_url(hass: HomeAssistant, entry: SynwayConfigEntry) -> str | None:
@@ -75,8 +119,9 @@ class ReportReceiver:
         """Bind to an entry; call ``async_register`` to start receiving."""
         self._hass = hass
         self._entry = entry
-        self._recent: deque[bytes] = deque(maxlen=_RECENT_REPORTS)
-        self._recent_set: set[bytes] = set()
+        # Per object: the digest of the last report about it, and when it came.
+        self._last: dict[Hashable, tuple[bytes, datetime]] = {}
+        self._prune_at = _PRUNE_AT
         self._pbx_addresses: frozenset[IpAddress] = frozenset()
         self._resolved_at: datetime | None = None
         self._refused_by: dict[IpAddress, int] = {}
@@ -125,20 +170,38 @@ class ReportReceiver:
             coordinator.reports.rejected += 1
             LOGGER.debug("Dropped a report that cannot be used: %s", err)
             return web.Response(status=200)
-        digest = hashlib.blake2b(body, digest_size=16).digest()
-        if digest in self._recent_set:
+        if self._is_resend(report, body):
             coordinator.reports.duplicates += 1
-            LOGGER.debug("Dropped a repeated %s report", report.event)
+            LOGGER.debug("Dropped a re-sent %s report", report.event)
             return web.Response(status=200)
-        if len(self._recent) == self._recent.maxlen:
-            self._recent_set.discard(self._recent[0])
-        self._recent.append(digest)
-        self._recent_set.add(digest)
         hass.bus.async_fire(
             EVENT_SYNWAY, {**report.data, "config_entry_id": self._entry.entry_id}
         )
         coordinator.async_handle_report(report)
         return web.Response(status=200)
+
+    def _is_resend(self, report: Report, body: bytes) -> bool:
+        """Whether the body is a retry of the last delivery about each of its objects."""
+        digest = hashlib.blake2b(body, digest_size=16).digest()
+        now = dt_util.utcnow()
+        subjects = report_subjects(report)
+        last = self._last
+        if all(
+            (seen := last.get(subject)) is not None
+            and seen[0] == digest
+            and now - seen[1] <= RETRY_SPAN
+            for subject in subjects
+        ):
+            return True
+        if len(last) >= self._prune_at:
+            for subject in [s for s, (_, t) in last.items() if now - t > RETRY_SPAN]:
+                del last[subject]
+            # A burst keeps many objects inside the span: sweep again only once the
+            # map has doubled, so a flood costs linear time.
+            self._prune_at = max(_PRUNE_AT, 2 * len(last))
+        for subject in subjects:
+            last[subject] = (digest, now)
+        return False
 
     async def _async_allowed(self, sender: IpAddress | None) -> bool:
         """Whether a report from ``sender`` may be applied."""

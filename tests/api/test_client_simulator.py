@@ -16,6 +16,7 @@ from custom_components.synway_ippbx.api import (
     CallDirection,
     CallinRequestReport,
     CdrQuery,
+    CdrReport,
     CdrStatus,
     ExtensionChanges,
     ExtensionStatus,
@@ -593,6 +594,19 @@ async def test_getevent(sim: Simulator) -> None:
             seen.append(report)
         assert any(isinstance(report, RingReport) for report in seen)
         assert not any(isinstance(report, UnknownReport) for report in seen)
+
+
+async def test_getevent_failed_call_record_is_data(sim: Simulator) -> None:
+    """A pulled CDR whose own status says FAILED is an event, not an API error."""
+    async with _client(sim, event_pull=True, event_pull_extension="1000") as client:
+        await client.login()
+        sim.unregister("1003")
+        sim.call_internal("1000", "1003")
+        seen = []
+        while (report := await client.getevent()) is not None:
+            seen.append(report)
+        records = [report for report in seen if isinstance(report, CdrReport)]
+        assert [record.status for record in records] == [CdrStatus.FAILED]
 
 
 async def test_reports_parse(sim: Simulator, report_receiver: ReportReceiver) -> None:

@@ -411,7 +411,7 @@ def test_cdr() -> None:
     )
     assert isinstance(internal, CdrReport)
     assert internal.call_type is CallDirection.LOCAL
-    assert internal.status is CdrStatus.MISSED
+    assert internal.status is CdrStatus.NO_ANSWER
     assert (internal.source_trunk, internal.did_number, internal.talk_time) == (
         "fxo3",
         "8001",

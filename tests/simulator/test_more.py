@@ -406,6 +406,8 @@ def test_cli_args() -> None:
         and len(config.queues) == 4
     )
     assert config.password == "pw" and config.seed == 7 and config.realtime
+    assert not config.report_api_actions
+    assert build_config(parse_args(["--report-api-actions"])).report_api_actions
 
 
 async def test_traffic(socket_enabled: None) -> None:

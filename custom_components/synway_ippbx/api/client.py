@@ -380,10 +380,13 @@ class SynwayClient:
             return data
         status = data.get("status")
         errno = to_int(data.get("errno"))
+        if errno is None and _has_event(data):
+            # getevent answers with the event itself: its "status" (a failed call's
+            # CDR says FAILED) is data, not the request's outcome.
+            return data
         if is_failure(status) or (errno is not None and not is_success(status)):
             raise error_from_errno(errno if errno is not None else -1)
-        if status is None or is_success(status) or _has_event(data):
-            # getevent answers with the event itself, whose "status" is not the request's.
+        if status is None or is_success(status):
             return data
         raise SynwayResponseError(f"{endpoint}: unexpected status {status!r}")
 

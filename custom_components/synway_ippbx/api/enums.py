@@ -216,6 +216,8 @@ class CdrStatus(ApiEnum):
     """Outcome of a call record."""
 
     ANSWERED = "answered"
+    NO_ANSWER = "no_answer"
+    BUSY = "busy"
     MISSED = "missed"
     VOICEMAIL = "voicemail"
     CANCELLED = "cancelled"
@@ -295,8 +297,7 @@ _ALIASES.update(
         CallDirection: {"internal": "local", "in": "inbound", "out": "outbound"},
         CdrStatus: {
             "ivrivr": "ivr",
-            "noanswer": "missed",
-            "noanswered": "missed",
+            "noanswered": "no_answer",
             "answerd": "answered",
             "canceled": "cancelled",
         },

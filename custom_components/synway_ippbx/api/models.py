@@ -35,6 +35,7 @@ from .parsing import (
     mappings,
     split_list,
     to_bool,
+    to_count,
     to_date,
     to_datetime,
     to_float,
@@ -431,9 +432,9 @@ class QueueCaller(ApiModel):
         return cls(
             caller_id=to_str(data.get("callerid")),
             call_id=to_str(data.get("callid")),
-            position=to_int(data.get("position")),
+            position=to_count(data.get("position")),
             joined=to_datetime(data.get("inqueue_time")),
-            wait_time=to_int(data.get("wait_time")),
+            wait_time=to_count(data.get("wait_time")),
             raw=to_plain(data),
         )
 
@@ -472,7 +473,7 @@ class QueueStatus(ApiModel):
     def from_api(cls, data: Mapping[str, Any], queue_id: str = "") -> Self:
         """Build from the queue_members response."""
         callers = [QueueCaller.from_api(item) for item in mappings(data.get("callers"))]
-        count = to_int(data.get("callercount"))
+        count = to_count(data.get("callercount"))
         return cls(
             queue_id=to_str(data.get("queueid")) or queue_id,
             caller_count=count if count is not None else len(callers),
@@ -849,8 +850,8 @@ def _record_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "start": to_datetime(data.get("start_stamp")),
         "answer": to_datetime(data.get("answer_stamp")),
         "hangup_cause": to_str(data.get("hangup_cause")),
-        "duration": to_int(data.get("duration")),
-        "talk_time": to_int(data.get("billsec")),
+        "duration": to_count(data.get("duration")),
+        "talk_time": to_count(data.get("billsec")),
         "direction": CallDirection.parse(direction) if to_str(direction) else None,
         "caller": to_str(data.get("caller_id_number")),
         "original_destination": to_str(data.get("caller_destination")),
@@ -859,9 +860,9 @@ def _record_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "status": CdrStatus.parse(status) if to_str(status) else None,
         "did_number": to_str(data.get("did_number")),
         "last_destination": to_str(data.get("last_destination")),
-        "queue_wait_time": to_int(data.get("cc_queue_wait_time_in_queue")),
-        "agent_ring_time": to_int(data.get("cc_agent_ring_time")),
-        "agent_talk_time": to_int(data.get("cc_agent_talk_time")),
+        "queue_wait_time": to_count(data.get("cc_queue_wait_time_in_queue")),
+        "agent_ring_time": to_count(data.get("cc_agent_ring_time")),
+        "agent_talk_time": to_count(data.get("cc_agent_talk_time")),
         "mos": to_float(data.get("rtp_audio_in_mos")),
         "record_name": to_str(data.get("record_name")),
         "trunk_record_name": to_str(data.get("trunk_record_name")),

@@ -19,6 +19,11 @@ _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 # The manual's deepest document is three levels; anything far deeper is hostile or broken, and
 # recursive code (ours, the recorder's, the websocket's) must never meet it.
 MAX_DEPTH = 32
+# Code points that cannot be stored or sent on (lone surrogates, NUL): a trunk may
+# forward anything as a caller's number or name.
+_INVALID_CODE_POINTS = re.compile("[\x00\ud800-\udfff]")
+# The longest text kept from the PBX; Home Assistant refuses longer states.
+MAX_TEXT_LENGTH = 255
 
 
 class JsonObject(dict[str, Any]):
@@ -107,16 +112,30 @@ def iter_pairs(mapping: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
         yield from mapping.items()
 
 
+def clean_text(text: str) -> str:
+    """Replace code points nothing downstream can store and cap the length."""
+    if _INVALID_CODE_POINTS.search(text):
+        text = _INVALID_CODE_POINTS.sub("\ufffd", text)
+    return text[:MAX_TEXT_LENGTH]
+
+
 def to_plain(value: Any, _depth: int = 0) -> Any:
     """Turn decoded JSON into plain dicts and lists (last value wins for repeated keys).
+
+    Strings come out cleaned (`clean_text`), keys included.
 
     Raises:
         ValueError: nested deeper than `MAX_DEPTH` (never a RecursionError).
     """
+    if isinstance(value, str):
+        return clean_text(value)
     if isinstance(value, Mapping | list | tuple) and _depth >= MAX_DEPTH:
         raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, Mapping):
-        return {str(key): to_plain(item, _depth + 1) for key, item in value.items()}
+        return {
+            clean_text(str(key)): to_plain(item, _depth + 1)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return [to_plain(item, _depth + 1) for item in value]
     return value
@@ -135,7 +154,7 @@ def to_str(value: object) -> str | None:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = clean_text(str(value).strip())
     return text or None
 
 
@@ -159,6 +178,12 @@ def to_int(value: object) -> int | None:
             return None
         return int(number) if math.isfinite(number) else None
     return None
+
+
+def to_count(value: object) -> int | None:
+    """Coerce a count or a duration like `to_int`, never below zero."""
+    number = to_int(value)
+    return None if number is None else max(0, number)
 
 
 def to_float(value: object) -> float | None:

@@ -30,6 +30,7 @@ from .parsing import (
     mappings,
     normalise_word,
     to_bool,
+    to_count,
     to_datetime,
     to_int,
     to_plain,
@@ -326,7 +327,8 @@ class CdrReport(Report):
     did_number: str | None = None
     source_trunk: str | None = None
     destination_trunk: str | None = None
-    status: CdrStatus = CdrStatus.UNKNOWN
+    # A word the client does not know is kept as received.
+    status: CdrStatus | str = CdrStatus.UNKNOWN
     status_text: str | None = None
     reason: str | None = None
     call_type: CallDirection = CallDirection.UNKNOWN
@@ -479,7 +481,7 @@ def _record_end(
     return _record_start(data, parties) | {
         "start": to_datetime(data.get("record_start_time")),
         "end": to_datetime(data.get("record_end_time")),
-        "seconds": to_int(data.get("record_seconds")),
+        "seconds": to_count(data.get("record_seconds")),
         "download_path": to_str(data.get("download_path")),
     }
 
@@ -511,7 +513,7 @@ def _queue_status(
 ) -> dict[str, Any]:
     return {
         "queue_id": to_str(_first(data, "number", "queueid", "queue")) or "",
-        "caller_count": to_int(data.get("callercount")),
+        "caller_count": to_count(data.get("callercount")),
         "action": QueueAction.parse(data.get("action")),
         "caller": to_str(_first(data, "callfrom", "callerid")),
         "callid": to_str(data.get("callid")) or "",
@@ -530,6 +532,13 @@ def _queue_overflow(
     }
 
 
+def _cdr_status(word: str | None) -> CdrStatus | str:
+    """Each known word its own value; an unknown one verbatim (a missing one unknown)."""
+    if word is None:
+        return CdrStatus.UNKNOWN
+    return CdrStatus.try_parse(word) or word
+
+
 def _cdr(data: Mapping[str, Any], parties: tuple[CallParty, ...]) -> dict[str, Any]:
     status = to_str(data.get("status"))
     call_type = data.get("type")
@@ -543,17 +552,17 @@ def _cdr(data: Mapping[str, Any], parties: tuple[CallParty, ...]) -> dict[str, A
         "did_number": to_str(data.get("didnumber")),
         "source_trunk": to_str(_first(data, "srctrunk", "srctrunkname")),
         "destination_trunk": to_str(_first(data, "desttrunk", "desttrunkname")),
-        "status": CdrStatus.parse(status),
+        "status": _cdr_status(status),
         "status_text": status,
         "reason": to_str(data.get("reason")),
         "call_type": CallDirection.parse(call_type),
         "call_time": to_datetime(data.get("calltime")),
         "answer_time": to_datetime(data.get("answertime")),
         "hangup_time": to_datetime(data.get("hanguptime")),
-        "talk_time": to_int(data.get("talktime")),
-        "wait_time_in_queue": to_int(data.get("waittimeinqueue")),
-        "agent_ring_time": to_int(data.get("agentringtime")),
-        "agent_talk_time": to_int(data.get("agenttalktime")),
+        "talk_time": to_count(data.get("talktime")),
+        "wait_time_in_queue": to_count(data.get("waittimeinqueue")),
+        "agent_ring_time": to_count(data.get("agentringtime")),
+        "agent_talk_time": to_count(data.get("agenttalktime")),
         "user_id": to_str(data.get("user_id")),
         "parties": parties,
     }
