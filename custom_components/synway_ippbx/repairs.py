@@ -7,11 +7,11 @@ from homeassistant.components.repairs import (
     RepairsFlow,
     RepairsFlowResult,
 )
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import CONF_TRUSTED_SENDER, DOMAIN
+from .coordinator import SynwayConfigEntry
 
 ISSUE_UNTRUSTED_SENDER = "untrusted_report_sender"
 
@@ -23,7 +23,7 @@ def untrusted_sender_issue_id(entry_id: str) -> str:
 
 @callback
 def async_raise_untrusted_sender(
-    hass: HomeAssistant, entry: ConfigEntry, address: str
+    hass: HomeAssistant, entry: SynwayConfigEntry, address: str
 ) -> None:
     """Reports keep coming from ``address``, which is not the PBX: let the user decide."""
     ir.async_create_issue(

@@ -124,7 +124,7 @@ class ReportReceiver:
         self._prune_at = _PRUNE_AT
         self._pbx_addresses: frozenset[IpAddress] = frozenset()
         self._resolved_at: datetime | None = None
-        self._refused_by: dict[IpAddress, int] = {}
+        self._refused_by: dict[IpAddress | None, int] = {}
 
     @callback
     def async_register(self) -> None:
@@ -153,7 +153,7 @@ class ReportReceiver:
         """
         coordinator = self._entry.runtime_data.coordinator
         sender = _ip(request.remote)
-        if not await self._async_allowed(sender):
+        if sender is None or not await self._async_allowed(sender):
             self._refuse(sender)
             return web.Response(status=403)
         try:
@@ -203,13 +203,10 @@ class ReportReceiver:
             last[subject] = (digest, now)
         return False
 
-    async def _async_allowed(self, sender: IpAddress | None) -> bool:
+    async def _async_allowed(self, sender: IpAddress) -> bool:
         """Whether a report from ``sender`` may be applied."""
-        if sender is None:
-            return False
-        if trusted := _ip(self._entry.options.get(CONF_TRUSTED_SENDER)):
-            if sender == trusted:
-                return True
+        if sender == _ip(self._entry.options.get(CONF_TRUSTED_SENDER)):
+            return True
         now = dt_util.utcnow()
         since = now - self._resolved_at if self._resolved_at else None
         if (
@@ -231,7 +228,7 @@ class ReportReceiver:
             infos = await self._hass.loop.getaddrinfo(
                 host, None, type=socket.SOCK_STREAM
             )
-        except OSError as err:
+        except (OSError, UnicodeError) as err:
             # Keep what we knew: a DNS hiccup must not refuse the PBX's reports.
             LOGGER.debug("Cannot resolve the PBX's address %s: %s", host, err)
             return
@@ -243,11 +240,8 @@ class ReportReceiver:
         coordinator = self._entry.runtime_data.coordinator
         coordinator.reports.refused += 1
         LOGGER.debug("Refused a report from %s, which is not the PBX", sender)
-        if sender is None:
-            return
-        if (
-            sender not in self._refused_by
-            and len(self._refused_by) >= _MAX_REFUSED_SENDERS
+        if sender not in self._refused_by and (
+            len(self._refused_by) >= _MAX_REFUSED_SENDERS
         ):
             return
         count = self._refused_by.get(sender, 0) + 1

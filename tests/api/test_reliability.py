@@ -17,6 +17,7 @@ from custom_components.synway_ippbx.api import (
     SynwayResponseError,
     parse_report,
     read_body,
+    report_from_object,
 )
 from custom_components.synway_ippbx.api.parsing import MAX_DEPTH, loads, to_plain
 from simulator import Simulator
@@ -49,6 +50,9 @@ def test_deep_nesting_is_a_parse_error_not_a_recursion_error() -> None:
     assert to_plain({"a": [{"b": 1}]}) == {"a": [{"b": 1}]}
     with pytest.raises(ReportParseError, match="nested"):
         parse_report('{"event": "RING", "x": ' + DEEP + "}")
+    # An object decoded elsewhere (getevent) is checked as well.
+    with pytest.raises(ReportParseError, match="nested"):
+        report_from_object({"event": "RING", "x": nested})
     # The 2 KB report of the issue: within what json decodes, beyond our bound.
     with pytest.raises(ReportParseError):
         parse_report('{"event": "RING", "x": ' + "[" * 1000 + "]" * 1000 + "}")

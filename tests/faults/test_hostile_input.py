@@ -1,10 +1,13 @@
 """Hostile or broken input: deep nesting, made-up event words, forged senders (9.3-9.5, 9.7)."""
 
+from datetime import timedelta
 import json
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
@@ -166,3 +169,89 @@ async def test_diagnostics_hide_made_up_leg_ids(
     assert caller not in json.dumps(diagnostics)
     legs = diagnostics["calls"][0]["legs"]
     assert {leg["uuid"] for leg in legs} >= {"made-up-1"}
+
+
+async def test_pbx_named_by_host_name_is_resolved(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+) -> None:
+    """A PBX entered as a name: reports from what the name resolves to are accepted.
+
+    (The name is changed under the running entry: the test harness resolves no names but
+    localhost, and its HTTP client none at all.)
+    """
+    entry = init_integration
+    hass.config_entries.async_update_entry(
+        entry, data={**entry.data, CONF_HOST: f"https://localhost:{simulator.port}"}
+    )
+    freezer.tick(timedelta(minutes=11))  # time to look the name up again
+    body = json.dumps(UNREGISTER_1003)
+    assert (await report_client.post(WEBHOOK_PATH, data=body)).status == 200
+    await hass.async_block_till_done()
+    assert entry.runtime_data.coordinator.reports.refused == 0
+    assert state_of(hass, "sensor.extension_1003_status") == "unregistered"
+
+
+async def test_oversized_report_is_dropped_before_reading_it(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+) -> None:
+    """Content-Length over 64 KB: answered 200 (no re-send), counted, not applied."""
+    body = json.dumps({**UNREGISTER_1003, "pad": "x" * 70_000})
+    assert (await report_client.post(WEBHOOK_PATH, data=body)).status == 200
+    await hass.async_block_till_done()
+    assert init_integration.runtime_data.coordinator.reports.rejected == 1
+    assert state_of(hass, "sensor.extension_1003_status") != "unregistered"
+
+
+@pytest.mark.parametrize(
+    ("trusted", "source", "status"),
+    [
+        ("::ffff:127.0.0.2", FORGER, 200),  # IPv4-mapped: the same address
+        ("not-an-address", FORGER, 403),  # a hand-edited option trusts nobody
+        ("127.0.0.9", "127.0.0.1", 200),  # the PBX itself stays accepted
+    ],
+)
+async def test_trusted_sender_forms(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+    trusted: str,
+    source: str,
+    status: int,
+) -> None:
+    hass.config_entries.async_update_entry(
+        init_integration,
+        options={**init_integration.options, CONF_TRUSTED_SENDER: trusted},
+    )
+    assert report_client.port is not None
+    answer = await post_in_pieces(
+        report_client.port, UNREGISTER_1003, chunked=False, piece=4096, source=source
+    )
+    assert answer == status
+
+
+async def test_refusals_are_counted_for_a_bounded_number_of_senders(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Posts from 80 addresses: all refused and counted, memory for 64 senders."""
+    assert report_client.port is not None
+    for host in range(2, 82):
+        answer = await post_in_pieces(
+            report_client.port,
+            UNREGISTER_1003,
+            chunked=False,
+            piece=4096,
+            source=f"127.0.1.{host}",
+        )
+        assert answer == 403
+    coordinator = init_integration.runtime_data.coordinator
+    assert coordinator.reports.refused == 80
+    assert not issue_registry.issues
