@@ -38,7 +38,7 @@ class SlowLink:
         self.both_ways = both_ways
         self.connections = 0
         self._server: asyncio.Server | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         """Start listening (0 picks a free port)."""
@@ -56,24 +56,19 @@ class SlowLink:
         if self._server is not None:
             self._server.close()
             self._server = None
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        for writer in list(self._writers):
+            writer.close()
 
     async def _handle(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         self.connections += 1
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.target)
         except OSError:
             writer.close()
-            if task is not None:
-                self._tasks.discard(task)
             return
+        self._writers |= {writer, up_writer}
         try:
             await asyncio.gather(
                 self._pump(reader, up_writer, slow=self.both_ways),
@@ -82,8 +77,7 @@ class SlowLink:
         finally:
             for side in (writer, up_writer):
                 side.close()
-            if task is not None:
-                self._tasks.discard(task)
+                self._writers.discard(side)
 
     async def _pump(
         self, source: asyncio.StreamReader, sink: asyncio.StreamWriter, *, slow: bool
@@ -96,5 +90,4 @@ class SlowLink:
                     await sink.drain()
                     if slow:
                         await wall_clock_sleep(self.gap)
-            if sink.can_write_eof():
-                sink.write_eof()
+            sink.write_eof()
