@@ -60,7 +60,21 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-synway"  # noqa: S105 - a documented throwaway demo login
 
 # Integrations the demo configuration.yaml sets up besides Home Assistant's defaults.
-CONFIGURED = ("config", "frontend", "history", "logbook", "recorder", DOMAIN)
+CONFIGURED = (
+    "automation",
+    "config",
+    "conversation",
+    "frontend",
+    "history",
+    "logbook",
+    "recorder",
+    "scene",
+    "script",
+    DOMAIN,
+)
+# Files the UI's automation, script and scene editors save to, as a fresh install has.
+UI_FILES = {"automations.yaml": "[]\n", "scripts.yaml": "", "scenes.yaml": "[]\n"}
+REPO = Path(__file__).resolve().parent.parent
 
 CONFIGURATION_YAML = """\
 # Written by scripts/develop (scripts/develop_bootstrap.py); a throwaway demo setup.
@@ -75,10 +89,15 @@ homeassistant:
 
 frontend:
 config:
+conversation:
 history:
 logbook:
 recorder:
   purge_keep_days: 2
+# What the UI's editors save, so that automations made from the blueprints work.
+automation: !include automations.yaml
+script: !include scripts.yaml
+scene: !include scenes.yaml
 
 logger:
   default: warning
@@ -90,6 +109,32 @@ logger:
     homeassistant.components.camera.img_util: critical
     aiohttp_fast_zlib: error
 """
+
+
+def write_configuration(config_dir: Path, ha_port: int) -> None:
+    """Write configuration.yaml, the UI editors' files, blueprints and sentences.
+
+    The project's blueprints and Assist sentences are linked, not copied, so the
+    demo always runs the repository's own files.
+    """
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "configuration.yaml").write_text(
+        CONFIGURATION_YAML.format(ha_port=ha_port), encoding="utf-8"
+    )
+    for name, content in UI_FILES.items():
+        if not (config_dir / name).exists():
+            (config_dir / name).write_text(content, encoding="utf-8")
+    links = {
+        config_dir / "blueprints" / "automation" / DOMAIN: REPO
+        / "blueprints"
+        / "automation"
+        / DOMAIN,
+        config_dir / "custom_sentences": REPO / "custom_sentences",
+    }
+    for link, target in links.items():
+        if not link.exists() and not link.is_symlink():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(target, target_is_directory=True)
 
 
 def _manifest(components: Path, domain: str) -> dict[str, list[str]]:
@@ -306,10 +351,7 @@ def main() -> None:
         ):
             print(requirement)
         return
-    args.config_dir.mkdir(parents=True, exist_ok=True)
-    (args.config_dir / "configuration.yaml").write_text(
-        CONFIGURATION_YAML.format(ha_port=args.ha_port), encoding="utf-8"
-    )
+    write_configuration(args.config_dir, args.ha_port)
     asyncio.run(
         _async_init(
             args.config_dir,

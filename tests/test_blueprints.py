@@ -2,7 +2,9 @@
 
 import asyncio
 from datetime import timedelta
+import json
 from pathlib import Path
+import re
 import shutil
 from typing import Any
 
@@ -17,9 +19,14 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import yaml as yaml_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
     async_fire_time_changed,
     async_mock_service,
 )
+import yaml
+
+from simulator import Simulator
+from tests.conftest import settle
 
 BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation" / "synway_ippbx"
 
@@ -179,3 +186,76 @@ async def test_light_flashes_while_ringing(
     await hass.async_block_till_done()
     assert len(restores) == 1
     assert len(toggles) % 2 == 0
+
+
+async def test_doorbell_notifies_when_the_extension_is_busy(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """End to end: the door phone calls a busy extension (USER_BUSY) and still rings."""
+    calls = async_mock_service(hass, "persistent_notification", "create")
+    await _automation(hass, "doorbell_intercom.yaml")
+    simulator.call_internal("1001", "1002", answer=True)
+    await settle(hass, simulator)
+    simulator.call_internal("1008", "1001")
+    await settle(hass, simulator)
+    event = hass.states.get("event.extension_1001_call")
+    assert event is not None
+    assert (event.attributes["event_type"], event.attributes["cause"]) == (
+        "call_failed",
+        "USER_BUSY",
+    )
+    assert len(calls) == 1
+    assert calls[0].data == {"title": "Doorbell", "message": "Someone is at the door"}
+    # Free again: the next ring notifies as usual, a call from elsewhere does not.
+    simulator.hangup("1001")
+    simulator.call_internal("1003", "1001")
+    await settle(hass, simulator)
+    simulator.hangup("1003")
+    simulator.call_internal("1008", "1001")
+    await settle(hass, simulator)
+    assert len(calls) == 2
+
+
+def _readme_blocklist() -> dict[str, Any]:
+    """The README's block-list automation, as a user would paste it."""
+    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for block in re.findall(r"```yaml\n(.*?)```", text, re.DOTALL):
+        for document in yaml.safe_load_all(block):
+            if isinstance(document, dict) and any(
+                action.get("action") == "synway_ippbx.refuse_inbound"
+                for action in document.get("actions", [])
+            ):
+                return dict(document)
+    raise AssertionError("The README has no block-list example")
+
+
+async def test_readme_blocklist_refuses_every_call(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Two calls from a blocked number within a second are both refused."""
+    hub = "event.synway_ippbx_127_0_0_1_pbx_event"
+    assert hass.states.get(hub) is not None
+    config = json.loads(
+        json.dumps(_readme_blocklist()).replace(
+            "event.synway_ippbx_192_168_1_10_pbx_event", hub
+        )
+    )
+    assert await async_setup_component(
+        hass, "automation", {"automation": {"id": "blocklist", **config}}
+    )
+    await hass.async_block_till_done()
+    simulator.state.trunks["SIP-2"].control_inbound = True
+    first = simulator.call_inbound("5550100", "SIP-2")
+    second = simulator.call_inbound("5550100", "SIP-2")
+    other = simulator.call_inbound("5550199", "SIP-2")
+    await settle(hass, simulator)
+    await settle(hass, simulator)
+    refused = [
+        request.body
+        for request in simulator.requests
+        if request.path.endswith("inbound_refuse")
+    ]
+    assert len(refused) == 2
+    assert first.ended
+    assert second.ended
+    assert not other.ended

@@ -8,7 +8,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx import async_remove_config_entry_device
-from custom_components.synway_ippbx.api import SynwayRequestError
+from custom_components.synway_ippbx.api import SynwayConnectionError, SynwayRequestError
 from custom_components.synway_ippbx.const import (
     CONF_REPORT_URL,
     CONF_WEBHOOK_ID,
@@ -67,6 +67,13 @@ async def test_error_mapping() -> None:
         "errno": "11",
         "meaning": "The extension does not exist",
     }
+
+    async def unreachable() -> None:
+        raise SynwayConnectionError("connection refused")
+
+    with pytest.raises(HomeAssistantError) as down:
+        await async_pbx_call(unreachable())
+    assert down.value.translation_key == "cannot_connect"
 
 
 async def test_only_gone_devices_can_be_deleted(

@@ -1,5 +1,8 @@
 """Assist intents, end to end against the simulator."""
 
+import json
+from pathlib import Path
+import re
 from typing import Any
 from unittest.mock import patch
 
@@ -21,6 +24,8 @@ from custom_components.synway_ippbx.intent import (
     INTENT_CALL_EXTENSION,
     INTENT_CALL_NUMBER,
     INTENT_HANG_UP,
+    async_phrase,
+    translation_language,
 )
 from simulator import Simulator
 from tests.conftest import settle
@@ -71,6 +76,13 @@ async def _handle(
 
 def _speech(response: intent.IntentResponse) -> str:
     return str(response.speech["plain"]["speech"])
+
+
+def _error(response: intent.IntentResponse) -> str:
+    """The spoken error of a failed intent (an error response, not an exception)."""
+    assert response.response_type is intent.IntentResponseType.ERROR
+    assert response.error_code is intent.IntentResponseErrorCode.FAILED_TO_HANDLE
+    return _speech(response)
 
 
 @pytest.mark.usefixtures("assist_entry")
@@ -126,10 +138,8 @@ async def test_call_unknown_extension(
 ) -> None:
     """A name no extension has is refused before any request."""
     before = len(simulator.requests)
-    with pytest.raises(intent.IntentHandleError) as err:
-        await _handle(hass, INTENT_CALL_EXTENSION, {"name": "kitchen"})
-    assert str(err.value) == "There is no extension called kitchen on the PBX"
-    assert err.value.response_key == "no_such_extension"
+    response = await _handle(hass, INTENT_CALL_EXTENSION, {"name": "kitchen"})
+    assert _error(response) == "There is no extension called kitchen on the PBX."
     assert len(simulator.requests) == before
 
 
@@ -146,9 +156,10 @@ async def test_call_ambiguous_extension(
     )
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    with pytest.raises(intent.IntentHandleError) as err:
-        await _handle(hass, INTENT_CALL_EXTENSION, {"name": "office"})
-    assert str(err.value) == "Several extensions are named office: 1004, 1005"
+    response = await _handle(hass, INTENT_CALL_EXTENSION, {"name": "office"})
+    assert _error(response) == (
+        "Several extensions are called office: 1004 and 1005. Which one do you mean?"
+    )
 
 
 @pytest.mark.usefixtures("assist_entry")
@@ -158,10 +169,8 @@ async def test_call_refused_by_pbx(hass: HomeAssistant, simulator: Simulator) ->
     await hass.config_entries.async_reload(
         hass.config_entries.async_entries(DOMAIN)[0].entry_id
     )
-    with pytest.raises(intent.IntentHandleError) as err:
-        await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
-    assert str(err.value).startswith("The PBX could not place the call:")
-    assert err.value.response_key == "pbx_error"
+    response = await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
+    assert _error(response).startswith("The PBX refused the request:")
 
 
 @pytest.mark.usefixtures("assist_entry")
@@ -173,9 +182,10 @@ async def test_assist_extension_removed(
         assist_entry, options={**assist_entry.options, CONF_ASSIST_EXTENSION: "4242"}
     )
     await hass.async_block_till_done()
-    with pytest.raises(intent.IntentHandleError) as err:
-        await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
-    assert str(err.value) == "The assist extension 4242 does not exist on the PBX"
+    response = await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
+    assert _error(response) == (
+        "The voice assistant extension 4242 does not exist on the PBX."
+    )
 
 
 @pytest.mark.usefixtures("assist_entry")
@@ -185,7 +195,7 @@ async def test_hang_up(hass: HomeAssistant, simulator: Simulator) -> None:
     await settle(hass, simulator)
     assert _live_legs(simulator, ASSIST)
     response = await _handle(hass, INTENT_HANG_UP)
-    assert _speech(response) == "Hung up"
+    assert _speech(response) == "Hung up the call of 1000"
     await settle(hass, simulator)
     assert not _live_legs(simulator, ASSIST)
     assert not _live_legs(simulator, "1001")
@@ -196,28 +206,24 @@ async def test_hang_up(hass: HomeAssistant, simulator: Simulator) -> None:
 async def test_hang_up_without_call(hass: HomeAssistant, simulator: Simulator) -> None:
     """Hanging up with no call is an error, and sends nothing."""
     before = len(simulator.requests)
-    with pytest.raises(intent.IntentHandleError) as err:
-        await _handle(hass, INTENT_HANG_UP)
-    assert str(err.value) == "Extension 1000 is not on a call"
+    response = await _handle(hass, INTENT_HANG_UP)
+    assert _error(response) == "1000 is not on a call."
     assert len(simulator.requests) == before
 
 
 async def test_hang_up_refused_by_pbx(
     hass: HomeAssistant, simulator: Simulator, assist_entry: MockConfigEntry
 ) -> None:
-    """An unreachable PBX makes hanging up fail with an intent error."""
+    """An unreachable PBX: a short spoken sentence, never the raw error."""
     simulator.call_internal(ASSIST, "1001", answer=True)
     await settle(hass, simulator)
-    with (
-        patch.object(
-            assist_entry.runtime_data.client,
-            "hangup",
-            side_effect=SynwayConnectionError("connection refused"),
-        ),
-        pytest.raises(intent.IntentHandleError) as err,
+    with patch.object(
+        assist_entry.runtime_data.client,
+        "hangup",
+        side_effect=SynwayConnectionError("connection refused"),
     ):
-        await _handle(hass, INTENT_HANG_UP)
-    assert str(err.value).startswith("The PBX could not hang up:")
+        response = await _handle(hass, INTENT_HANG_UP)
+    assert _error(response) == "The PBX cannot be reached right now."
     assert len(_live_legs(simulator, ASSIST)) == 1
 
 
@@ -226,9 +232,8 @@ async def test_no_pbx_loaded(hass: HomeAssistant) -> None:
     from custom_components.synway_ippbx import intent as synway_intent
 
     await synway_intent.async_setup_intents(hass)
-    with pytest.raises(intent.IntentHandleError) as err:
-        await _handle(hass, INTENT_HANG_UP)
-    assert str(err.value) == "No Synway IPPBX is set up and running"
+    response = await _handle(hass, INTENT_HANG_UP)
+    assert _error(response) == "No Synway IPPBX is set up and running."
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -236,10 +241,8 @@ async def test_no_assist_extension(hass: HomeAssistant, simulator: Simulator) ->
     """An entry without an assist extension gets a clear message, and nothing is sent."""
     await hass.async_block_till_done()
     before = len(simulator.requests)
-    with pytest.raises(intent.IntentHandleError) as err:
-        await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
-    assert "No assist extension is configured" in str(err.value)
-    assert err.value.response_key == "no_assist_extension"
+    response = await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
+    assert _error(response).startswith("No voice assistant extension is set.")
     assert len(simulator.requests) == before
 
 
@@ -267,3 +270,68 @@ async def test_several_pbxs_pick_the_configured_one(
     assert mock_config_entry.state is ConfigEntryState.LOADED
     await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
     assert simulator.requests[-1].body == {"extid": "1002", "calledid": "5551234"}
+
+
+def _translations(language: str) -> dict[str, Any]:
+    path = (
+        Path(__file__).parent.parent
+        / "custom_components/synway_ippbx/translations"
+        / f"{language}.json"
+    )
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_every_spoken_sentence_is_translated(language: str) -> None:
+    """Each error and answer the voice code speaks exists in English and Chinese."""
+    package = Path(__file__).parent.parent / "custom_components/synway_ippbx"
+    code = "".join(
+        (package / name).read_text(encoding="utf-8") for name in ("intent.py", "llm.py")
+    )
+    errors = set(re.findall(r'SpokenError\(\s*"(\w+)"', code))
+    answers = set(re.findall(r'"(voice_\w+)"', code)) - errors
+    strings = _translations(language)
+    assert errors
+    assert errors <= set(strings["exceptions"]), errors - set(strings["exceptions"])
+    assert answers <= set(strings["common"]), answers - set(strings["common"])
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [(None, "en"), ("zh-CN", "zh-Hans"), ("zh-Hans", "zh-Hans"), ("zh-TW", "zh-TW")],
+)
+def test_translation_language(language: str | None, expected: str) -> None:
+    """Assist's language codes map onto our translation files."""
+    assert translation_language(language) == expected
+
+
+async def test_translation_that_does_not_fit(hass: HomeAssistant) -> None:
+    """A translation missing a value is spoken as written, not raised."""
+    text = await async_phrase(hass, "en", "common", "voice_calling")
+    assert text == "Calling {target}"
+    assert await async_phrase(hass, "en", "common", "no_such_key") == "no_such_key"
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_call_records_unavailable(
+    hass: HomeAssistant, assist_entry: MockConfigEntry
+) -> None:
+    """The PBX failing to send call records is spoken, not raised."""
+    from custom_components.synway_ippbx.intent import INTENT_MISSED_CALLS
+
+    with patch.object(
+        assist_entry.runtime_data.client,
+        "cdrs",
+        side_effect=SynwayConnectionError("connection refused"),
+    ):
+        response = await _handle(hass, INTENT_MISSED_CALLS)
+    assert _error(response) == "The PBX did not send its call records."
+
+
+@pytest.mark.usefixtures("assist_entry")
+async def test_hang_up_unknown_or_busy_words(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Hanging up a name nobody has, and a call refused for an extension, are spoken."""
+    response = await _handle(hass, INTENT_HANG_UP, {"name": "kitchen"})
+    assert _error(response) == "There is no extension called kitchen on the PBX."

@@ -5,17 +5,21 @@ from typing import Any
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import intent, llm
 from homeassistant.setup import async_setup_component
+import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.const import CONF_ASSIST_EXTENSION
 from custom_components.synway_ippbx.llm import LLM_INTENTS as INTENTS, async_get_tools
 from simulator import Simulator
+from tests.conftest import settle
 
 TOOLS = {
     "synway_ippbx__SynwayCallNumber",
     "synway_ippbx__SynwayCallExtension",
     "synway_ippbx__SynwayHangUp",
+    "synway_ippbx__list_extensions",
+    "synway_ippbx__recent_calls",
 }
 
 
@@ -97,3 +101,122 @@ async def test_no_tools_without_intents(
     for intent_type in INTENTS:
         intent.async_remove(hass, intent_type)
     assert async_get_tools(hass, _context(), llm.LLM_API_ASSIST) is None
+
+
+async def test_every_parameter_is_described(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Each tool parameter carries a description for the model."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    tools = async_get_tools(hass, _context(), llm.LLM_API_ASSIST)
+    assert tools is not None
+    for tool in tools.tools:
+        schema: Any = probatio.to_openapi(
+            tool.parameters, custom_serializer=llm.selector_serializer
+        )
+        for name, prop in schema.get("properties", {}).items():
+            assert prop.get("description"), f"{tool.name}.{name} has no description"
+
+
+async def test_call_tool_names_the_calling_extension(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Without a voice extension the model can name the caller; else a short error."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, _context())
+    tools = {tool.name: tool for tool in api.tools}
+    tool = tools["synway_ippbx__SynwayCallNumber"]
+    before = len(simulator.requests)
+    result = await tool.async_call(
+        hass,
+        llm.ToolInput(tool_name=tool.name, tool_args={"number": "555 1234"}),
+        _context(),
+    )
+    assert isinstance(result, llm.ToolResult)
+    data: Any = result.data
+    assert data["response_type"] == "error"
+    assert data["speech"]["plain"]["speech"].startswith(
+        "No voice assistant extension is set."
+    )
+    assert simulator.requests[before:] == []
+    result = await tool.async_call(
+        hass,
+        llm.ToolInput(
+            tool_name=tool.name,
+            tool_args={"number": "555 1234", "from_extension": "1001"},
+        ),
+        _context(),
+    )
+    assert isinstance(result, llm.ToolResult)
+    data = result.data
+    assert data["speech"]["plain"]["speech"] == "Calling 5551234 from 1001"
+    assert simulator.requests[-1].body == {"extid": "1001", "calledid": "5551234"}
+
+
+async def test_read_tools(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """The model reads extensions with live status, and recent and missed calls."""
+    simulator.state.extensions["1003"].settings["username"] = "Reception"
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, _context())
+    tools = {tool.name: tool for tool in api.tools}
+    simulator.call_internal("1003", "1001", answer=True)
+    await settle(hass, simulator)
+    listing: Any = await tools["synway_ippbx__list_extensions"].async_call(
+        hass, llm.ToolInput(tool_name="list", tool_args={}), _context()
+    )
+    by_number = {item["number"]: item for item in listing["extensions"]}
+    assert by_number["1003"]["name"] == "Reception"
+    assert by_number["1001"]["status"] == "talking"
+    assert by_number["1001"]["other_party"] == "1003"
+    assert by_number["1001"]["other_party_name"] == "Reception"
+    assert "other_party" not in by_number["1002"]
+    simulator.hangup("1003")
+    simulator.call_internal("1003", "1002")
+    await settle(hass, simulator)
+    simulator.hangup("1003")
+    await settle(hass, simulator)
+    recent = tools["synway_ippbx__recent_calls"]
+    calls: Any = await recent.async_call(
+        hass, llm.ToolInput(tool_name="recent", tool_args={}), _context()
+    )
+    assert [(c["caller"], c["callee"]) for c in calls["calls"]] == [
+        ("1003", "1002"),
+        ("1003", "1001"),
+    ]
+    assert calls["calls"][0]["caller_name"] == "Reception"
+    missed: Any = await recent.async_call(
+        hass,
+        llm.ToolInput(
+            tool_name="recent", tool_args={"missed": True, "extension": "1002"}
+        ),
+        _context(),
+    )
+    assert [c["callee"] for c in missed["calls"]] == ["1002"]
+    unknown = await recent.async_call(
+        hass,
+        llm.ToolInput(tool_name="recent", tool_args={"extension": "kitchen"}),
+        _context(),
+    )
+    assert isinstance(unknown, llm.ToolResult)
+    assert unknown.error
+    assert unknown.data == {"error": "There is no extension called kitchen on the PBX."}
+
+
+async def test_read_tools_without_pbx(hass: HomeAssistant) -> None:
+    """Read tools called after the PBX went away answer in a sentence."""
+    from custom_components.synway_ippbx.llm import ListExtensionsTool, RecentCallsTool
+
+    for tool in (ListExtensionsTool(), RecentCallsTool()):
+        result = await tool.async_call(
+            hass, llm.ToolInput(tool_name=tool.name, tool_args={}), _context()
+        )
+        assert isinstance(result, llm.ToolResult)
+        assert result.data == {"error": "No Synway IPPBX is set up and running."}

@@ -9,7 +9,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.const import DOMAIN, EVENT_SYNWAY
-from custom_components.synway_ippbx.logbook import async_describe_events
+from custom_components.synway_ippbx.logbook import DEFAULT_NAME, async_describe_events
 
 type Describer = Callable[[Event[Mapping[str, Any]]], dict[str, str]]
 
@@ -35,7 +35,11 @@ def describe(hass: HomeAssistant) -> Describer:
 
 
 def _message(describe: Describer, data: dict[str, Any]) -> str:
-    return describe(Event(EVENT_SYNWAY, data))["message"]
+    """The row read as a sentence: its name (who), then its message (what)."""
+    row = describe(Event(EVENT_SYNWAY, data))
+    if row["name"] == DEFAULT_NAME:
+        return f"The PBX {row['message']}"
+    return f"{row['name']} {row['message']}"
 
 
 @pytest.mark.parametrize(
@@ -57,7 +61,7 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
                 "callerext": EXT_1000,
                 "calledext": EXT_1001,
             },
-            "Extension 1001 is ringing (call from 1000)",
+            "Extension 1001 is ringing, call from 1000",
         ),
         (
             {"event": "RING", "calledext": {"extid": 1001}},
@@ -65,7 +69,7 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
         ),
         (
             {"event": "RING", "callerext": EXT_1002, "calledtrunk": TRUNK_OUT},
-            "1141 is ringing (call from 1002)",
+            "1141 is ringing, call from 1002",
         ),
         (
             {"event": "RINGBACK", "callerext": EXT_1000, "calledext": EXT_1001},
@@ -74,7 +78,7 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
         ({"event": "RINGBACK"}, "A phone is calling"),
         (
             {"event": "ANSWERED", "callerext": EXT_1002, "calledtrunk": TRUNK_OUT},
-            "Call from 1002 to 1141 was answered",
+            "Extension 1002 got through to 1141",
         ),
         ({"event": "ANSWER"}, "A phone answered a call"),
         (
@@ -97,7 +101,7 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
         ),
         (
             {"event": "HANGUP", "callerext": EXT_1000, "calledext": EXT_1001},
-            "Call from 1000 to 1001 ended",
+            "Extension 1000 ended the call with 1001",
         ),
         (
             {
@@ -106,21 +110,21 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
                 "cause": "NO_USER_RESPONSE",
                 "callertrunk": {"from": 88861158, "to": None},
             },
-            "Call from 88861158 failed: NO_USER_RESPONSE",
+            "A phone missed a call from 88861158 (NO_USER_RESPONSE)",
         ),
         (
             {"event": "CALLFAILED", "callerext": EXT_1000, "calledext": EXT_1001},
-            "Call from 1000 to 1001 failed",
+            "Extension 1000 could not reach 1001",
         ),
         (
             {"event": "HOLD", "callerext": EXT_1000, "calledext": EXT_1001},
-            "The call between 1000 and 1001 was put on hold",
+            "Extension 1000 has the call with 1001 on hold",
         ),
         (
             {"event": "UNHOLD", "callerext": EXT_1000},
-            "The call with 1000 was resumed",
+            "Extension 1000 resumed the call",
         ),
-        ({"event": "HOLD"}, "A call was put on hold"),
+        ({"event": "HOLD"}, "The PBX reports a call on hold"),
         (
             {
                 "event": "TRANSFER",
@@ -128,11 +132,11 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
                 "callerext": EXT_1000,
                 "calledext": EXT_1001,
             },
-            "The call between 1000 and 1001 was transferred to 1003",
+            "Extension 1000 transferred the call with 1001 to 1003",
         ),
         (
             {"event": "CallinRequest", "from": "88861158", "to": "6000"},
-            "Incoming call from 88861158 to 6000 is waiting to be accepted",
+            "The PBX has an incoming call from 88861158 to 6000 waiting to be accepted",
         ),
         (
             {"event": "DTMF", "dtmf": "5", "callertrunk": TRUNK_IN},
@@ -141,12 +145,12 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
         ({"event": "DTMF", "callerext": EXT_1000}, "Extension 1000 pressed a key"),
         (
             {"event": "PLAYEND", "filename": "welcome.wav"},
-            "Finished playing welcome.wav",
+            "The PBX finished playing welcome.wav",
         ),
-        ({"event": "PLAYEND"}, "A prompt finished playing"),
+        ({"event": "PLAYEND"}, "The PBX finished playing a prompt"),
         (
             {"event": "RECORDSTART", "callerext": EXT_1000, "calledext": EXT_1001},
-            "Recording of the call from 1000 to 1001 started",
+            "Extension 1000 started recording the call with 1001",
         ),
         (
             {
@@ -155,9 +159,9 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
                 "callerext": EXT_1000,
                 "calledext": EXT_1001,
             },
-            "Recording of the call from 1000 to 1001 ended (12 s)",
+            "Extension 1000 stopped recording the call with 1001 (12 s)",
         ),
-        ({"event": "RECORDEND"}, "Recording of the call ended"),
+        ({"event": "RECORDEND"}, "The PBX stopped recording a call"),
         ({"event": "Systemup"}, "The PBX started"),
         (
             {"event": "ExtensionStatus", "extension": "1002", "status": "Registered"},
@@ -220,16 +224,16 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
         ({"event": "QueueOverflow", "number": "6700"}, "Queue 6700 overflowed"),
         (
             {"event": "CDR", "callfrom": "1000", "callto": 1002, "status": "ANSWERED"},
-            "Call record: 1000 → 1002, ANSWERED",
+            "The PBX recorded a call: 1000 → 1002, ANSWERED",
         ),
-        ({"event": "CDR"}, "Call record"),
+        ({"event": "CDR"}, "The PBX recorded a call"),
         (
             {"event": "CONFERENCECREATE", "conference_number": 6400},
             "Conference 6400 started",
         ),
         ({"event": "CONFERENCEDESTROY"}, "A conference ended"),
-        ({"event": "SOMETHINGNEW", "x": 1}, "PBX event SOMETHINGNEW"),
-        ({"config_entry_id": "nope"}, "Received a report without an event name"),
+        ({"event": "SOMETHINGNEW", "x": 1}, "The PBX sent event SOMETHINGNEW"),
+        ({"config_entry_id": "nope"}, "The PBX sent a report without an event name"),
     ],
 )
 def test_descriptions(describe: Describer, data: dict[str, Any], message: str) -> None:
@@ -248,7 +252,11 @@ def test_name_is_the_entry_title(
             {"event": "Systemup", "config_entry_id": mock_config_entry.entry_id},
         )
     )
-    assert entry == {"name": mock_config_entry.title, "message": "The PBX started"}
+    assert entry == {
+        "name": mock_config_entry.title,
+        "message": "started",
+        "icon": "mdi:restart",
+    }
     assert (
         describe(Event(EVENT_SYNWAY, {"event": "Systemup"}))["name"] == "Synway IPPBX"
     )
@@ -260,4 +268,30 @@ def test_unparseable_report(describe: Describer) -> None:
         "custom_components.synway_ippbx.logbook.report_from_object",
         side_effect=TypeError("odd"),
     ):
-        assert _message(describe, {"event": "RING"}) == "Received RING report"
+        assert (
+            _message(describe, {"event": "RING"})
+            == "The PBX sent a RING report it cannot read"
+        )
+
+
+def test_names_given_with_the_event(
+    hass: HomeAssistant, describe: Describer, mock_config_entry: MockConfigEntry
+) -> None:
+    """Names the event carries are used even while the PBX is not loaded."""
+    mock_config_entry.add_to_hass(hass)
+    row = describe(
+        Event(
+            EVENT_SYNWAY,
+            {
+                "event": "RINGBACK",
+                "callerext": EXT_1000,
+                "calledext": EXT_1001,
+                "caller_number": "1000",
+                "caller_name": "Alice",
+                "config_entry_id": mock_config_entry.entry_id,
+            },
+        )
+    )
+    assert (row["name"], row["message"]) == ("Alice (1000)", "is calling 1001")
+    assert row["icon"] == "mdi:phone-outgoing"
+    assert "entity_id" not in row

@@ -5,7 +5,10 @@ see the call as it was (who was on the other end, whether the phone was only rin
 """
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 
 from .api import (
     AgentStatusChange,
@@ -21,6 +24,7 @@ from .api import (
     ConferenceCreateReport,
     ConferenceDestroyReport,
     DtmfReport,
+    ExtensionStatusReport,
     HangupReport,
     HoldReport,
     PlayEndReport,
@@ -36,9 +40,14 @@ from .api import (
     TransferReport,
     UnholdReport,
 )
+from .api.enums import CallDirection, CdrStatus
 from .calls import LegState
 from .const import DOMAIN
 from .store import HUB_KEY, Key, PbxStore, extension_key, queue_key
+
+if TYPE_CHECKING:
+    # The coordinator imports this module: only the type is needed here.
+    from .coordinator import SynwayConfigEntry
 
 EXTENSION_EVENTS = [
     "ring",
@@ -159,7 +168,7 @@ def report_events(report: Report, store: PbxStore) -> Iterator[ReportEvent]:
         case SystemUpReport():
             yield (HUB_KEY, "system_up", {})
         case CdrReport():
-            yield (HUB_KEY, "cdr", _cdr_attributes(report))
+            yield (HUB_KEY, "cdr", _cdr_attributes(report, store))
         case ConferenceCreateReport() | ConferenceDestroyReport():
             event = (
                 "conference_create"
@@ -186,7 +195,7 @@ def _call_events(report: CallReport, store: PbxStore) -> Iterator[ReportEvent]:
                 "call_id": report.callid,
                 "caller": report.from_number,
                 "callee": report.to_number,
-                "trunk": report.trunk,
+                **_normalised(report, store, "callin_request"),
             },
         )
         return
@@ -201,6 +210,7 @@ def _call_events(report: CallReport, store: PbxStore) -> Iterator[ReportEvent]:
         "callee": _number(report.called),
     }
     base |= _specific_attributes(report)
+    base |= _normalised(report, store, event)
     role = _ROLE_OF_EVENT.get(event)
     seen: set[str] = set()
     for party in report.parties:
@@ -211,24 +221,24 @@ def _call_events(report: CallReport, store: PbxStore) -> Iterator[ReportEvent]:
             continue
         seen.add(extension)
         attributes = dict(base)
+        attributes["extension"] = extension
         attributes["other_party"] = other = _other_number(report, party)
         attributes["other_party_name"] = store.extension_name(other)
         if event in ("hangup", "call_failed"):
             # Missed unless the callee's leg of this call got connected; a leg already
             # gone (a CALLFAILED came first) never was.
-            call = store.calls.call(report.callid)
-            legs = call.legs.values() if call else ()
-            attributes["missed"] = party.role == "called" and not any(
-                leg.extension == extension
-                and leg.state in (LegState.TALKING, LegState.HELD)
-                for leg in legs
+            attributes["missed"] = party.role == "called" and not _connected(
+                store, report.callid, extension
+            )
+            attributes["answered"] = _connected(
+                store, report.callid, extension if party.role == "called" else None
             )
         yield (extension_key(extension), event, attributes)
     if isinstance(report, TransferReport):
         for extension in (report.transfer_from, report.transfer_to):
             if extension and extension not in seen and extension in store.extensions:
                 seen.add(extension)
-                yield (extension_key(extension), event, dict(base))
+                yield (extension_key(extension), event, base | {"extension": extension})
 
 
 def _other_number(report: CallReport, party: CallParty) -> str | None:
@@ -264,13 +274,216 @@ def _specific_attributes(report: CallReport) -> dict[str, Any]:
     return {}
 
 
-def _cdr_attributes(report: CdrReport) -> dict[str, Any]:
+def _cdr_attributes(report: CdrReport, store: PbxStore) -> dict[str, Any]:
     return {
         "call_id": report.callid,
         "caller": report.caller,
         "callee": report.callee,
         "status": report.status,
-        "call_type": report.call_type,
         "talk_time": report.talk_time,
         "reason": report.reason,
+        **_cdr_normalised(report, store),
     }
+
+
+# -- normalised fields ----------------------------------------------------------------
+# The same names on every call event (bus and event entities), so that automations need
+# no templates: see README "Events for automations".
+
+_DIRECTIONS = {
+    CallDirection.INBOUND: "inbound",
+    CallDirection.OUTBOUND: "outbound",
+    CallDirection.LOCAL: "internal",
+}
+# A call record counts as missed when the callee never picked up: not answered, hung
+# up by the caller while ringing, or sent to voicemail (or the callee was busy).
+_MISSED_RECORDS = frozenset(
+    {
+        CdrStatus.NO_ANSWER,
+        CdrStatus.BUSY,
+        CdrStatus.MISSED,
+        CdrStatus.CANCELLED,
+        CdrStatus.VOICEMAIL,
+    }
+)
+
+
+def _connected(store: PbxStore, callid: str, extension: str | None) -> bool:
+    """Whether ``extension``'s leg (any leg, if None) of the call got connected."""
+    call = store.calls.call(callid)
+    legs = call.legs.values() if call else ()
+    return any(
+        (extension is None or leg.extension == extension)
+        and leg.state in (LegState.TALKING, LegState.HELD)
+        for leg in legs
+    )
+
+
+def _direction(report: CallReport) -> str | None:
+    if isinstance(report, CallinRequestReport):
+        return "inbound"
+    kinds = {(party.role, party.kind) for party in report.parties}
+    if ("caller", "trunk") in kinds:
+        return "inbound"
+    if ("called", "trunk") in kinds:
+        return "outbound"
+    return "internal" if kinds else None
+
+
+def _side(report: CallReport, role: str) -> str | None:
+    """The number of one side, also when only the other side's leg is reported."""
+    if number := _number(report.caller if role == "caller" else report.called):
+        return number
+    if isinstance(report, CallinRequestReport):
+        return report.from_number if role == "caller" else report.to_number
+    attribute = "from_number" if role == "caller" else "to_number"
+    return next(
+        (
+            getattr(party, attribute)
+            for party in report.parties
+            if getattr(party, attribute)
+        ),
+        None,
+    )
+
+
+def _subject(report: CallReport, event: str) -> str | None:
+    """The extension an event is about: the ringing phone, the caller hearing ringback."""
+    role = _ROLE_OF_EVENT.get(event)
+    parties = [party for party in report.parties if party.kind == "extension"]
+    preferred = [party for party in parties if party.role == role]
+    party = next(iter(preferred or parties), None)
+    return party.extension if party else None
+
+
+def _trunk(report: CallReport) -> str | None:
+    if isinstance(report, CallinRequestReport) and report.trunk:
+        return report.trunk
+    return next((party.trunk for party in report.parties if party.trunk), None)
+
+
+def _normalised(report: CallReport, store: PbxStore, event: str) -> dict[str, Any]:
+    """The normalised fields of a call report, computed before it is applied."""
+    caller, callee = _side(report, "caller"), _side(report, "called")
+    fields: dict[str, Any] = {
+        "call_type": event,
+        "direction": _direction(report),
+        "caller_number": caller,
+        "caller_name": store.extension_name(caller),
+        "callee_number": callee,
+        "callee_name": store.extension_name(callee),
+        "extension": _subject(report, event),
+        "trunk": _trunk(report),
+    }
+    if event in ("hangup", "call_failed"):
+        answered = _connected(store, report.callid, None)
+        fields["answered"] = answered
+        fields["missed"] = not answered and any(
+            party.role == "called" and party.kind == "extension"
+            for party in report.parties
+        )
+    return fields
+
+
+def _cdr_normalised(report: CdrReport, store: PbxStore) -> dict[str, Any]:
+    """The normalised fields of a call record."""
+    caller, callee = report.caller, report.last_destination or report.callee
+    extension = next(
+        (number for number in (callee, caller) if number in store.extensions), None
+    )
+    return {
+        "call_type": "cdr",
+        "direction": _DIRECTIONS.get(report.call_type),
+        "caller_number": caller,
+        "caller_name": store.extension_name(caller),
+        "callee_number": callee,
+        "callee_name": store.extension_name(callee),
+        "extension": extension,
+        "trunk": report.source_trunk or report.destination_trunk,
+        "answered": report.status is CdrStatus.ANSWERED,
+        "missed": report.status in _MISSED_RECORDS,
+    }
+
+
+def bus_event_data(
+    report: Report, store: PbxStore, entry_id: str, entity_id: str | None = None
+) -> dict[str, Any]:
+    """The data of a ``synway_ippbx_event``, computed before the report is applied.
+
+    The PBX's fields as received (they win over a normalised name they happen to
+    share), the normalised fields of a call event, the entry id, and the entity the
+    event is about (the logbook shows the event on that entity's device page).
+    """
+    normalised: dict[str, Any] = {}
+    if isinstance(report, CdrReport):
+        normalised = _cdr_normalised(report, store)
+    elif isinstance(report, CallReport):
+        normalised = _normalised(report, store, _event_name(report))
+    data = {**normalised, **report.data, "config_entry_id": entry_id}
+    if entity_id is not None:
+        data["entity_id"] = entity_id
+    return data
+
+
+def _event_name(report: CallReport) -> str:
+    if isinstance(report, CallinRequestReport):
+        return "callin_request"
+    return next(
+        (name for cls, name in _CALL_EVENT_TYPES if isinstance(report, cls)),
+        report.event.lower(),
+    )
+
+
+def report_subject(report: Report) -> Key | None:
+    """The object a report is about: the extension of a call event, a queue."""
+    match report:
+        case CallinRequestReport():
+            return None
+        case CallReport():
+            extension = _subject(report, _event_name(report))
+            return extension_key(extension) if extension else None
+        case ExtensionStatusReport(extension=extension) if extension:
+            return extension_key(extension)
+        case QueueStatusReport() | QueueOverflowReport():
+            return queue_key(report.queue_id)
+        case AgentStatusReport() | AgentWrapUpReport() if report.queue_id:
+            return queue_key(report.queue_id)
+    return None
+
+
+# Which entity shows an object's events, by the end of its unique id.
+_EVENT_ENTITY_SUFFIX = {"extension": "call", "queue": "queue"}
+
+
+@callback
+def async_event_entity(
+    hass: HomeAssistant, entry: SynwayConfigEntry, key: Key
+) -> str | None:
+    """The entity id of an object's event entity, from the entity registry."""
+    if (suffix := _EVENT_ENTITY_SUFFIX.get(key[0])) is None:
+        return None
+    tail = f"_{key[0]}_{key[1]}_{suffix}"
+    return next(
+        (
+            item.entity_id
+            for item in er.async_entries_for_config_entry(
+                er.async_get(hass), entry.entry_id
+            )
+            if item.domain == "event" and item.unique_id.endswith(tail)
+        ),
+        None,
+    )
+
+
+@callback
+def async_bus_event_data(
+    hass: HomeAssistant, entry: SynwayConfigEntry, report: Report
+) -> dict[str, Any]:
+    """What the webhook fires on the bus for a report (before applying it)."""
+    key = report_subject(report)
+    return bus_event_data(
+        report,
+        entry.runtime_data.coordinator.data,
+        entry.entry_id,
+        async_event_entity(hass, entry, key) if key else None,
+    )

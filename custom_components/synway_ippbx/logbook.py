@@ -1,12 +1,16 @@
 """Logbook: PBX reports (``synway_ippbx_event``) described in plain words."""
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from homeassistant.components.logbook.const import (
+    LOGBOOK_ENTRY_ENTITY_ID,
+    LOGBOOK_ENTRY_ICON,
     LOGBOOK_ENTRY_MESSAGE,
     LOGBOOK_ENTRY_NAME,
 )
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Event, HomeAssistant, callback
 
 from .api import (
@@ -41,8 +45,42 @@ from .api import (
 )
 from .api.enums import AgentStatusChange, ExtensionStatus, QueueAction
 from .const import DOMAIN, EVENT_SYNWAY
+from .coordinator import SynwayConfigEntry
+from .events import async_event_entity
+from .store import Key, extension_key, queue_key
 
 DEFAULT_NAME = "Synway IPPBX"
+# The normalised fields the bus event may carry besides the PBX's own.
+NORMALISED_FIELDS = frozenset(
+    {
+        "call_type",
+        "direction",
+        "caller_number",
+        "caller_name",
+        "callee_number",
+        "callee_name",
+        "trunk",
+        "answered",
+        "missed",
+        "entity_id",
+    }
+)
+# The caller hung up before anyone answered: a missed call for the callee.
+CAUSE_CALLER_GAVE_UP = "ORIGINATOR_CANCEL"
+ICON_RING = "mdi:phone-ring"
+ICON_RINGBACK = "mdi:phone-outgoing"
+ICON_TALK = "mdi:phone-in-talk"
+ICON_HOLD = "mdi:phone-paused"
+ICON_UNHOLD = "mdi:phone-return"
+ICON_HANGUP = "mdi:phone-hangup"
+ICON_MISSED = "mdi:phone-missed"
+ICON_FAILED = "mdi:phone-cancel"
+ICON_TRANSFER = "mdi:phone-forward"
+ICON_INCOMING = "mdi:phone-incoming"
+ICON_DTMF = "mdi:dialpad"
+ICON_PLAY = "mdi:play-circle-outline"
+ICON_RECORD = "mdi:record-rec"
+ICON_RECORD_END = "mdi:stop-circle-outline"
 
 _AGENT_VERBS = {
     AgentStatusChange.LOGIN: "logged in to",
@@ -65,6 +103,19 @@ _STATUS_WORDS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One logbook row: who (None: the PBX), what, on which object, with which icon."""
+
+    subject: str | None
+    message: str
+    key: Key | None = None
+    icon: str | None = None
+
+
+type Names = Callable[[str | None], str | None]
+
+
 @callback
 def async_describe_events(
     hass: HomeAssistant,
@@ -76,26 +127,65 @@ def async_describe_events(
 
     @callback
     def async_describe_report(event: Event[Mapping[str, Any]]) -> dict[str, str]:
-        """Name the PBX the report came from and say what happened."""
+        """Say what happened, on the entity of the phone (or queue) it happened to.
+
+        Rows on an entity show on its device page, with the icon of what happened.
+        """
         data = event.data
-        name = DEFAULT_NAME
+        title = DEFAULT_NAME
+        entry: SynwayConfigEntry | None = None
         if (entry_id := data.get("config_entry_id")) and (
-            entry := hass.config_entries.async_get_entry(str(entry_id))
+            found := hass.config_entries.async_get_entry(str(entry_id))
         ):
-            name = entry.title
-        return {LOGBOOK_ENTRY_NAME: name, LOGBOOK_ENTRY_MESSAGE: describe_report(data)}
+            entry, title = found, found.title
+        line = describe_line(data, _names(entry, data))
+        row = {
+            LOGBOOK_ENTRY_NAME: line.subject or title,
+            LOGBOOK_ENTRY_MESSAGE: line.message,
+        }
+        if line.icon:
+            row[LOGBOOK_ENTRY_ICON] = line.icon
+        if entry is not None and line.key is not None:
+            if entity_id := async_event_entity(hass, entry, line.key):
+                row[LOGBOOK_ENTRY_ENTITY_ID] = entity_id
+        return row
 
     async_describe_event(DOMAIN, EVENT_SYNWAY, async_describe_report)
+
+
+def _names(pbx: SynwayConfigEntry | None, data: Mapping[str, Any]) -> Names:
+    """Names of extensions: the event's own, else the PBX's as now known."""
+    given = {
+        str(data.get(number)): str(data.get(name))
+        for number, name in (
+            ("caller_number", "caller_name"),
+            ("callee_number", "callee_name"),
+        )
+        if data.get(number) and data.get(name)
+    }
+
+    def _name(number: str | None) -> str | None:
+        if number is None:
+            return None
+        if number in given:
+            return given[number]
+        if pbx is not None and pbx.state is ConfigEntryState.LOADED:
+            return pbx.runtime_data.coordinator.data.extension_name(number)
+        return None
+
+    return _name
 
 
 # -- parties -------------------------------------------------------------------------
 
 
-def _named(party: CallParty) -> str | None:
-    """An extension as "Extension 1002", any other party as its bare number."""
-    if party.kind == "extension":
-        return f"Extension {party.extension}" if party.extension else None
-    return party.number
+def _label(number: str | None, names: Names, *, extension: bool) -> str | None:
+    """A named extension as "Alice (1004)", else "Extension 1002" or a bare number."""
+    if not number:
+        return None
+    if name := names(number):
+        return f"{name} ({number})" if name != number else number
+    return f"Extension {number}" if extension else number
 
 
 def _party(report: CallReport, role: str) -> CallParty | None:
@@ -126,160 +216,238 @@ def _callee(report: CallReport) -> str | None:
     return next((party.to_number for party in report.parties if party.to_number), None)
 
 
-def _subject(party: CallParty | None, fallback: str | None) -> str:
-    """Who did something, capitalised for the start of a sentence."""
-    if party is not None and (named := _named(party)):
-        return named
-    return f"Extension {fallback}" if fallback else "A phone"
+class _Call:
+    """The parties of a call report, labelled."""
 
+    def __init__(self, report: CallReport, names: Names) -> None:
+        self.report = report
+        self.names = names
+        self.caller_number = _caller(report)
+        self.callee_number = _callee(report)
 
-def _between(report: CallReport) -> str:
-    caller, callee = _caller(report), _callee(report)
-    if caller and callee:
-        return f"The call between {caller} and {callee}"
-    if caller or callee:
-        return f"The call with {caller or callee}"
-    return "A call"
+    def _is_extension(self, role: str) -> bool:
+        party = _party(self.report, role)
+        return party is not None and party.kind == "extension"
 
+    @property
+    def caller(self) -> str | None:
+        """The caller as an object of a sentence: "Alice (1004)" or "1004"."""
+        return _label(self.caller_number, self.names, extension=False)
 
-def _route(report: CallReport) -> str:
-    """The " from 1000 to 1002" part of a sentence, as much of it as is known."""
-    caller, callee = _caller(report), _callee(report)
-    text = ""
-    if caller:
-        text += f" from {caller}"
-    if callee:
-        text += f" to {callee}"
-    return text
+    @property
+    def callee(self) -> str | None:
+        """The callee as an object of a sentence."""
+        return _label(self.callee_number, self.names, extension=False)
 
+    def extension(self, role: str) -> str | None:
+        """The extension number of one side, if that side is an extension."""
+        party = _party(self.report, role)
+        if party is not None and party.kind == "extension":
+            return party.extension
+        return None
 
-def _from_to(report: CallReport) -> str:
-    return f"Call{_route(report)}"
+    def any_extension(self) -> str | None:
+        """The first extension of the call, the caller's first."""
+        return self.extension("caller") or self.extension("called")
+
+    def line(
+        self, role: str, message: str, icon: str, fallback: str = "A phone"
+    ) -> Line:
+        """A row whose subject is one side of the call."""
+        number = self.caller_number if role == "caller" else self.callee_number
+        subject = _label(number, self.names, extension=self._is_extension(role))
+        number = self.extension(role) or self.any_extension()
+        return Line(
+            subject or fallback,
+            message,
+            extension_key(number) if number else None,
+            icon,
+        )
+
+    def about(self, active: str, passive: str, icon: str) -> Line:
+        """A row about the call as a whole: on its first extension, else the PBX's.
+
+        ``{other}`` in the texts becomes " with <the other side>" when known.
+        """
+        number = self.any_extension()
+        if number:
+            subject = _label(number, self.names, extension=True)
+            other = self.callee if number == self.extension("caller") else self.caller
+            text = active.format(other=f" with {other}" if other else "")
+            return Line(subject, text, extension_key(number), icon)
+        between = " and ".join(x for x in (self.caller, self.callee) if x)
+        text = passive.format(other=f" between {between}" if between else "")
+        return Line(None, text, None, icon)
 
 
 # -- reports -------------------------------------------------------------------------
 
 
-def describe_report(data: Mapping[str, Any]) -> str:
+def describe_line(data: Mapping[str, Any], names: Names) -> Line:
     """Describe a report as received from the PBX, tolerating missing or odd fields."""
-    fields = {key: value for key, value in data.items() if key != "config_entry_id"}
+    fields = {
+        key: value
+        for key, value in data.items()
+        if key != "config_entry_id" and key not in NORMALISED_FIELDS
+    }
     try:
         report = report_from_object(fields)
     except ReportParseError:
-        return "Received a report without an event name"
+        return Line(None, "sent a report without an event name")
     except TypeError, ValueError, AttributeError:
-        return f"Received {fields.get('event') or 'a'} report"
+        return Line(None, f"sent a {fields.get('event') or ''} report it cannot read")
     if isinstance(report, CallReport):
-        return _describe_call(report)
-    return _describe_other(report)
+        return _describe_call(report, names, missed=data.get("missed") is True)
+    return _describe_other(report, names)
 
 
-def _describe_call(report: CallReport) -> str:
-    caller, callee = _caller(report), _callee(report)
+def _describe_call(report: CallReport, names: Names, *, missed: bool) -> Line:
+    call = _Call(report, names)
+    caller, callee = call.caller, call.callee
     match report:
         case RingReport():
-            called = _party(report, "called")
-            text = f"{_subject(called, callee)} is ringing"
-            if called is not None and called.kind != "extension":
-                text = f"{callee} is ringing"
-            return f"{text} (call from {caller})" if caller else text
+            text = "is ringing"
+            return call.line(
+                "called", f"{text}, call from {caller}" if caller else text, ICON_RING
+            )
         case RingbackReport():
-            text = f"{_subject(_party(report, 'caller'), caller)} is calling"
-            return f"{text} {callee}" if callee else text
+            text = f"is calling {callee}" if callee else "is calling"
+            return call.line("caller", text, ICON_RINGBACK)
         case AnswerReport():
-            text = f"{_subject(_party(report, 'called'), callee)} answered a call"
-            return f"{text} from {caller}" if caller else text
+            text = f"answered a call from {caller}" if caller else "answered a call"
+            return call.line("called", text, ICON_TALK)
         case AnsweredReport():
-            return f"{_from_to(report)} was answered"
+            text = f"got through to {callee}" if callee else "got through"
+            return call.line("caller", text, ICON_TALK, fallback="A caller")
         case HoldReport():
-            return f"{_between(report)} was put on hold"
+            return call.about(
+                "has the call{other} on hold",
+                "reports a call{other} on hold",
+                ICON_HOLD,
+            )
         case UnholdReport():
-            return f"{_between(report)} was resumed"
+            return call.about(
+                "resumed the call{other}", "reports a call{other} resumed", ICON_UNHOLD
+            )
         case HangupReport(originator=originator) if originator is not None:
-            party = _party(report, originator)
-            number = caller if originator == "caller" else callee
-            return f"{_subject(party, number)} hung up"
+            if missed and originator == "caller" and callee:
+                return call.line(
+                    "called", f"missed a call from {caller or 'a caller'}", ICON_MISSED
+                )
+            return call.line(originator, "hung up", ICON_HANGUP)
         case HangupReport():
-            return f"{_from_to(report)} ended"
+            return call.about(
+                "ended the call{other}", "reports a call{other} ended", ICON_HANGUP
+            )
         case TransferReport():
-            text = f"{_between(report)} was transferred"
+            line = call.about(
+                "transferred the call{other}",
+                "reports a call{other} transferred",
+                ICON_TRANSFER,
+            )
             if report.transfer_to:
-                text += f" to {report.transfer_to}"
-            return text
+                line = replace(line, message=f"{line.message} to {report.transfer_to}")
+            return line
         case CallFailedReport():
-            text = f"{_from_to(report)} failed"
-            return f"{text}: {report.cause}" if report.cause else text
+            gave_up = report.cause == CAUSE_CALLER_GAVE_UP
+            if callee and call.extension("caller") and not gave_up:
+                text = f"could not reach {callee}"
+                text = f"{text} ({report.cause})" if report.cause else text
+                return call.line("caller", text, ICON_FAILED)
+            text = f"missed a call from {caller}" if caller else "missed a call"
+            if report.cause and not gave_up:
+                text = f"{text} ({report.cause})"
+            return call.line("called", text, ICON_MISSED, fallback="A phone")
         case CallinRequestReport():
-            source = report.from_number or caller
-            target = report.to_number or callee
-            text = "Incoming call"
+            source = report.from_number or call.caller_number
+            target = report.to_number or call.callee_number
+            text = "has an incoming call"
             if source:
                 text += f" from {source}"
             if target:
                 text += f" to {target}"
-            return f"{text} is waiting to be accepted"
+            return Line(None, f"{text} waiting to be accepted", None, ICON_INCOMING)
         case DtmfReport():
-            who = _subject(_party(report, "caller"), caller)
-            return (
-                f"{who} pressed {report.digit}"
-                if report.digit
-                else f"{who} pressed a key"
-            )
+            text = f"pressed {report.digit}" if report.digit else "pressed a key"
+            return call.line("caller", text, ICON_DTMF)
         case PlayEndReport():
-            return (
-                f"Finished playing {report.filename}"
-                if report.filename
-                else "A prompt finished playing"
+            played = report.filename or "a prompt"
+            return call.about(
+                f"finished playing {played} to the call{{other}}",
+                f"finished playing {played}",
+                ICON_PLAY,
             )
         case RecordEndReport():
-            text = f"Recording of the call{_route(report)} ended"
-            if report.seconds is not None:
-                text += f" ({report.seconds} s)"
-            return text
+            seconds = f" ({report.seconds} s)" if report.seconds is not None else ""
+            return call.about(
+                "stopped recording the call{other}" + seconds,
+                "stopped recording a call{other}" + seconds,
+                ICON_RECORD_END,
+            )
         case RecordStartReport():
-            return f"Recording of the call{_route(report)} started"
-    return f"{_from_to(report)}: {report.event}"  # pragma: no cover
+            return call.about(
+                "started recording the call{other}",
+                "started recording a call{other}",
+                ICON_RECORD,
+            )
+    return Line(None, f"sent event {report.event}")  # pragma: no cover
 
 
-def _describe_other(report: Report) -> str:
+def _describe_other(report: Report, names: Names) -> Line:
     match report:
         case SystemUpReport():
-            return "The PBX started"
+            return Line(None, "started", icon="mdi:restart")
         case ExtensionStatusReport():
-            words = _STATUS_WORDS.get(report.status)
-            if words is None:
-                return f"Extension {report.extension} changed state"
-            return f"Extension {report.extension} {words}"
+            subject = _label(report.extension, names, extension=True)
+            words = _STATUS_WORDS.get(report.status, "changed state")
+            return Line(subject, words, extension_key(report.extension or ""))
         case AgentStatusReport():
             verb = _AGENT_VERBS.get(report.status, "changed state in")
-            return f"Agent {report.extension} {verb} queue {report.queue_id}"
+            return Line(
+                f"Agent {_label(report.extension, names, extension=False)}",
+                f"{verb} queue {report.queue_id}",
+                queue_key(report.queue_id or ""),
+            )
         case AgentWrapUpReport():
             state = "went on break" if report.on_break else "came back from break"
-            return f"Agent {report.extension} {state} in queue {report.queue_id}"
+            return Line(
+                f"Agent {_label(report.extension, names, extension=False)}",
+                f"{state} in queue {report.queue_id}",
+                queue_key(report.queue_id),
+            )
         case QueueStatusReport():
             who = f"A caller ({report.caller})" if report.caller else "A caller"
             if report.action is QueueAction.ADD:
-                text = f"{who} joined queue {report.queue_id}"
+                subject, text = who, f"joined queue {report.queue_id}"
             elif report.action is QueueAction.REMOVE:
-                text = f"{who} left queue {report.queue_id}"
+                subject, text = who, f"left queue {report.queue_id}"
             else:
-                text = f"Queue {report.queue_id} changed"
+                subject, text = f"Queue {report.queue_id}", "changed"
             if report.caller_count is not None:
                 text += f" ({report.caller_count} waiting)"
-            return text
+            return Line(subject, text, queue_key(report.queue_id))
         case QueueOverflowReport():
-            text = f"Queue {report.queue_id} overflowed"
-            return f"{text} to {report.destination}" if report.destination else text
+            text = "overflowed"
+            if report.destination:
+                text += f" to {report.destination}"
+            return Line(f"Queue {report.queue_id}", text, queue_key(report.queue_id))
         case CdrReport():
             route = " → ".join(
-                number for number in (report.caller, report.callee) if number
+                label
+                for label in (
+                    _label(report.caller, names, extension=False),
+                    _label(report.callee, names, extension=False),
+                )
+                if label
             )
-            text = f"Call record: {route}" if route else "Call record"
+            text = f"recorded a call: {route}" if route else "recorded a call"
             status = report.status_text
-            return f"{text}, {status.upper()}" if status else text
+            text = f"{text}, {status.upper()}" if status else text
+            return Line(None, text, None, "mdi:file-document-outline")
         case ConferenceCreateReport() | ConferenceDestroyReport():
             verb = "started" if isinstance(report, ConferenceCreateReport) else "ended"
             label = report.name or report.number
-            return f"Conference {label} {verb}" if label else f"A conference {verb}"
+            subject = f"Conference {label}" if label else "A conference"
+            return Line(subject, verb, None, "mdi:account-group")
     event = report.event or "unknown"
-    return f"PBX event {event}"
+    return Line(None, f"sent event {event}")
