@@ -174,6 +174,7 @@ ALWAYS_ENABLED = {
     ("binary_sensor", "on_call"),
     ("event", "call"),
     ("sensor", "trunk_status"),
+    ("sensor", "trunk_active_calls"),
     ("binary_sensor", "trunk_problem"),
     ("sensor", "waiting_callers"),
     ("sensor", "longest_wait"),

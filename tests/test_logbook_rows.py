@@ -90,10 +90,6 @@ async def test_rows_use_names_icons_and_the_extension_entity(
     assert answered["icon"] == "mdi:phone-in-talk"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="webhook.py must fire events.async_bus_event_data (it adds entity_id)",
-)
 async def test_rows_show_on_the_device_page(
     hass: HomeAssistant,
     simulator: Simulator,

@@ -1,14 +1,17 @@
 """Devices: the PBX hub, and one device per extension, trunk and queue beneath it."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .const import DOMAIN
-from .coordinator import SynwayConfigEntry
 from .store import Key, object_keys
+
+if TYPE_CHECKING:
+    # The coordinator imports the event mapping, which builds identifiers from here.
+    from .coordinator import SynwayConfigEntry
 
 
 def hub_identifier(entry: SynwayConfigEntry) -> str:

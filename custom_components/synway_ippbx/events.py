@@ -43,6 +43,7 @@ from .api import (
 from .api.enums import CallDirection, CdrStatus
 from .calls import LegState
 from .const import DOMAIN
+from .devices import object_identifier
 from .store import HUB_KEY, Key, PbxStore, extension_key, queue_key
 
 if TYPE_CHECKING:
@@ -459,19 +460,11 @@ _EVENT_ENTITY_SUFFIX = {"extension": "call", "queue": "queue"}
 def async_event_entity(
     hass: HomeAssistant, entry: SynwayConfigEntry, key: Key
 ) -> str | None:
-    """The entity id of an object's event entity, from the entity registry."""
+    """The entity id of an object's event entity (one registry lookup by unique id)."""
     if (suffix := _EVENT_ENTITY_SUFFIX.get(key[0])) is None:
         return None
-    tail = f"_{key[0]}_{key[1]}_{suffix}"
-    return next(
-        (
-            item.entity_id
-            for item in er.async_entries_for_config_entry(
-                er.async_get(hass), entry.entry_id
-            )
-            if item.domain == "event" and item.unique_id.endswith(tail)
-        ),
-        None,
+    return er.async_get(hass).async_get_entity_id(
+        "event", DOMAIN, f"{object_identifier(entry, key)}_{suffix}"
     )
 
 

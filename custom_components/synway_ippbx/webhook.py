@@ -40,6 +40,7 @@ from .const import (
     LOGGER,
 )
 from .coordinator import SynwayConfigEntry
+from .events import async_bus_event_data
 from .repairs import async_raise_untrusted_sender
 
 type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -175,7 +176,7 @@ class ReportReceiver:
             LOGGER.debug("Dropped a re-sent %s report", report.event)
             return web.Response(status=200)
         hass.bus.async_fire(
-            EVENT_SYNWAY, {**report.data, "config_entry_id": self._entry.entry_id}
+            EVENT_SYNWAY, async_bus_event_data(hass, self._entry, report)
         )
         coordinator.async_handle_report(report)
         return web.Response(status=200)
