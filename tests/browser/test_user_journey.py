@@ -3,16 +3,24 @@
 Log in, add the integration (a mistyped password first), look at the integration and the
 shipped dashboard, place a call with the dial action and watch the extension ring on the
 dashboard, then look at the extension's device page and the Activity page. Each step saves a
-screenshot to docs/screenshots/ (the README shows them).
+screenshot: to docs/screenshots/ (the README shows them) when UPDATE_SCREENSHOTS=1 is set,
+otherwise to a temporary folder, so a test run leaves the work tree clean.
 """
 
+import os
+from pathlib import Path
 import re
+import tempfile
 
 from playwright.async_api import Browser, Locator, Page, expect
 
 from .stack import PASSWORD, PBX_PASSWORD, PBX_USERNAME, ROOT, USERNAME, Stack
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "synway_ippbx_screenshots"
+)
 # Home Assistant's first page loads can be slow on a busy machine.
 TIMEOUT_MS = 60_000
 
