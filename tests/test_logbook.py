@@ -265,7 +265,7 @@ def test_name_is_the_entry_title(
 def test_unparseable_report(describe: Describer) -> None:
     """A report the parser chokes on still gets a line, never an exception."""
     with patch(
-        "custom_components.synway_ippbx.logbook.report_from_object",
+        "custom_components.synway_ippbx.describe.report_from_object",
         side_effect=TypeError("odd"),
     ):
         assert (
