@@ -283,3 +283,41 @@ async def test_the_callee_hanging_up_reads_on_the_callees_page(
         ("Extension 1000", "is calling 1001", "mdi:phone-outgoing"),
         ("Extension 1000", "got through to 1001", "mdi:phone-in-talk"),
     ]
+
+
+async def test_transfer_and_busy_read_on_the_phone_that_did_them(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """The transferring phone says it passed the call on; a busy callee fails the call."""
+    start = dt_util.utcnow()
+    simulator.call_internal("1000", "1001")
+    await settle(hass, simulator)
+    simulator.answer("1001")
+    await settle(hass, simulator)
+    simulator.transfer("1001", "1002")
+    await settle(hass, simulator)
+    simulator.call_internal("1003", "1000")
+    await settle(hass, simulator)
+    assert await _described(hass, hass_ws_client, start, "1001") == [
+        ("Extension 1001", "is ringing, call from 1000", "mdi:phone-ring"),
+        ("Extension 1001", "answered a call from 1000", "mdi:phone-in-talk"),
+        (
+            "Extension 1001",
+            "transferred the call from 1000 to 1002",
+            "mdi:phone-forward",
+        ),
+    ]
+    assert await _described(hass, hass_ws_client, start, "1000") == [
+        ("Extension 1000", "is calling 1001", "mdi:phone-outgoing"),
+        ("Extension 1000", "got through to 1001", "mdi:phone-in-talk"),
+        ("Extension 1000", "is calling 1002", "mdi:phone-outgoing"),
+    ]
+    assert await _described(hass, hass_ws_client, start, "1002") == [
+        ("Extension 1002", "is ringing, call from 1000", "mdi:phone-ring"),
+    ]
+    assert await _described(hass, hass_ws_client, start, "1003") == [
+        ("Extension 1003", "could not reach 1000 (USER_BUSY)", "mdi:phone-cancel"),
+    ]

@@ -276,6 +276,28 @@ def _describe_call(report: CallReport, names: Names, *, missed: bool) -> Line:
             return call.about(
                 "ended the call{other}", "reports a call{other} ended", ICON_HANGUP
             )
+        case TransferReport(transfer_from=transferrer) if transferrer:
+            # On the transferring phone's page (the manual: "the callee number where the
+            # call is transferred from"), naming the party it passed on.
+            other = next(
+                (
+                    number
+                    for number in (call.caller_number, call.callee_number)
+                    if number and number != transferrer
+                ),
+                None,
+            )
+            text = "transferred the call"
+            if label := _label(other, names, extension=False):
+                text += f" from {label}"
+            if report.transfer_to:
+                text += f" to {_label(report.transfer_to, names, extension=False)}"
+            return Line(
+                _label(transferrer, names, extension=True),
+                text,
+                extension_key(transferrer),
+                ICON_TRANSFER,
+            )
         case TransferReport():
             line = call.about(
                 "transferred the call{other}",
