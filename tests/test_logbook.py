@@ -135,6 +135,15 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
             "Extension 1000 transferred the call with 1001 to 1003",
         ),
         (
+            {
+                "event": "TRANSFER",
+                "transfer_from": "6500",
+                "transfer_to": "6700",
+                "callertrunk": {"from": "8347", "to": "6700", "trunk": "fxo3"},
+            },
+            "Extension 6500 transferred the call from 8347 to 6700",
+        ),
+        (
             {"event": "CallinRequest", "from": "88861158", "to": "6000"},
             "The PBX has an incoming call from 88861158 to 6000 waiting to be accepted",
         ),
