@@ -4,11 +4,16 @@ Run with ``.venv/bin/python benchmarks/integration_scale.py``. It sets the integ
 in Home Assistant's test harness against the simulator over loopback HTTPS and prints:
 setup time and entity count; the cost of a poll that changes nothing (and how many states
 it writes: the goal is none); the cost of a report and how many states one report writes
-(the goal: only the entities of the objects it concerns); memory. Figures, not a test:
-nothing here fails on timing.
+(the goal: only the entities of the objects it concerns); memory per 1,000 extensions.
+
+A second test then registers the same number of bare entities (same platforms, same devices,
+same enabled/disabled split) through a trivial mock integration in a fresh Home Assistant,
+and prints our setup time as a ratio of that floor: Home Assistant's own cost of registering
+that many entities. Figures, not a test: nothing here fails on timing.
 """
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncGenerator
 from pathlib import Path
 import resource
@@ -25,6 +30,7 @@ if __name__ == "__main__":
 
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
+from homeassistant.config_entries import ConfigEntry, ConfigFlow
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -32,8 +38,20 @@ from homeassistant.const import (
     EVENT_STATE_CHANGED,
 )
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    MockModule,
+    MockPlatform,
+    mock_config_flow,
+    mock_integration,
+    mock_platform,
+)
 
+from benchmarks.results import record
 from custom_components.synway_ippbx.api import Report, password_digest
 from custom_components.synway_ippbx.const import (
     CONF_REPORT_URL,
@@ -51,8 +69,20 @@ EXTENSIONS = 3000
 CALLS = 200
 
 
+# What the integration set up, for the bare-entities floor measured next.
+_SHAPE: dict[str, object] = {}
+
+
 def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _current_rss_mib() -> float:
+    """Resident memory now (not the peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 @pytest.fixture(autouse=True)
@@ -99,26 +129,46 @@ async def test_scale(
         },
     )
     entry.add_to_hass(hass)
-    rss = _rss_mib()
+    rss = _current_rss_mib()
     start = time.perf_counter()
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     setup = time.perf_counter() - start
+    grown = _current_rss_mib() - rss
     entities = len(hass.states.async_entity_ids())
     # All primary entities fit under Home Assistant's per-entry limit.
     assert len(hass.states.async_entity_ids("event")) == EXTENSIONS + 50 + 1
+    registered = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    _SHAPE.update(
+        setup=setup,
+        devices=len(
+            dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+        ),
+        platforms=Counter(
+            (item.domain, item.disabled_by is None) for item in registered
+        ),
+    )
     print(
-        f"\nsetup: {setup:.2f} s, {entities} entities, "
-        f"max RSS +{_rss_mib() - rss:.0f} MiB"
+        f"\nsetup: {setup:.2f} s, {entities} entities enabled of {len(registered)}; "
+        f"memory: +{grown:.0f} MiB RSS, {grown / EXTENSIONS * 1000:.1f} MiB "
+        f"per 1,000 extensions"
+    )
+    record(
+        "Memory per 1,000 extensions (RSS growth at setup)",
+        f"{grown / EXTENSIONS * 1000:.0f} MiB",
     )
 
     written.clear()
     start = time.perf_counter()
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
-    print(
-        f"poll with no change: {time.perf_counter() - start:.2f} s, "
-        f"{len(written)} states written"
+    poll = time.perf_counter() - start
+    print(f"poll with no change: {poll:.2f} s, {len(written)} states written")
+    record(
+        "Poll of 3,000 extensions / 50 queues, nothing changed",
+        f"{poll * 1000:.0f} ms, {len(written)} states written",
+        "≤ 250 ms, 0 writes",
+        met=poll <= 0.25 and not written,
     )
 
     coordinator = entry.runtime_data.coordinator
@@ -153,4 +203,85 @@ async def test_scale(
         f"{len(written) / max(handled, 1):.1f} states written per report"
     )
     print(f"max RSS {_rss_mib():.0f} MiB")
+    record(
+        "Integration work per report (in process, 3,000 extensions)",
+        f"{per_report:.0f} µs, {len(written) / max(handled, 1):.1f} states written",
+    )
     assert coordinator.data.calls.active_calls == 0
+
+
+class _BareEntity(Entity):
+    """An entity with a device and nothing else: Home Assistant's floor."""
+
+    _attr_should_poll = False
+    _attr_has_entity_name = True
+
+    def __init__(self, index: int, device: int, enabled: bool) -> None:
+        self._attr_unique_id = f"bare-{index}"
+        self._attr_name = f"Bare {index}"
+        self._attr_entity_registry_enabled_default = enabled
+        self._attr_device_info = DeviceInfo(
+            identifiers={("bare_entities", str(device))}, name=f"Device {device}"
+        )
+
+    @property
+    def state(self) -> str:
+        """A fixed state."""
+        return "idle"
+
+
+async def test_bare_entities_floor(hass: HomeAssistant) -> None:
+    """Register as many bare entities, on as many devices, as the integration did."""
+    if not _SHAPE:
+        pytest.skip("run with test_scale first")
+    platforms: Counter[tuple[str, bool]] = _SHAPE["platforms"]  # type: ignore[assignment]
+    devices = int(_SHAPE["devices"])  # type: ignore[call-overload]
+    domains = sorted({domain for domain, _ in platforms})
+    counter = iter(range(10**9))
+
+    def platform_for(domain: str) -> MockPlatform:
+        async def setup_entry(
+            hass: HomeAssistant,
+            entry: ConfigEntry,
+            add: AddEntitiesCallback,
+        ) -> None:
+            entities = [
+                _BareEntity(index, index % devices, enabled)
+                for enabled in (True, False)
+                for index in (
+                    next(counter) for _ in range(platforms.get((domain, enabled), 0))
+                )
+            ]
+            add(entities)
+
+        return MockPlatform(async_setup_entry=setup_entry)
+
+    async def setup_integration(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+        await hass.config_entries.async_forward_entry_setups(entry, domains)
+        return True
+
+    mock_integration(
+        hass, MockModule("bare_entities", async_setup_entry=setup_integration)
+    )
+    mock_platform(hass, "bare_entities.config_flow")
+    for domain in domains:
+        mock_platform(hass, f"bare_entities.{domain}", platform_for(domain))
+    entry = MockConfigEntry(domain="bare_entities")
+    entry.add_to_hass(hass)
+    with mock_config_flow("bare_entities", ConfigFlow):
+        start = time.perf_counter()
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        bare = time.perf_counter() - start
+    ours = float(_SHAPE["setup"])  # type: ignore[arg-type]
+    print(
+        f"\nsetup floor: {sum(platforms.values())} bare entities on {devices} devices "
+        f"in {bare:.2f} s; ours {ours:.2f} s, ratio {ours / bare:.2f}× (goal ≤ 1.3×)"
+    )
+    record(
+        f"Setup of 3,000 extensions ({sum(platforms.values())} entities) vs. as many "
+        "bare entities",
+        f"{ours:.1f} s vs. {bare:.1f} s: {ours / bare:.2f}×",
+        "≤ 1.3×",
+        met=ours / bare <= 1.3,
+    )

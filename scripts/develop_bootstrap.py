@@ -10,8 +10,8 @@ Two commands (run from the repository root with ``PYTHONPATH=.``):
 ``init CONFIG_DIR``
     Write ``configuration.yaml`` and the ``.storage`` state through Home Assistant's own
     APIs: an owner/admin user ``demo`` (password ``demo-synway``), onboarding marked done,
-    the HTTP server settings, a Synway IPPBX config entry pointing at the simulator, and an
-    Overview dashboard showing the phone system, its queues and every extension live.
+    the HTTP server settings, a Synway IPPBX config entry pointing at the simulator, and as
+    the Overview dashboard the one shipped in ``dashboards/synway_ippbx.yaml``.
 """
 
 import argparse
@@ -41,8 +41,8 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.storage import Store
-from homeassistant.util import slugify
 from homeassistant.util.package import is_installed
+from homeassistant.util.yaml import load_yaml_dict
 
 from custom_components.synway_ippbx.api.address import parse_address
 from custom_components.synway_ippbx.api.credentials import password_digest
@@ -55,6 +55,7 @@ from custom_components.synway_ippbx.const import (
     DOMAIN,
 )
 
+DASHBOARD = Path(__file__).parent.parent / "dashboards" / "synway_ippbx.yaml"
 DEMO_NAME = "Demo"
 DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "demo-synway"  # noqa: S105 - a documented throwaway demo login
@@ -168,75 +169,39 @@ def missing_requirements(domains: Iterable[str]) -> list[str]:
     )
 
 
-def _tile(entity_id: str, name: str) -> dict[str, object]:
-    return {"type": "tile", "entity": entity_id, "name": name}
+def dashboard() -> dict[str, object]:
+    """The Overview dashboard: the one shipped in dashboards/ for real installs."""
+    return load_yaml_dict(str(DASHBOARD))
 
 
-def dashboard(hub_name: str, extensions: int, queues: int) -> dict[str, object]:
-    """The Overview dashboard: the PBX, its queues and every extension's status.
-
-    Entity ids are the ones Home Assistant derives from the device and entity names on a
-    fresh install (``sensor.extension_1000_status``, ...).
-    """
-    hub = slugify(hub_name)
-    numbers = [str(1000 + index) for index in range(extensions)]
-    queue_numbers = [str(6700 + index) for index in range(queues)]
-    return {
-        "title": "Synway IPPBX demo",
-        "views": [
-            {
-                "type": "sections",
-                "title": "Phones",
-                "path": "phones",
-                "max_columns": 3,
-                "sections": [
-                    {
-                        "type": "grid",
-                        "cards": [
-                            {"type": "heading", "heading": "Phone system"},
-                            _tile(f"sensor.{hub}_active_calls", "Active calls"),
-                            _tile(f"binary_sensor.{hub}_event_stream", "Reports"),
-                            *(
-                                _tile(
-                                    f"sensor.queue_{number}_waiting_callers",
-                                    f"{number} waiting",
-                                )
-                                for number in queue_numbers
-                            ),
-                        ],
-                    },
-                    {
-                        "type": "grid",
-                        "column_span": 2,
-                        "cards": [
-                            {"type": "heading", "heading": "Extensions"},
-                            *(
-                                _tile(f"sensor.extension_{number}_status", number)
-                                for number in numbers
-                            ),
-                        ],
-                    },
-                    {
-                        "type": "grid",
-                        "column_span": 3,
-                        "cards": [
-                            {
-                                "type": "logbook",
-                                "title": "Live activity",
-                                "hours_to_show": 1,
-                                "target": {
-                                    "entity_id": [
-                                        f"sensor.extension_{number}_status"
-                                        for number in numbers
-                                    ]
-                                },
-                            }
-                        ],
-                    },
-                ],
-            }
-        ],
-    }
+async def _async_save_entry(hass: HomeAssistant, pbx_host: str) -> None:
+    """Store the config entry the user flow would create against the simulator."""
+    address = parse_address(pbx_host)
+    entry = ConfigEntry(
+        data={
+            CONF_HOST: pbx_host,
+            CONF_USERNAME: "api",
+            CONF_PASSWORD: password_digest("synway"),
+            CONF_VERIFY_SSL: False,
+            CONF_WEBHOOK_ID: webhook.async_generate_id(),
+        },
+        discovery_keys=MappingProxyType({}),
+        domain=DOMAIN,
+        minor_version=SynwayConfigFlow.MINOR_VERSION,
+        options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL},
+        source=SOURCE_USER,
+        subentries_data=None,
+        title=f"Synway IPPBX ({address.host})",
+        unique_id=address.unique_id,
+        version=SynwayConfigFlow.VERSION,
+    )
+    entries_store: Store[dict[str, list[dict[str, object]]]] = Store(
+        hass,
+        CONFIG_ENTRIES_VERSION,
+        CONFIG_ENTRIES_KEY,
+        minor_version=CONFIG_ENTRIES_MINOR_VERSION,
+    )
+    await entries_store.async_save({"entries": [dict(entry.as_dict())]})
 
 
 async def _async_init(
@@ -244,8 +209,8 @@ async def _async_init(
     ha_host: str,
     ha_port: int,
     pbx_host: str,
-    extensions: int,
-    queues: int,
+    *,
+    with_entry: bool = True,
 ) -> None:
     """Write the demo state into config_dir (configuration.yaml is already there)."""
     hass = HomeAssistant(str(config_dir))
@@ -289,42 +254,17 @@ async def _async_init(
     if http_store.pending is not None:
         await http_store.async_promote_pending()
 
-    # The config entry the user flow would create against the simulator.
-    address = parse_address(pbx_host)
-    entry = ConfigEntry(
-        data={
-            CONF_HOST: pbx_host,
-            CONF_USERNAME: "api",
-            CONF_PASSWORD: password_digest("synway"),
-            CONF_VERIFY_SSL: False,
-            CONF_WEBHOOK_ID: webhook.async_generate_id(),
-        },
-        discovery_keys=MappingProxyType({}),
-        domain=DOMAIN,
-        minor_version=SynwayConfigFlow.MINOR_VERSION,
-        options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL},
-        source=SOURCE_USER,
-        subentries_data=None,
-        title=f"Synway IPPBX ({address.host})",
-        unique_id=address.unique_id,
-        version=SynwayConfigFlow.VERSION,
-    )
-    entries_store: Store[dict[str, list[dict[str, object]]]] = Store(
-        hass,
-        CONFIG_ENTRIES_VERSION,
-        CONFIG_ENTRIES_KEY,
-        minor_version=CONFIG_ENTRIES_MINOR_VERSION,
-    )
-    await entries_store.async_save({"entries": [dict(entry.as_dict())]})
+    # The config entry the user flow would create against the simulator (the browser
+    # tests leave it out: they add the integration through the UI).
+    if with_entry:
+        await _async_save_entry(hass, pbx_host)
 
     lovelace_store: Store[dict[str, object]] = Store(
         hass,
         lovelace_dashboard.CONFIG_STORAGE_VERSION,
         lovelace_dashboard.CONFIG_STORAGE_KEY_DEFAULT,
     )
-    await lovelace_store.async_save(
-        {"config": dashboard(entry.title, extensions, queues)}
-    )
+    await lovelace_store.async_save({"config": dashboard()})
 
     # The auth store saves with a delay; stopping writes it out (force: this instance
     # never "started", and a not-running instance otherwise ignores the stop).
@@ -341,8 +281,11 @@ def main() -> None:
     init.add_argument("--ha-host", default="127.0.0.1")
     init.add_argument("--ha-port", type=int, default=8123)
     init.add_argument("--pbx-host", default="127.0.0.1:8443")
-    init.add_argument("--extensions", type=int, default=20, help="as the simulator's")
-    init.add_argument("--queues", type=int, default=2, help="as the simulator's")
+    init.add_argument("--extensions", type=int, default=20, help="(unused; kept)")
+    init.add_argument("--queues", type=int, default=2, help="(unused; kept)")
+    init.add_argument(
+        "--no-entry", action="store_true", help="leave the integration to be added"
+    )
     args = parser.parse_args()
 
     if args.command == "requirements":
@@ -358,8 +301,7 @@ def main() -> None:
             args.ha_host,
             args.ha_port,
             args.pbx_host,
-            args.extensions,
-            args.queues,
+            with_entry=not args.no_entry,
         ),
         loop_factory=runner.create_event_loop,
     )

@@ -19,7 +19,7 @@ import sys
 from .auth import md5_hex
 from .config import SimulatorConfig, build_extensions, build_queues, build_trunks
 from .server import Simulator
-from .traffic import Traffic
+from .traffic import OFFICE_MAX_BUSY, Traffic
 
 
 def say(text: str) -> None:
@@ -54,6 +54,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--traffic", type=float, default=0.0, metavar="CALLS_PER_MINUTE"
+    )
+    parser.add_argument(
+        "--max-busy",
+        type=float,
+        default=OFFICE_MAX_BUSY,
+        metavar="SHARE",
+        help="skip new calls while more than this share of phones is busy (0..1; "
+        "default %(default)s, an office)",
     )
     parser.add_argument(
         "--time-scale", type=float, default=1.0, help="speed up simulated time"
@@ -110,8 +118,11 @@ async def run(args: argparse.Namespace) -> None:
     )
     say(f"  control API: {sim.base_url}/_simulator/state")
     if args.traffic:
-        Traffic(sim, args.traffic, seed=args.seed).start()
-        say(f"  traffic: {args.traffic} calls/minute (seed {args.seed})")
+        Traffic(sim, args.traffic, seed=args.seed, max_busy=args.max_busy).start()
+        say(
+            f"  traffic: {args.traffic} calls/minute, at most {args.max_busy:.0%} "
+            f"of phones busy (seed {args.seed})"
+        )
     sys.stdout.flush()
     try:
         await asyncio.Event().wait()

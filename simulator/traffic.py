@@ -5,6 +5,10 @@ internal missed, inbound through the IVR into a queue, inbound direct, outbound,
 held, recorded), rings for a few seconds and talks for a minute or two. All delays are timers on
 the simulator's clock, so the same seed gives the same calls (with ``realtime`` the clock follows
 real time, sped up by ``time_scale``).
+
+``max_busy`` caps the share of phones in calls: a call due while more are busy is skipped,
+so an office stays an office (most phones idle) whatever the rate. ``OFFICE`` is the
+demo's default: a couple of calls a minute, at most a quarter of the phones busy.
 """
 
 from collections.abc import Callable
@@ -17,6 +21,10 @@ from .engine import CallError
 
 if TYPE_CHECKING:
     from .server import Simulator
+
+# The demo's default traffic: calls per minute and the busy cap (see the module doc).
+OFFICE_CALLS_PER_MINUTE = 2.0
+OFFICE_MAX_BUSY = 0.25
 
 SCENARIOS = (
     ("internal", 25),
@@ -33,10 +41,18 @@ SCENARIOS = (
 class Traffic:
     """Generates calls on a running simulator until stopped."""
 
-    def __init__(self, sim: Simulator, calls_per_minute: float, seed: int = 0) -> None:
+    def __init__(
+        self,
+        sim: Simulator,
+        calls_per_minute: float,
+        seed: int = 0,
+        max_busy: float = 1.0,
+    ) -> None:
         """Prepare; call :meth:`start` to begin."""
         self.sim = sim
         self.rate = calls_per_minute / 60.0
+        self.max_busy = max_busy
+        self.skipped = 0
         self.rng = random.Random(seed)
         self.timers: list[Timer] = []
         self.started = 0
@@ -84,6 +100,12 @@ class Traffic:
         scenario = self.rng.choices(names, weights)[0]
         free = self._free_extensions()
         if len(free) < 3:
+            return
+        phones = self.sim.state.extensions.values()
+        busy = sum(1 for phone in phones if phone.busy)
+        # Room for the call's two phones under the cap.
+        if busy + 2 > self.max_busy * len(phones):
+            self.skipped += 1
             return
         self.started += 1
         self.by_scenario[scenario] = self.by_scenario.get(scenario, 0) + 1

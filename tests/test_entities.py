@@ -176,6 +176,7 @@ ALWAYS_ENABLED = {
     ("sensor", "extension_status"),
     ("event", "call"),
     ("sensor", "trunk_status"),
+    ("sensor", "trunk_active_calls"),
     ("binary_sensor", "trunk_problem"),
     ("sensor", "waiting_callers"),
     ("sensor", "longest_wait"),

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import override
+from typing import Any, override
 
 from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
@@ -122,6 +122,10 @@ class SynwayBinarySensor(SynwayEntity, BinarySensorEntity):
     def is_on(self) -> bool | None:
         """Whether the fact holds."""
         return self.entity_description.value_fn(self.coordinator, self.object_id)
+
+    @override
+    def _state_fingerprint(self) -> Any:
+        return (self.is_on, self.extra_state_attributes)
 
     @property
     @override

@@ -108,6 +108,10 @@ class SynwayButton(SynwayEntity, ButtonEntity):
     entity_description: SynwayButtonEntityDescription
 
     @override
+    def _state_fingerprint(self) -> None:
+        """A button's state is its last press: updates only change availability."""
+
+    @override
     async def async_press(self) -> None:
         """Ask the PBX; the reports that follow update the entities."""
         await self.entity_description.press_fn(self.coordinator, self.object_id)

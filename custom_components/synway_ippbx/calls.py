@@ -97,6 +97,19 @@ class CallTracker:
         """Number of calls in progress."""
         return len(self._calls)
 
+    def trunk_calls(self, trunk: str) -> int:
+        """Number of calls in progress with a leg on the trunk."""
+        return sum(
+            any(leg.trunk == trunk for leg in call.legs.values())
+            for call in self._calls.values()
+        )
+
+    def call_trunks(self, callid: str) -> set[str]:
+        """The trunks the legs of a call use (none for an unknown call)."""
+        if (call := self._calls.get(callid)) is None:
+            return set()
+        return {leg.trunk for leg in call.legs.values() if leg.trunk}
+
     def calls(self) -> Iterator[Call]:
         """Iterate over the calls in progress."""
         return iter(self._calls.values())

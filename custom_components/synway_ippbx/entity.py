@@ -1,7 +1,7 @@
 """Base entities: every entity belongs to one store object and wakes only for it."""
 
 from collections.abc import Callable, Iterable
-from typing import override
+from typing import Any, Final, override
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -14,15 +14,21 @@ from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .devices import hub_identifier, object_device_info
 from .store import HUB_KEY, STRUCTURE_KEY, Key, object_keys
 
+# A fingerprint that equals nothing: the entity writes its state at every update.
+_ALWAYS_WRITE: Final = object()
+
 
 class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
     """An entity of the hub, an extension, a trunk or a queue.
 
     The coordinator context is the object's store key, so a report about extension
-    1001 wakes the entities of extension 1001 and nothing else.
+    1001 wakes the entities of extension 1001 and nothing else. Of those, an entity
+    writes its state only when what it shows changed: a report about a ringing phone
+    leaves its Registered sensor alone (each write costs as much as the report's parsing).
     """
 
     _attr_has_entity_name = True
+    _written: Any = _ALWAYS_WRITE
 
     def __init__(
         self,
@@ -48,6 +54,33 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
             and len(coordinator.data.extensions) > LARGE_PBX_EXTENSIONS
         ):
             self._attr_entity_registry_enabled_default = False
+
+    def _state_fingerprint(self) -> Any:
+        """What the written state depends on, besides availability.
+
+        Platforms return their value (and attributes); the default writes every time.
+        """
+        return _ALWAYS_WRITE
+
+    def _fingerprint(self) -> Any:
+        # An unavailable entity shows nothing else (its object may be gone).
+        return (True, self._state_fingerprint()) if self.available else (False, None)
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Remember what Home Assistant writes when it adds the entity."""
+        await super().async_added_to_hass()
+        self._written = self._fingerprint()
+
+    @callback
+    @override
+    def _handle_coordinator_update(self) -> None:
+        """Write the state when the object changed in a way this entity shows."""
+        fingerprint = self._fingerprint()
+        if fingerprint == self._written:
+            return
+        self._written = fingerprint
+        self.async_write_ha_state()
 
     @property
     def object_id(self) -> str:

@@ -58,6 +58,10 @@ class SynwayEvent(SynwayEntity, EventEntity):
             )
         )
 
+    @override
+    def _state_fingerprint(self) -> None:
+        """Events are written as they fire; polls and reports only change availability."""
+
     @callback
     def _async_handle_event(self, event_type: str, attributes: dict[str, Any]) -> None:
         self._trigger_event(event_type, attributes)

@@ -80,9 +80,33 @@ def _status_attributes(store: PbxStore, number: str) -> Mapping[str, Any]:
     }
 
 
+# Polled trunk states that only mean "ready": while calls cross the trunk it is in use.
+_TRUNK_READY = frozenset(
+    {
+        TrunkStatus.IDLE,
+        TrunkStatus.REGISTERED,
+        TrunkStatus.USABLE,
+        TrunkStatus.UNMONITORED,
+    }
+)
+
+
 def _trunk_status(store: PbxStore, name: str, _now: datetime) -> str | None:
     status = store.trunks[name].status
+    if status in _TRUNK_READY and store.calls.trunk_calls(name):
+        return TrunkStatus.IN_USE.value
     return status.value if status is not TrunkStatus.UNKNOWN else None
+
+
+def _queue_members(store: PbxStore, queue_id: str) -> Mapping[str, Any]:
+    """Every member of the queue and what it is doing (on_break wins)."""
+    agents = store.queues[queue_id].agents
+    return {
+        "members": {
+            number: "on_break" if agent.on_break else agent.state.value
+            for number, agent in sorted(agents.items())
+        }
+    }
 
 
 SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
@@ -114,6 +138,13 @@ SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
         value_fn=_trunk_status,
     ),
     SynwaySensorEntityDescription(
+        key="active_calls",
+        translation_key="trunk_active_calls",
+        kind="trunk",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda store, name, _now: store.calls.trunk_calls(name),
+    ),
+    SynwaySensorEntityDescription(
         key="waiting_callers",
         translation_key="waiting_callers",
         kind="queue",
@@ -126,6 +157,7 @@ SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
         kind="queue",
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda store, queue_id, now: store.queues[queue_id].longest_wait(now),
     ),
@@ -135,6 +167,7 @@ SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
         kind="queue",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda store, queue_id, _now: store.queues[queue_id].agents_available,
+        attributes_fn=_queue_members,
     ),
     SynwaySensorEntityDescription(
         key="active_calls",
@@ -175,6 +208,10 @@ class SynwaySensor(SynwayEntity, SensorEntity):
         return self.entity_description.value_fn(
             self.coordinator.data, self.object_id, dt_util.utcnow()
         )
+
+    @override
+    def _state_fingerprint(self) -> Any:
+        return (self.native_value, self.extra_state_attributes)
 
     @property
     @override

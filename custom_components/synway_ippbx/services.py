@@ -56,7 +56,7 @@ from .api import (
 )
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
-from .helpers import async_pbx_call
+from .helpers import async_pbx_call, async_picked_entry_id, async_resolve_object
 from .store import PbxStore
 
 # Record count get_call_records stops at when following pages.
@@ -94,6 +94,17 @@ ATTR_TYPE: Final = "type"
 ATTR_RECORD_ID: Final = "record_id"
 ATTR_PAGE: Final = "page"
 ATTR_ALL_PAGES: Final = "all_pages"
+
+# Fields that name PBX objects (lists name several), and the kind of object they name:
+# each may be given as the object's number or name, its device, or one of its entities.
+OBJECT_FIELDS: Final = {
+    ATTR_EXTENSION: "extension",
+    ATTR_TARGET: "extension",
+    ATTR_EXTENSIONS: "extension",
+    ATTR_QUEUE: "queue",
+    ATTR_TRUNKS: "trunk",
+    ATTR_PORT: "trunk",
+}
 
 # update_extension / add_extension settings: action field → ExtensionChanges field.
 EXTENSION_SETTINGS: Final = (
@@ -455,6 +466,8 @@ async def _fxo_hook(entry: SynwayConfigEntry, call: ServiceCall) -> ServiceRespo
     """Take an FXO port off hook or put it back on hook."""
     rt = entry.runtime_data
     port = str(call.data[ATTR_PORT]).strip()
+    if not port.isdigit():
+        raise _invalid("unknown_port", port=port)
     ports = {
         trunk.port
         for trunk in rt.coordinator.data.trunks.values()
@@ -704,6 +717,8 @@ class _Action:
     schema: dict[Any, Any]
     response: SupportsResponse = SupportsResponse.NONE
     admin: bool = False
+    # Whether OBJECT_FIELDS may be given as devices or entities (not for new objects).
+    pickers: bool = True
 
 
 _ALARM_ADD_SCHEMA: Final[dict[Any, Any]] = {
@@ -770,7 +785,8 @@ ACTIONS: Final[dict[str, _Action]] = {
         _fxo_hook,
         {
             **BASE,
-            vol.Required(ATTR_PORT): _POSITIVE,
+            # A port number, or an FXO trunk's device or entity (resolved to its port).
+            vol.Required(ATTR_PORT): vol.Any(_POSITIVE, cv.string),
             vol.Required(ATTR_OFF_HOOK): cv.boolean,
         },
     ),
@@ -846,6 +862,7 @@ ACTIONS: Final[dict[str, _Action]] = {
             **EXTENSION_FIELDS,
         },
         admin=True,
+        pickers=False,
     ),
     "get_trunks": _Action(
         _get_trunks,
@@ -896,19 +913,68 @@ ACTIONS: Final[dict[str, _Action]] = {
 }
 
 
+def _picked_values(fields: Mapping[str, Any]) -> list[object]:
+    """Every value of the object fields, lists flattened."""
+    values: list[object] = []
+    for value in fields.values():
+        values.extend(value if isinstance(value, list) else [value])
+    return values
+
+
+def _resolve_fields(
+    hass: HomeAssistant,
+    entry: SynwayConfigEntry,
+    call: ServiceCall,
+    fields: Mapping[str, Any],
+) -> ServiceCall:
+    """The call with picked devices and entities replaced by the objects they stand for."""
+    data = dict(call.data)
+    for key, value in fields.items():
+        kind = OBJECT_FIELDS[key]
+        if isinstance(value, list):
+            data[key] = [async_resolve_object(hass, entry, kind, v) for v in value]
+            continue
+        resolved = async_resolve_object(hass, entry, kind, value)
+        if key == ATTR_PORT:
+            resolved = _trunk_port(entry.runtime_data.coordinator.data, resolved)
+        data[key] = resolved
+    return ServiceCall(
+        hass, call.domain, call.service, data, call.context, call.return_response
+    )
+
+
+def _trunk_port(store: PbxStore, port: str) -> str:
+    """An FXO port given as its trunk: the trunk's port (a number stays as it is)."""
+    if (trunk := store.trunks.get(port)) is None:
+        return port
+    if trunk.type is not TrunkType.FXO or not trunk.port:
+        raise _invalid("not_an_fxo_trunk", target=port)
+    return trunk.port
+
+
 def _bind(
-    hass: HomeAssistant, handler: Handler
+    hass: HomeAssistant, action: _Action
 ) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
-    """Wrap a handler: resolve the config entry first."""
+    """Wrap a handler: resolve the config entry and picked objects first.
+
+    Without ``config_entry_id`` a picked device or entity names the PBX it belongs to.
+    """
 
     async def _call(call: ServiceCall) -> ServiceResponse:
-        entry = cast(
-            "SynwayConfigEntry",
-            service.async_get_config_entry(
-                hass, DOMAIN, call.data.get(ATTR_CONFIG_ENTRY_ID)
-            ),
+        fields = (
+            {key: call.data[key] for key in OBJECT_FIELDS if key in call.data}
+            if action.pickers
+            else {}
         )
-        return await handler(entry, call)
+        entry_id: str | None = call.data.get(ATTR_CONFIG_ENTRY_ID)
+        if entry_id is None and fields:
+            entry_id = async_picked_entry_id(hass, _picked_values(fields))
+        entry = cast(
+            "SynwayConfigEntry", service.async_get_config_entry(hass, DOMAIN, entry_id)
+        )
+        if fields:
+            call = _resolve_fields(hass, entry, call, fields)
+        return await action.handler(entry, call)
 
     return _call
 
@@ -918,7 +984,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions."""
     for name, action in ACTIONS.items():
         schema = vol.Schema(action.schema)
-        func = _bind(hass, action.handler)
+        func = _bind(hass, action)
         if action.admin:
             service.async_register_admin_service(
                 hass, DOMAIN, name, func, schema, action.response

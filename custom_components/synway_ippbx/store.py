@@ -229,13 +229,14 @@ class PbxStore:
         """Replace the extension list with a poll's, keeping fresher pushed statuses."""
         changed: set[Key] = set()
         seen: set[str] = set()
+        trunk_calls = self._trunk_call_counts()
         for state in states:
             seen.add(state.extension)
             changed |= self._apply_extension(state, mark)
         for number in set(self.extensions) - seen:
             del self.extensions[number]
             changed |= {extension_key(number), STRUCTURE_KEY}
-        return changed
+        return changed | self._trunk_count_changes(trunk_calls)
 
     def update_extensions(
         self, states: Iterable[ExtensionState], mark: int
@@ -247,11 +248,12 @@ class PbxStore:
         """
         unreported = self.unreported_changes
         changed: set[Key] = set()
+        trunk_calls = self._trunk_call_counts()
         for state in states:
             if state.extension in self.extensions:
                 changed |= self._apply_extension(state, mark)
         self.unreported_changes = unreported
-        return changed
+        return changed | self._trunk_count_changes(trunk_calls)
 
     def _apply_extension(self, state: ExtensionState, mark: int) -> set[Key]:
         """Apply one polled extension; return the keys that changed."""
@@ -370,6 +372,7 @@ class PbxStore:
             record.name = poll.info.name or None
             if record.pushed <= mark:
                 breaks = {ext for ext, agent in record.agents.items() if agent.on_break}
+                on_break = {ext: record.agents[ext] for ext in breaks}
                 record.agents = {
                     member.extension: AgentRecord(
                         extension=member.extension,
@@ -379,6 +382,10 @@ class PbxStore:
                     )
                     for member in poll.status.members
                 }
+                # queue_members leaves out agents on break: the break report stands
+                # until the agent resumes or logs out (reported, or seen in a poll).
+                for number, agent in on_break.items():
+                    record.agents.setdefault(number, agent)
                 joined = {callid: c.joined for callid, c in record.callers.items()}
                 record.callers = {}
                 for index, caller in enumerate(poll.status.callers):
@@ -408,6 +415,7 @@ class PbxStore:
         With ``involving``, only calls of those (just re-read) extensions are judged.
         """
         calls_before = self.calls.active_calls
+        trunk_calls = self._trunk_call_counts()
         touched = self.calls.reconcile(
             mark,
             busy_extensions={
@@ -427,7 +435,7 @@ class PbxStore:
         changed = self._sync_call_statuses(touched)
         if touched or self.calls.active_calls != calls_before:
             changed.add(HUB_KEY)
-        return changed
+        return changed | self._trunk_count_changes(trunk_calls)
 
     # -- reports --------------------------------------------------------------------
 
@@ -442,16 +450,44 @@ class PbxStore:
             case AgentStatusReport() | AgentWrapUpReport():
                 return self._agent(report)
             case SystemUpReport():
+                in_calls = self._trunks_in_calls()
                 touched = self.calls.clear()
-                return self._sync_call_statuses(touched) | {HUB_KEY}
+                return self._sync_call_statuses(touched) | in_calls | {HUB_KEY}
             case CallReport() | CdrReport():
                 calls_before = self.calls.active_calls
+                trunks = self.calls.call_trunks(report.callid)
                 touched = self.calls.apply(report, self._sequence, now)
                 changed = self._sync_call_statuses(touched)
                 if self.calls.active_calls != calls_before or touched:
                     changed.add(HUB_KEY)
-                return changed
+                trunks |= self.calls.call_trunks(report.callid)
+                return changed | self._trunk_keys(trunks)
         return set()
+
+    def _trunk_keys(self, names: Iterable[str]) -> set[Key]:
+        """The keys of the known trunks among names (their call counts changed)."""
+        return {trunk_key(name) for name in names if name in self.trunks}
+
+    def _trunks_in_calls(self) -> set[Key]:
+        """The keys of every known trunk a call in progress uses."""
+        return self._trunk_keys(self._trunk_call_counts())
+
+    def _trunk_call_counts(self) -> dict[str, int]:
+        """Calls in progress per trunk (trunks without calls left out)."""
+        counts: dict[str, int] = {}
+        for call in self.calls.calls():
+            for name in self.calls.call_trunks(call.callid):
+                counts[name] = counts.get(name, 0) + 1
+        return counts
+
+    def _trunk_count_changes(self, before: Mapping[str, int]) -> set[Key]:
+        """The keys of the trunks whose call counts differ from ``before``."""
+        after = self._trunk_call_counts()
+        return self._trunk_keys(
+            name
+            for name in before.keys() | after.keys()
+            if before.get(name) != after.get(name)
+        )
 
     def _extension_status(self, report: ExtensionStatusReport) -> set[Key]:
         record = self.extensions.get(report.extension)

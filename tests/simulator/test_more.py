@@ -11,7 +11,7 @@ from simulator import Simulator, SimulatorConfig, TrunkSpec
 from simulator.__main__ import build_config, parse_args
 from simulator.engine import CallError
 from simulator.testing import ReportReceiver, fixture_config
-from simulator.traffic import Traffic
+from simulator.traffic import OFFICE_CALLS_PER_MINUTE, OFFICE_MAX_BUSY, Traffic
 
 from .conftest import Api
 from .test_scenarios import brief
@@ -438,3 +438,47 @@ async def test_realtime_clock(socket_enabled: None) -> None:
 
 def test_test_config() -> None:
     assert fixture_config().report_retry_interval < 0.1
+
+
+async def test_office_traffic_keeps_most_phones_idle(socket_enabled: None) -> None:
+    """The demo's default traffic: a few calls, most phones idle, queue callers at times."""
+    args = parse_args(
+        ["--extensions", "20", "--queues", "2", "--trunks", "2", "--traffic", "2"]
+    )
+    assert args.max_busy == OFFICE_MAX_BUSY
+    config = build_config(args)
+    config.realtime = False
+    sim = Simulator(config)
+    await sim.start(port=0, https=False)
+    traffic = Traffic(sim, OFFICE_CALLS_PER_MINUTE, seed=1, max_busy=args.max_busy)
+    traffic.start()
+    busy: list[int] = []
+    queued = 0
+    for _ in range(720):  # an hour
+        sim.advance(5)
+        busy.append(sum(1 for phone in sim.state.extensions.values() if phone.busy))
+        queued = max(queued, *(len(q.waiting) for q in sim.state.queues.values()))
+    traffic.stop()
+    await sim.stop()
+    assert 60 <= traffic.started <= 180  # about two calls a minute
+    assert sum(busy) / len(busy) < 0.2 * 20  # on average most phones idle
+    assert max(busy) <= 10  # never more than half, even with agents ringing
+    assert traffic.by_scenario.get("inbound_ivr", 0) >= 5  # callers reach the queues
+    assert queued >= 1
+    assert sim.state.cdrs
+
+
+async def test_busy_cap_skips_calls(socket_enabled: None) -> None:
+    """A flood of calls stays under the cap: calls due past it are skipped."""
+    config = build_config(parse_args(["--extensions", "20"]))
+    config.realtime = False
+    sim = Simulator(config)
+    await sim.start(port=0, https=False)
+    traffic = Traffic(sim, 60, seed=2, max_busy=0.3)
+    traffic.start()
+    for _ in range(120):
+        sim.advance(5)
+        assert sum(1 for phone in sim.state.extensions.values() if phone.busy) <= 9
+    traffic.stop()
+    await sim.stop()
+    assert traffic.skipped > 0

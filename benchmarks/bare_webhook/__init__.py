@@ -1,0 +1,64 @@
+"""Benchmark floor: a webhook that only parses the JSON body and fires one bus event.
+
+``benchmarks/ingest.py`` copies this folder into a throwaway config dir next to the
+integration. Its stats view (no auth: a loopback benchmark only) tells the benchmark how many
+events each side fired and whether the integration has loaded.
+"""
+
+from aiohttp import web
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.helpers.typing import ConfigType
+from homeassistant.util.json import json_loads
+
+DOMAIN = "bare_webhook"
+WEBHOOK_ID = "bare-benchmark-webhook"
+COUNTS = {"bare_webhook_event": 0, "synway_ippbx_event": 0}
+
+
+async def _async_handle(
+    hass: HomeAssistant, webhook_id: str, request: web.Request
+) -> web.Response:
+    """Parse, fire, answer: all a webhook must do."""
+    data = json_loads(await request.read())
+    hass.bus.async_fire("bare_webhook_event", data)  # type: ignore[arg-type]
+    return web.Response(status=200)
+
+
+class StatsView(HomeAssistantView):
+    """Counters for the benchmark."""
+
+    url = "/api/bare_webhook/stats"
+    name = "api:bare_webhook:stats"
+    requires_auth = False
+
+    async def get(self, request: web.Request) -> web.Response:
+        """Events fired by each side; whether the integration is loaded."""
+        hass = request.app[KEY_HASS]
+        entries = hass.config_entries.async_entries("synway_ippbx")
+        loaded = bool(entries) and entries[0].state is ConfigEntryState.LOADED
+        return self.json({**COUNTS, "synway_loaded": loaded})
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the webhook and the stats view."""
+
+    @callback
+    def count(event: Event) -> None:
+        COUNTS[str(event.event_type)] += 1
+
+    for name in COUNTS:
+        hass.bus.async_listen(name, count)
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        "Bare webhook",
+        WEBHOOK_ID,
+        _async_handle,
+        local_only=True,
+        allowed_methods=["POST"],
+    )
+    hass.http.register_view(StatsView())
+    return True

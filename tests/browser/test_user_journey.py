@@ -1,0 +1,160 @@
+"""A new user's first half hour, in a real browser against a real Home Assistant.
+
+Log in, add the integration (a mistyped password first), look at the integration and the
+shipped dashboard, place a call with the dial action and watch the extension ring on the
+dashboard, then look at the extension's device page and the Activity page. Each step saves a
+screenshot: to docs/screenshots/ (the README shows them) when UPDATE_SCREENSHOTS=1 is set,
+otherwise to a temporary folder, so a test run leaves the work tree clean.
+"""
+
+import os
+from pathlib import Path
+import re
+import tempfile
+
+from playwright.async_api import Browser, Locator, Page, expect
+
+from .stack import PASSWORD, PBX_PASSWORD, PBX_USERNAME, ROOT, USERNAME, Stack
+
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots"
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1"
+    else Path(tempfile.gettempdir()) / "synway_ippbx_screenshots"
+)
+# Home Assistant's first page loads can be slow on a busy machine.
+TIMEOUT_MS = 60_000
+
+
+async def _shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+async def _log_in(page: Page, stack: Stack) -> None:
+    await page.goto(stack.ha_url)
+    await page.get_by_role("textbox", name="Username").fill(USERNAME)
+    await page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page.get_by_text("Overview").first).to_be_visible()
+
+
+async def _add_integration(page: Page, stack: Stack) -> None:
+    """The config flow: a wrong password shows the error; the right one goes through."""
+    await page.goto(f"{stack.ha_url}/config/integrations/dashboard")
+    await page.get_by_role("button", name="Add integration").click()
+    # Fill the brand search itself: keys typed elsewhere are shortcuts ("a" opens Assist).
+    await page.get_by_placeholder("Search for a brand name").fill("Synway")
+    await page.get_by_role("button", name="Synway IPPBX").click()
+    await expect(page.get_by_text("Connect to your Synway IPPBX")).to_be_visible()
+    await page.get_by_role("textbox", name="Host").fill(stack.pbx_host)
+    await page.get_by_role("textbox", name="API username").fill(PBX_USERNAME)
+    password = page.get_by_role("textbox", name="API password")
+    await password.fill("not-the-password")
+    await page.get_by_role("button", name="Submit").click()
+    await expect(
+        page.get_by_text("The PBX rejected the API username or password")
+    ).to_be_visible()
+    await _shot(page, "config_flow_error")
+
+    await password.fill(PBX_PASSWORD)
+    await page.get_by_role("button", name="Submit").click()
+    # Home Assistant lists the new devices to name and place in areas.
+    names = page.get_by_role("textbox", name="Device name")
+    await expect(names.first).to_have_value("Synway IPPBX (127.0.0.1)")
+    await expect(names.nth(1)).to_have_value("Extension 1000")
+    await _shot(page, "config_flow_devices")
+    await page.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
+
+
+async def _integration_page(page: Page, stack: Stack) -> None:
+    await page.goto(f"{stack.ha_url}/config/integrations/integration/synway_ippbx")
+    await expect(page.get_by_text("Synway IPPBX (127.0.0.1)").first).to_be_visible()
+    # The hub plus 8 extensions, 4 trunks and 2 queues.
+    await expect(page.get_by_text("15 devices").first).to_be_visible()
+    await _shot(page, "integration")
+
+
+async def _device_page(page: Page, stack: Stack) -> None:
+    await page.goto(f"{stack.ha_url}/config/devices/dashboard")
+    await page.get_by_text("Extension 1000", exact=True).click()
+    await expect(page.get_by_text("SIP extension").first).to_be_visible()
+    # On a call and Other party start disabled (Status carries both).
+    for entity in ("Status", "Call"):
+        await expect(page.get_by_text(entity, exact=True).first).to_be_visible()
+    # The call placed before shows on the device's own activity.
+    await expect(
+        page.get_by_text(re.compile("ringing", re.IGNORECASE)).first
+    ).to_be_visible()
+    await _shot(page, "device")
+
+
+def _cell(page: Page, extension: str) -> Locator:
+    """The switchboard cell of an extension."""
+    return page.locator("td").filter(has_text=f"Extension {extension}")
+
+
+async def _dashboard(page: Page, stack: Stack) -> None:
+    await page.goto(f"{stack.ha_url}/lovelace/switchboard")
+    cells = page.locator("td").filter(has_text="Extension")
+    await expect(cells).to_have_count(8)
+    await expect(_cell(page, "1000")).to_contain_text(re.compile("Registered|Idle"))
+    await _shot(page, "dashboard")
+    await page.goto(f"{stack.ha_url}/lovelace/queues-trunks")
+    await expect(page.get_by_text("Queue 6700").first).to_be_visible()
+    await expect(page.get_by_text("Trunk SIP-1").first).to_be_visible()
+    await _shot(page, "dashboard_queues_trunks")
+
+
+async def _dial_and_watch(page: Page, stack: Stack) -> None:
+    """Call the dial action as the logged-in user; the switchboard shows the ringing."""
+    await page.goto(f"{stack.ha_url}/lovelace/switchboard")
+    await expect(_cell(page, "1000")).to_contain_text(re.compile("Registered|Idle"))
+    await page.evaluate(
+        """() => document.querySelector("home-assistant").hass.callService(
+            "synway_ippbx", "dial", {extension: "1000", number: "1001"})"""
+    )
+    ringing = _cell(page, "1000")
+    await expect(ringing).to_contain_text("Ringing")
+    await expect(ringing.locator("font")).to_have_attribute("color", "#fb8c00")
+    await expect(_cell(page, "1001")).to_contain_text(re.compile("Registered|Idle"))
+    await _shot(page, "dashboard_ringing")
+
+
+async def _activity(page: Page, stack: Stack) -> None:
+    await page.goto(f"{stack.ha_url}/logbook")
+    await expect(page.get_by_text("Extension 1000").first).to_be_visible()
+    await expect(
+        page.get_by_text(re.compile("ringing", re.IGNORECASE)).first
+    ).to_be_visible()
+    await _shot(page, "activity")
+
+
+def _log_tail(stack: Stack) -> str:
+    """The end of Home Assistant's log."""
+    log = stack.log_dir / "home-assistant.log"
+    return log.read_text(errors="replace")[-5000:]
+
+
+async def test_user_journey(stack: Stack, browser: Browser) -> None:
+    """From the login page to a ringing phone on the dashboard."""
+    context = await browser.new_context(
+        viewport={"width": 1280, "height": 860}, reduced_motion="reduce"
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    page = await context.new_page()
+    steps = [_log_in, _add_integration, _integration_page, _dashboard]
+    steps += [_dial_and_watch, _device_page, _activity]
+    step = steps[0]
+    try:
+        for step in steps:
+            await step(page, stack)
+    except Exception:
+        # The step, the last screen and Home Assistant's log explain most failures.
+        failure = stack.log_dir / "failure.png"
+        await page.screenshot(path=str(failure))
+        print(f"Failed in {step.__name__} at {page.url}; screen: {failure}")  # noqa: T201
+        print(_log_tail(stack))  # noqa: T201 - shown by pytest on failure
+        raise
+    finally:
+        await context.close()
