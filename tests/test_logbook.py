@@ -304,3 +304,21 @@ def test_names_given_with_the_event(
     assert (row["name"], row["message"]) == ("Alice (1000)", "is calling 1001")
     assert row["icon"] == "mdi:phone-outgoing"
     assert "entity_id" not in row
+
+
+@pytest.mark.parametrize(
+    ("status", "icon"),
+    [("Ringing", "mdi:phone-ring"), ("Idle", "mdi:phone-hangup"), ("odd", "mdi:phone")],
+)
+def test_status_reports_have_the_status_icon(
+    describe: Describer, status: str, icon: str
+) -> None:
+    """A phone's status report (shown on the Activity page) has a phone icon too."""
+    row = describe(
+        Event(
+            EVENT_SYNWAY,
+            {"event": "ExtensionStatus", "extension": "1002", "status": status},
+        )
+    )
+    assert row["icon"] == icon
+    assert "entity_id" not in row

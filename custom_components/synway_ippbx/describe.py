@@ -81,17 +81,18 @@ _AGENT_VERBS = {
     AgentStatusChange.RESUME: "resumed work in",
 }
 
+# What a phone's status report says, with the icon its Status sensor shows for it.
 _STATUS_WORDS = {
-    ExtensionStatus.RINGBACK: "is calling out",
-    ExtensionStatus.RINGING: "is ringing",
-    ExtensionStatus.TALKING: "is on a call",
-    ExtensionStatus.REGISTERED: "registered",
-    ExtensionStatus.UNREGISTERED: "went offline",
-    ExtensionStatus.BUSY: "is busy",
-    ExtensionStatus.IDLE: "is idle",
-    ExtensionStatus.IN_USE: "is in use",
-    ExtensionStatus.HOLD: "is on hold",
-    ExtensionStatus.HANGUP: "hung up",
+    ExtensionStatus.RINGBACK: ("is calling out", ICON_RINGBACK),
+    ExtensionStatus.RINGING: ("is ringing", ICON_RING),
+    ExtensionStatus.TALKING: ("is on a call", ICON_TALK),
+    ExtensionStatus.REGISTERED: ("registered", "mdi:phone-check"),
+    ExtensionStatus.UNREGISTERED: ("went offline", "mdi:phone-off"),
+    ExtensionStatus.BUSY: ("is busy", "mdi:phone-lock"),
+    ExtensionStatus.IDLE: ("is idle", ICON_HANGUP),
+    ExtensionStatus.IN_USE: ("is in use", "mdi:phone-in-talk-outline"),
+    ExtensionStatus.HOLD: ("is on hold", ICON_HOLD),
+    ExtensionStatus.HANGUP: ("hung up", ICON_HANGUP),
 }
 
 
@@ -358,9 +359,11 @@ def _describe_other(report: Report, names: Names) -> Line:
             return Line(None, "started", icon="mdi:restart")
         case ExtensionStatusReport():
             subject = _label(report.extension, names, extension=True)
-            words = _STATUS_WORDS.get(report.status, "changed state")
+            words, icon = _STATUS_WORDS.get(
+                report.status, ("changed state", "mdi:phone")
+            )
             # Not on the phone's page: its Status sensor writes that row itself.
-            return Line(subject, words)
+            return Line(subject, words, None, icon)
         case AgentStatusReport():
             verb = _AGENT_VERBS.get(report.status, "changed state in")
             return Line(
