@@ -94,7 +94,18 @@ def ext_query(sim: Simulator, session: Session, body: Body) -> Any:
             raise ApiError(11)
     else:
         numbers = list(exts)
-    return {"status": "success", "extinfo": [dict(exts[n].settings) for n in numbers]}
+    return {
+        "status": "success",
+        "extinfo": [_settings_with_dnd(sim, exts[n]) for n in numbers],
+    }
+
+
+def _settings_with_dnd(sim: Simulator, ext: Any) -> dict[str, Any]:
+    """The settings, plus do-not-disturb where the firmware quirk reports it."""
+    settings: dict[str, Any] = dict(ext.settings)
+    if sim.config.quirks.dnd_setting:
+        settings["dnd_enabled"] = "true" if ext.dnd else "false"
+    return settings
 
 
 def _validate_settings(body: Body) -> dict[str, str]:
@@ -153,6 +164,11 @@ def ext_mod(sim: Simulator, session: Session, body: Body) -> Any:
         if extid not in exts:
             raise ApiError(11)
         exts[extid].settings.update(changes)
+        dnd = opt(body, "dnd_enabled")
+        if sim.config.quirks.dnd_setting and dnd is not None:
+            if dnd not in BOOL:
+                raise ApiError(25)
+            exts[extid].dnd = dnd == "true"
         return OK
     low, high = sim.config.extension_range
     if not extid.isdigit() or not low <= int(extid) <= high:
@@ -281,7 +297,17 @@ def queue_members(sim: Simulator, session: Session, body: Body) -> Any:
     for agent in queue.agents.values():
         # The manual words only Waiting, Receiving and In a queue call: an agent on
         # break takes no queue call, so it is not listed (agent_query tells its break).
-        if not agent.logged_in or agent.paused:
+        if not agent.logged_in:
+            continue
+        if agent.paused:
+            if sim.config.quirks.list_agents_on_break:
+                members.append(
+                    {
+                        "extid": agent.extid,
+                        "type": "dynamic" if agent.dynamic else "static",
+                        "state": "On break",
+                    }
+                )
             continue
         ext = sim.state.extensions.get(agent.extid)
         states = {leg.state for leg in ext.legs} if ext else set()

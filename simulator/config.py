@@ -95,6 +95,13 @@ class Quirks:
     number_style: NumberStyle = "manual"
     duplicate_keys: bool = False
     omit_optional: bool = False
+    # The manual's ext_query/ext_mod have no do-not-disturb field; some firmware may:
+    # on, ext_query reports ``dnd_enabled`` and ext_mod sets it.
+    dnd_setting: bool = False
+    # The manual words queue members Waiting, Receiving or In a queue call and says nothing
+    # of breaks; some firmware may list an agent on break as "On break" instead of leaving
+    # it out.
+    list_agents_on_break: bool = False
 
 
 def default_extensions() -> list[ExtensionSpec]:

@@ -33,7 +33,8 @@ Actions (POST, JSON body; answer ``{"status":"ok", ...}`` or HTTP 400 ``{"status
                                        "drop_reports":0.0,"duplicate_reports":0.0,
                                        "reorder_extension_status":false}
     /_simulator/quirks                {"capitalised_status":false,"number_style":"manual|numbers|strings",
-                                       "duplicate_keys":false,"omit_optional":false}
+                                       "duplicate_keys":false,"omit_optional":false,
+                                       "dnd_setting":false,"list_agents_on_break":false}
     /_simulator/advance               {"seconds":10}
     /_simulator/flush                 {}
     /_simulator/requests/clear        {}

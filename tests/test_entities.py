@@ -171,7 +171,20 @@ ALWAYS_DISABLED = {
     ("button", "off_hook"),
     ("button", "on_hook"),
 }
-ENABLED_ON_SMALL_PBXS: set[tuple[str, str]] = set()
+ENABLED_ON_SMALL_PBXS = {
+    # Extension settings and figures (issue 13).
+    ("switch", "forward_always"),
+    ("switch", "forward_busy"),
+    ("switch", "forward_no_answer"),
+    ("switch", "voicemail"),
+    ("text", "forward_always_destination"),
+    ("text", "forward_busy_destination"),
+    ("text", "forward_no_answer_destination"),
+    ("sensor", "calls_today"),
+    ("sensor", "missed_calls_today"),
+    ("sensor", "talk_time_today"),
+    ("sensor", "last_missed_call"),
+}
 ALWAYS_ENABLED = {
     ("sensor", "extension_status"),
     ("event", "call"),
@@ -185,6 +198,12 @@ ALWAYS_ENABLED = {
     ("sensor", "active_calls"),
     ("binary_sensor", "event_stream"),
     ("event", "pbx"),
+    ("switch", "agent_logged_in"),
+    ("switch", "agent_on_break"),
+    ("sensor", "pbx_calls_today"),
+    ("sensor", "pbx_missed_calls_today"),
+    ("sensor", "pbx_talk_time_today"),
+    ("sensor", "pbx_last_missed_call"),
 }
 
 

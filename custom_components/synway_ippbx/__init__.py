@@ -25,11 +25,19 @@ from .devices import (
     async_remove_stale_devices,
     object_exists,
 )
+from .features import async_setup_features
 from .services import async_setup_services
 from .store import STRUCTURE_KEY
 from .webhook import ReportReceiver, report_url
 
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.EVENT, Platform.SENSOR]
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TEXT,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -75,6 +83,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
         await _async_logout()
         raise
     async_register_hub(hass, entry)
+    await async_setup_features(hass, entry)
     coordinator.async_start_heartbeat()
     entry.async_on_unload(_async_logout)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

@@ -53,6 +53,7 @@ from .const import (
     MIN_SCAN_INTERVAL,
 )
 from .coordinator import SynwayConfigEntry
+from .feature_options import FEATURE_OPTIONS_SCHEMA, feature_options
 
 _PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT_SELECTOR = TextSelector(TextSelectorConfig(autocomplete="off"))
@@ -357,6 +358,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                     options[CONF_REPORT_URL] = report_url
                 if extension := user_input.get(CONF_ASSIST_EXTENSION, "").strip():
                     options[CONF_ASSIST_EXTENSION] = extension
+                options |= feature_options(user_input)
                 return self.async_create_entry(data=options)
 
         schema = vol.Schema(
@@ -372,6 +374,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 ),
                 vol.Optional(CONF_REPORT_URL): _TEXT_SELECTOR,
                 vol.Optional(CONF_ASSIST_EXTENSION): self._extension_selector(),
+                **FEATURE_OPTIONS_SCHEMA,
             }
         )
         return self.async_show_form(

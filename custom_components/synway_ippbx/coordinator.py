@@ -40,6 +40,7 @@ from .const import (
     REPORT_SILENCE,
 )
 from .events import report_events, report_signal
+from .features import Features
 from .store import HUB_KEY, Key, PbxStore, QueuePoll
 
 ISSUE_API_DISABLED = "api_disabled"
@@ -70,6 +71,8 @@ class SynwayRuntimeData:
     client: SynwayClient
     coordinator: SynwayCoordinator
     report_url: str | None
+    # Screening, settings switches, agents and call figures (features.py), after setup.
+    features: Features | None = None
 
 
 type SynwayConfigEntry = ConfigEntry[SynwayRuntimeData]

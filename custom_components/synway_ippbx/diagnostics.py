@@ -19,6 +19,9 @@ TO_REDACT = {
     "number",
     "caller",
     "did_number",
+    "agent_passwords",
+    "screen_block_list",
+    "screen_allow_list",
 }
 
 

@@ -18,6 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import ExtensionStatus, TrunkStatus
+from .call_sensors import call_sensors
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, async_add_object_entities
 from .store import PbxStore
@@ -188,9 +189,12 @@ async def async_setup_entry(
 
     def _build(key: tuple[str, str]) -> Iterable[Entity]:
         return [
-            SynwaySensor(entry, key, description)
-            for description in SENSORS
-            if description.kind == key[0]
+            *(
+                SynwaySensor(entry, key, description)
+                for description in SENSORS
+                if description.kind == key[0]
+            ),
+            *call_sensors(entry, key),
         ]
 
     async_add_object_entities(entry, async_add_entities, _build)

@@ -378,7 +378,8 @@ class PbxStore:
                         extension=member.extension,
                         type=member.type,
                         state=member.state,
-                        on_break=member.extension in breaks,
+                        on_break=member.extension in breaks
+                        or str(member.raw.get("state", "")).lower() == "on break",
                     )
                     for member in poll.status.members
                 }

@@ -131,9 +131,12 @@ class ReportReceiver:
             coordinator.reports.duplicates += 1
             LOGGER.debug("Dropped a re-sent %s report", report.event)
             return web.Response(status=200)
-        hass.bus.async_fire(
-            EVENT_SYNWAY, async_bus_event_data(hass, self._entry, report)
-        )
+        data = async_bus_event_data(hass, self._entry, report)
+        if (features := self._entry.runtime_data.features) is not None and (
+            screened := features.async_handle_report(report)
+        ) is not None:
+            data["screened"] = screened
+        hass.bus.async_fire(EVENT_SYNWAY, data)
         coordinator.async_handle_report(report)
         return web.Response(status=200)
 

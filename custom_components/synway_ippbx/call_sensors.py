@@ -1,0 +1,161 @@
+"""Sensors of the day's call figures and of the last missed call (see statistics.py)."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, override
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import UnitOfTime
+from homeassistant.helpers.entity import Entity
+
+from .coordinator import SynwayConfigEntry
+from .entity import SynwayEntity
+from .statistics import CallStatistics, DayFigures
+from .store import Key
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallFigureDescription(SensorEntityDescription):
+    """One figure of the day."""
+
+    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
+    secondary: bool = True
+    value_fn: Callable[[DayFigures], int]
+
+
+FIGURES: tuple[CallFigureDescription, ...] = (
+    CallFigureDescription(
+        key="calls_today",
+        translation_key="calls_today",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda figures: figures.calls,
+    ),
+    CallFigureDescription(
+        key="missed_calls_today",
+        translation_key="missed_calls_today",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda figures: figures.missed,
+    ),
+    CallFigureDescription(
+        key="talk_time_today",
+        translation_key="talk_time_today",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda figures: figures.talk_time,
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LastMissedDescription(SensorEntityDescription):
+    """The last missed call."""
+
+    secondary: bool = True
+
+
+LAST_MISSED = LastMissedDescription(
+    key="last_missed_call",
+    translation_key="last_missed_call",
+    device_class=SensorDeviceClass.TIMESTAMP,
+)
+
+
+def call_sensors(entry: SynwayConfigEntry, key: Key) -> Iterable[Entity]:
+    """The figure and last-missed sensors of the hub or an extension."""
+    features = entry.runtime_data.features
+    if features is None or key[0] not in ("hub", "extension"):
+        return []
+    statistics = features.statistics
+    if key[0] == "hub":
+        # The PBX's own figures: a handful of entities, enabled on every PBX.
+        return [
+            *(CallFigureSensor(entry, key, _for_hub(d), statistics) for d in FIGURES),
+            LastMissedSensor(entry, key, _for_hub(LAST_MISSED), statistics),
+        ]
+    return [
+        *(CallFigureSensor(entry, key, d, statistics) for d in FIGURES),
+        LastMissedSensor(entry, key, LAST_MISSED, statistics),
+    ]
+
+
+def _for_hub[D: (CallFigureDescription, LastMissedDescription)](description: D) -> D:
+    return replace(
+        description,
+        translation_key=f"pbx_{description.translation_key}",
+        secondary=False,
+    )
+
+
+class _StatisticsSensor(SynwayEntity, SensorEntity):
+    """A sensor fed by the call statistics rather than the store."""
+
+    def __init__(
+        self,
+        entry: SynwayConfigEntry,
+        key: Key,
+        description: SensorEntityDescription,
+        statistics: CallStatistics,
+    ) -> None:
+        """Attach to the hub or an extension."""
+        super().__init__(entry, key, description)
+        self._statistics = statistics
+        # The hub's figures cover the whole PBX.
+        self._extension = key[1] if key[0] == "extension" else None
+
+    @override
+    def _state_fingerprint(self) -> Any:
+        """The figure: the statistics' listener writes its changes."""
+        return (self.native_value, self.extra_state_attributes)
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Wake when the figures change."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self._statistics.async_add_listener(
+                self._extension, self._handle_coordinator_update
+            )
+        )
+
+
+class CallFigureSensor(_StatisticsSensor):
+    """Calls, missed calls or talk time of the day."""
+
+    entity_description: CallFigureDescription
+
+    @property
+    @override
+    def native_value(self) -> int:
+        """Today's figure."""
+        return self.entity_description.value_fn(
+            self._statistics.figures(self._extension)
+        )
+
+
+class LastMissedSensor(_StatisticsSensor):
+    """When the last call nobody answered came, and from whom."""
+
+    @property
+    @override
+    def native_value(self) -> datetime | None:
+        """The time of the last missed call."""
+        missed = self._statistics.last_missed(self._extension)
+        return missed.when if missed else None
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The caller's number and name (when the PBX knows it)."""
+        missed = self._statistics.last_missed(self._extension)
+        return {
+            "number": missed.number if missed else None,
+            "name": missed.name if missed else None,
+        }

@@ -1,0 +1,296 @@
+"""The features beyond the PBX's live state: screening, settings switches, agents, figures.
+
+They hang off the entry's runtime data as one ``Features`` object, set up after the first
+poll, so the core modules need only a hook each.
+"""
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+
+from .api import (
+    AgentState,
+    AgentStatusChange,
+    AgentStatusReport,
+    AgentWrapUpReport,
+    CdrReport,
+    ExtensionChanges,
+    ExtensionSettings,
+    Report,
+    SynwayClient,
+    SynwayError,
+    SystemUpReport,
+)
+from .const import DOMAIN, LOGGER
+from .screening import InboundScreener, ScreeningRules
+from .statistics import CallStatistics
+from .store import STRUCTURE_KEY, PbxStore, queue_key
+
+if TYPE_CHECKING:
+    from .coordinator import SynwayConfigEntry
+
+CONF_AGENT_PASSWORDS: Final = "agent_passwords"
+_AGENT_QUERY_CONCURRENCY: Final = 4
+# The coordinator context of the features' own listener (woken on every refresh outcome).
+FEATURES_KEY: Final = ("features", "")
+
+
+def parse_agent_passwords(value: Any) -> dict[str, str]:
+    """``queue=password`` entries (a list, or one text with one entry per line)."""
+    items = value.splitlines() if isinstance(value, str) else value or []
+    passwords: dict[str, str] = {}
+    for item in items:
+        if not isinstance(item, str) or "=" not in item:
+            continue
+        queue_id, _, password = item.partition("=")
+        if queue_id.strip():
+            passwords[queue_id.strip()] = password.strip()
+    return passwords
+
+
+class ExtensionSettingsCache:
+    """Extension settings (ext_query), read at setup and after each change, not per poll."""
+
+    def __init__(self, client: SynwayClient) -> None:
+        """Start empty; ``async_refresh`` fills it."""
+        self._client = client
+        self.settings: dict[str, ExtensionSettings] = {}
+        self._listeners: dict[str, set[CALLBACK_TYPE]] = {}
+
+    async def async_refresh(self, extensions: Iterable[str] | None = None) -> None:
+        """Read the settings of some extensions (or all) and wake their entities."""
+        wanted = sorted(extensions) if extensions is not None else None
+        try:
+            found = await self._client.ext_query(wanted)
+        except SynwayError as err:
+            LOGGER.debug("Could not read extension settings: %s", err)
+            return
+        for item in found:
+            if item.extension:
+                self.settings[item.extension] = item
+                for update in list(self._listeners.get(item.extension, ())):
+                    update()
+
+    async def async_change(self, extension: str, changes: ExtensionChanges) -> None:
+        """Write a change (ext_mod) and read the result back."""
+        await self._client.ext_update(extension, changes)
+        await self.async_refresh([extension])
+
+    @callback
+    def async_add_listener(
+        self, extension: str, update: CALLBACK_TYPE
+    ) -> CALLBACK_TYPE:
+        """Call ``update`` when the extension's settings were read again."""
+        listeners = self._listeners.setdefault(extension, set())
+        listeners.add(update)
+        return lambda: listeners.discard(update)
+
+
+@dataclass(slots=True)
+class AgentDirectory:
+    """Which extensions are agents of which queues, remembered across restarts.
+
+    queue_members lists only logged-in agents, so a dynamic agent that logged out would
+    vanish; the directory keeps every agent once seen.
+    """
+
+    store: Store[dict[str, Any]]
+    passwords: dict[str, str]
+    # queue -> extension -> whether the agent is dynamic
+    agents: dict[str, dict[str, bool]] = field(default_factory=dict)
+    # (queue, extension) of agents on break. queue_members leaves them out, so their
+    # break is known from reports and, at setup, from agent_query.
+    breaks: set[tuple[str, str]] = field(default_factory=set)
+
+    async def async_load(self) -> None:
+        """Read the remembered agents."""
+        data = await self.store.async_load()
+        if isinstance(data, dict) and isinstance(data.get("agents"), dict):
+            self.agents = {
+                str(q): {str(e): bool(d) for e, d in members.items()}
+                for q, members in data["agents"].items()
+                if isinstance(members, dict)
+            }
+
+    def learn(self, pbx: PbxStore) -> bool:
+        """Add the agents the store knows now; returns whether any is new."""
+        new = False
+        for queue_id, queue in pbx.queues.items():
+            members = self.agents.setdefault(queue_id, {})
+            for extension, agent in queue.agents.items():
+                if not agent.on_break:
+                    # Listed and taking calls: whatever break we knew of is over.
+                    self.breaks.discard((queue_id, extension))
+                dynamic = agent.type.value != "static"
+                if members.get(extension) != dynamic:
+                    members[extension] = dynamic
+                    new = True
+        if new:
+            self.store.async_delay_save(lambda: {"agents": self.agents}, 1)
+        return new
+
+    @callback
+    def async_stop(self) -> None:
+        """Write the directory now (unload), so no save timer outlives the entry."""
+        self.store.hass.async_create_task(
+            self.store.async_save({"agents": self.agents})
+        )
+
+    @callback
+    def async_handle_report(
+        self, report: AgentStatusReport | AgentWrapUpReport
+    ) -> None:
+        """Follow breaks as the PBX reports them."""
+        agent = (report.queue_id, report.extension)
+        if isinstance(report, AgentWrapUpReport):
+            on_break = bool(report.on_break)
+        else:
+            on_break = report.status is AgentStatusChange.ON_BREAK
+        if on_break:
+            self.breaks.add(agent)
+            members = self.agents.setdefault(report.queue_id, {})
+            members.setdefault(report.extension, True)
+        else:
+            self.breaks.discard(agent)
+
+    async def async_read_breaks(self, client: SynwayClient, pbx: PbxStore) -> set[str]:
+        """Ask about known dynamic agents the PBX does not list (on break, or out).
+
+        Returns the queues where a break was found.
+        """
+        limit = asyncio.Semaphore(_AGENT_QUERY_CONCURRENCY)
+        found: set[str] = set()
+
+        async def _query(queue_id: str, extension: str) -> None:
+            password = self.passwords.get(queue_id) or None
+            async with limit:
+                try:
+                    state = await client.agent_query(queue_id, extension, password)
+                except SynwayError as err:
+                    LOGGER.debug("agent_query %s/%s: %s", queue_id, extension, err)
+                    return
+            if state is AgentState.ON_BREAK:
+                self.breaks.add((queue_id, extension))
+                found.add(queue_id)
+
+        await asyncio.gather(
+            *(
+                _query(queue_id, extension)
+                for queue_id, members in self.agents.items()
+                if (queue := pbx.queues.get(queue_id)) is not None
+                for extension, dynamic in members.items()
+                if dynamic and extension not in queue.agents
+            )
+        )
+        return found
+
+
+@dataclass(slots=True)
+class Features:
+    """Everything of this module an entry holds."""
+
+    screener: InboundScreener
+    statistics: CallStatistics
+    settings: ExtensionSettingsCache
+    agents: AgentDirectory
+
+    @callback
+    def async_handle_report(self, report: Report) -> dict[str, Any] | None:
+        """Feed a report; returns the ``screened`` field for its bus event, if any."""
+        if isinstance(report, CdrReport):
+            self.statistics.async_handle_report(report)
+        if isinstance(report, (AgentStatusReport, AgentWrapUpReport)):
+            self.agents.async_handle_report(report)
+        if isinstance(report, SystemUpReport):
+            # Reports sent while the PBX rebooted may be lost: count from its records.
+            self.statistics.schedule_backfill()
+        return self.screener.async_handle(report)
+
+
+async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:
+    """Create the features after the first poll, and wire them to the coordinator."""
+    runtime = entry.runtime_data
+    coordinator = runtime.coordinator
+    client = runtime.client
+    statistics = CallStatistics(
+        hass,
+        entry,
+        client,
+        extension_name=coordinator.data.extension_name,
+        is_extension=lambda number: number in coordinator.data.extensions,
+    )
+    await statistics.async_load()
+    agents = AgentDirectory(
+        Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.agents"),
+        parse_agent_passwords(entry.options.get(CONF_AGENT_PASSWORDS)),
+    )
+    await agents.async_load()
+    entry.async_on_unload(agents.async_stop)
+    agents.learn(coordinator.data)
+
+    async def _read_breaks() -> None:
+        """In the background: setup need not wait for one request per agent."""
+        found = await agents.async_read_breaks(client, coordinator.data)
+        coordinator.async_notify({queue_key(queue_id) for queue_id in found})
+
+    entry.async_create_background_task(hass, _read_breaks(), f"{DOMAIN} agent breaks")
+    settings = ExtensionSettingsCache(client)
+    await settings.async_refresh()
+    screener = InboundScreener(
+        hass, entry.entry_id, client, ScreeningRules.from_options(entry.options)
+    )
+    runtime.features = Features(screener, statistics, settings, agents)
+    screener.async_start()
+    entry.async_on_unload(screener.async_stop)
+    entry.async_on_unload(statistics.async_start())
+    entry.async_on_unload(statistics.async_stop)
+    await statistics.async_backfill()
+    known = set(coordinator.data.extensions)
+
+    @callback
+    def _structure_changed() -> None:
+        """New extensions: read their settings; gone ones: forget them."""
+        current = set(coordinator.data.extensions)
+        for gone in known - current:
+            settings.settings.pop(gone, None)
+        if added := current - known:
+            entry.async_create_background_task(
+                hass, settings.async_refresh(added), f"{DOMAIN} extension settings"
+            )
+        known.clear()
+        known.update(current)
+
+    entry.async_on_unload(
+        coordinator.async_add_listener(_structure_changed, STRUCTURE_KEY)
+    )
+    connected = [coordinator.last_update_success]
+
+    @callback
+    def _connection_changed() -> None:
+        """Back after an outage: count the calls that ended meanwhile."""
+        if coordinator.last_update_success and not connected[0]:
+            statistics.schedule_backfill()
+        connected[0] = coordinator.last_update_success
+
+    entry.async_on_unload(
+        coordinator.async_add_listener(_connection_changed, FEATURES_KEY)
+    )
+
+
+def forward_change(attribute: str, destination: str) -> ExtensionChanges:
+    """The ext_mod change that sends one forwarding rule to ``destination`` ("" = off)."""
+    if attribute == "forward_busy":
+        return ExtensionChanges(forward_busy=destination)
+    if attribute == "forward_no_answer":
+        return ExtensionChanges(forward_no_answer=destination)
+    return ExtensionChanges(forward_always=destination)
+
+
+def queue_label(pbx: PbxStore, queue_id: str) -> str:
+    """How a queue is named in entity names: its name, else its number."""
+    queue = pbx.queues.get(queue_id)
+    return (queue.name if queue and queue.name else None) or queue_id

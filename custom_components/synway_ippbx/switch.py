@@ -1,0 +1,336 @@
+"""Switches: an extension's forwarding and voicemail settings, and its queue agent state.
+
+Settings come from ext_query (read at setup and after each change, not on every poll)
+and are written with ext_mod. Agent switches log a dynamic agent in or out of a queue
+and put any agent on break or back, on the extension's device, named with the queue.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, override
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import ExtensionChanges, ExtensionSettings, Forwarding
+from .const import DOMAIN
+from .coordinator import SynwayConfigEntry
+from .entity import SynwayEntity, async_add_object_entities
+from .features import Features, forward_change, queue_label
+from .helpers import async_pbx_call
+from .store import STRUCTURE_KEY, extension_key, queue_key
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettingSwitchDescription(SwitchEntityDescription):
+    """An extension setting shown as a switch."""
+
+    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
+    secondary: bool = True
+    is_on_fn: Callable[[ExtensionSettings], bool | None]
+    # The ext_mod change for on/off; ``None`` destination means "use the stored one".
+    change_fn: Callable[[ExtensionSettings, bool], ExtensionChanges]
+
+
+def _forward(
+    attribute: str,
+) -> tuple[
+    Callable[[ExtensionSettings], bool | None],
+    Callable[[ExtensionSettings, bool], ExtensionChanges],
+]:
+    def _is_on(settings: ExtensionSettings) -> bool | None:
+        forwarding: Forwarding = getattr(settings, attribute)
+        return forwarding.enabled
+
+    def _change(settings: ExtensionSettings, on: bool) -> ExtensionChanges:
+        if not on:
+            return forward_change(attribute, "")
+        destination = (getattr(settings, attribute).destination or "").strip()
+        if not destination:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="no_forward_destination",
+                translation_placeholders={"extension": settings.extension},
+            )
+        return forward_change(attribute, destination)
+
+    return _is_on, _change
+
+
+def _description(key: str, attribute: str) -> SettingSwitchDescription:
+    is_on_fn, change_fn = _forward(attribute)
+    return SettingSwitchDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=is_on_fn,
+        change_fn=change_fn,
+    )
+
+
+def _dnd(settings: ExtensionSettings) -> bool | None:
+    """Do not disturb, where the firmware reports it (the manual's ext_query does not)."""
+    value = settings.raw.get("dnd_enabled")
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() == "true" if value is not None else None
+
+
+SETTING_SWITCHES: tuple[SettingSwitchDescription, ...] = (
+    _description("forward_always", "forward_always"),
+    _description("forward_busy", "forward_busy"),
+    _description("forward_no_answer", "forward_no_answer"),
+    SettingSwitchDescription(
+        key="voicemail",
+        translation_key="voicemail",
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=lambda settings: settings.voicemail,
+        change_fn=lambda _settings, on: ExtensionChanges(voicemail=on),
+    ),
+    SettingSwitchDescription(
+        key="do_not_disturb",
+        translation_key="do_not_disturb",
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=_dnd,
+        change_fn=lambda _settings, on: ExtensionChanges(
+            extra={"dnd_enabled": "true" if on else "false"}
+        ),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SynwayConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add setting switches to extensions and agent switches for queue members."""
+    features = entry.runtime_data.features
+    if features is None:  # pragma: no cover - set up before the platforms
+        return
+    coordinator = entry.runtime_data.coordinator
+
+    def _build(key: tuple[str, str]) -> Iterable[Entity]:
+        if key[0] != "extension":
+            return []
+        settings = features.settings.settings.get(key[1])
+        return [
+            SettingSwitch(entry, key, description, features)
+            for description in SETTING_SWITCHES
+            # Do not disturb only where ext_query says it exists.
+            if description.key != "do_not_disturb"
+            or (settings is not None and _dnd(settings) is not None)
+        ]
+
+    async_add_object_entities(entry, async_add_entities, _build)
+
+    created: set[tuple[str, str, str]] = set()
+    watched: dict[str, Callable[[], None]] = {}
+
+    @callback
+    def _sync_agents() -> None:
+        """Learn agents from the store and add switches for new ones."""
+        store = coordinator.data
+        features.agents.learn(store)
+        entities: list[Entity] = []
+        for queue_id, members in features.agents.agents.items():
+            if queue_id not in store.queues:
+                continue
+            for extension, dynamic in members.items():
+                if extension not in store.extensions:
+                    continue
+                kinds = ("logged_in", "on_break") if dynamic else ("on_break",)
+                for kind in kinds:
+                    if (queue_id, extension, kind) in created:
+                        continue
+                    created.add((queue_id, extension, kind))
+                    entities.append(AgentSwitch(entry, queue_id, extension, kind))
+        if entities:
+            async_add_entities(entities)
+        for queue_id in set(store.queues) - set(watched):
+            watched[queue_id] = coordinator.async_add_listener(
+                _sync_agents, queue_key(queue_id)
+            )
+
+    _sync_agents()
+    entry.async_on_unload(coordinator.async_add_listener(_sync_agents, STRUCTURE_KEY))
+
+    @callback
+    def _unwatch() -> None:
+        for remove in watched.values():
+            remove()
+
+    entry.async_on_unload(_unwatch)
+
+
+class SettingSwitch(SynwayEntity, SwitchEntity):
+    """An extension setting read with ext_query and written with ext_mod."""
+
+    entity_description: SettingSwitchDescription
+
+    def __init__(
+        self,
+        entry: SynwayConfigEntry,
+        key: tuple[str, str],
+        description: SettingSwitchDescription,
+        features: Features,
+    ) -> None:
+        """Attach to the extension and the settings cache."""
+        super().__init__(entry, key, description)
+        self._features = features
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Wake when the extension's settings were read again."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self._features.settings.async_add_listener(
+                self.object_id, self._handle_coordinator_update
+            )
+        )
+
+    @override
+    def _state_fingerprint(self) -> Any:
+        """Settings change through the cache's listener; polls change only availability."""
+        return (self.is_on, self.extra_state_attributes)
+
+    @property
+    def _settings(self) -> ExtensionSettings | None:
+        return self._features.settings.settings.get(self.object_id)
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Unavailable until the settings were read."""
+        return super().available and self._settings is not None
+
+    @property
+    @override
+    def is_on(self) -> bool | None:
+        """The setting as the PBX last reported it."""
+        settings = self._settings
+        return self.entity_description.is_on_fn(settings) if settings else None
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The forwarding destination, for the forwarding switches."""
+        settings = self._settings
+        forwarding = getattr(settings, self.entity_description.key, None)
+        if isinstance(forwarding, Forwarding):
+            return {"destination": forwarding.destination}
+        return None
+
+    @override
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Switch the setting on."""
+        await self._async_set(on=True)
+
+    @override
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Switch the setting off."""
+        await self._async_set(on=False)
+
+    async def _async_set(self, *, on: bool) -> None:
+        settings = self._settings
+        if settings is None:  # pragma: no cover - unavailable entities get no calls
+            return
+        changes = self.entity_description.change_fn(settings, on)
+        await async_pbx_call(
+            self._features.settings.async_change(self.object_id, changes)
+        )
+
+
+class AgentSwitch(SynwayEntity, SwitchEntity):
+    """An extension as an agent of one queue: logged in, or on break."""
+
+    def __init__(
+        self, entry: SynwayConfigEntry, queue_id: str, extension: str, kind: str
+    ) -> None:
+        """Attach to the extension's device, named with the queue."""
+        super().__init__(
+            entry,
+            extension_key(extension),
+            SwitchEntityDescription(
+                key=f"queue_{queue_id}_{kind}", translation_key=f"agent_{kind}"
+            ),
+        )
+        self._queue_id = queue_id
+        self._kind = kind
+        self._attr_translation_placeholders = {
+            "queue": queue_label(entry.runtime_data.coordinator.data, queue_id)
+        }
+        self._attr_extra_state_attributes = {"queue_id": queue_id}
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Also wake on reports about the queue (agent login, logout, break)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.async_add_listener(
+                self._handle_coordinator_update, queue_key(self._queue_id)
+            )
+        )
+
+    @override
+    def _state_fingerprint(self) -> Any:
+        """Write when logged in or on break changes (reports and polls of the queue)."""
+        return self.is_on
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Unavailable when the queue is gone."""
+        return super().available and self._queue_id in self.coordinator.data.queues
+
+    @property
+    @override
+    def is_on(self) -> bool:
+        """Logged in: listed in the queue, or on break. On break: as last reported."""
+        queue = self.coordinator.data.queues.get(self._queue_id)
+        agent = queue.agents.get(self.object_id) if queue else None
+        features = self.coordinator.config_entry.runtime_data.features
+        on_break = (
+            agent.on_break
+            if agent is not None
+            else features is not None
+            and (self._queue_id, self.object_id) in features.agents.breaks
+        )
+        if self._kind == "logged_in":
+            return agent is not None or on_break
+        return on_break
+
+    @override
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Log in, or take a break."""
+        await self._async_set(on=True)
+
+    @override
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Log out, or resume."""
+        await self._async_set(on=False)
+
+    async def _async_set(self, *, on: bool) -> None:
+        client = self.coordinator.client
+        features = self.coordinator.config_entry.runtime_data.features
+        password = features.agents.passwords.get(self._queue_id) if features else None
+        queue_id, extension = self._queue_id, self.object_id
+        if self._kind == "logged_in":
+            call = (
+                client.agent_login(queue_id, extension, password or None)
+                if on
+                else client.agent_logout(queue_id, extension, password or None)
+            )
+        else:
+            call = (
+                client.agent_break(queue_id, extension)
+                if on
+                else client.agent_resume(queue_id, extension)
+            )
+        await async_pbx_call(call)

@@ -1,0 +1,134 @@
+"""Text entities: where an extension's calls are forwarded to (ext_query / ext_mod)."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import override
+
+from homeassistant.components.text import TextEntity, TextEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api import ExtensionChanges, ExtensionSettings, Forwarding
+from .coordinator import SynwayConfigEntry
+from .entity import SynwayEntity, async_add_object_entities
+from .features import Features, forward_change
+from .helpers import async_pbx_call
+
+PARALLEL_UPDATES = 1
+
+# The forwarding attribute of ExtensionSettings -> the ext_mod field prefix.
+_FORWARDS = {
+    "forward_always": "forward_all",
+    "forward_busy": "forward_busy",
+    "forward_no_answer": "forward_no_answer",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynwayTextEntityDescription(TextEntityDescription):
+    """A text entity of an extension."""
+
+    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
+    secondary: bool = True
+
+
+_MAX_LENGTH = 255
+
+TEXTS = tuple(
+    SynwayTextEntityDescription(
+        key=f"{attribute}_destination",
+        translation_key=f"{attribute}_destination",
+        entity_category=EntityCategory.CONFIG,
+        # Whatever the PBX holds must be showable: no pattern, its own length limit.
+        native_max=_MAX_LENGTH,
+    )
+    for attribute in _FORWARDS
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SynwayConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add forwarding destinations to every extension."""
+    features = entry.runtime_data.features
+    if features is None:  # pragma: no cover - set up before the platforms
+        return
+
+    def _build(key: tuple[str, str]) -> Iterable[Entity]:
+        if key[0] != "extension":
+            return []
+        return [
+            ForwardDestination(entry, key, description, features)
+            for description in TEXTS
+        ]
+
+    async_add_object_entities(entry, async_add_entities, _build)
+
+
+class ForwardDestination(SynwayEntity, TextEntity):
+    """The number a forwarding rule sends calls to; editing it keeps the rule on or off."""
+
+    def __init__(
+        self,
+        entry: SynwayConfigEntry,
+        key: tuple[str, str],
+        description: TextEntityDescription,
+        features: Features,
+    ) -> None:
+        """Attach to the extension and the settings cache."""
+        super().__init__(entry, key, description)
+        self._features = features
+        self._attribute = description.key.removesuffix("_destination")
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Wake when the extension's settings were read again."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self._features.settings.async_add_listener(
+                self.object_id, self._handle_coordinator_update
+            )
+        )
+
+    @override
+    def _state_fingerprint(self) -> str | None:
+        """The destination: the settings cache's listener writes its changes."""
+        return self.native_value
+
+    @property
+    def _forwarding(self) -> Forwarding | None:
+        settings: ExtensionSettings | None = self._features.settings.settings.get(
+            self.object_id
+        )
+        return getattr(settings, self._attribute) if settings else None
+
+    @property
+    @override
+    def available(self) -> bool:
+        """Unavailable until the settings were read."""
+        return super().available and self._forwarding is not None
+
+    @property
+    @override
+    def native_value(self) -> str | None:
+        """The destination (empty when none is set)."""
+        forwarding = self._forwarding
+        return (forwarding.destination or "")[:_MAX_LENGTH] if forwarding else None
+
+    @override
+    async def async_set_value(self, value: str) -> None:
+        """Store a new destination; a forwarding that is on now goes there."""
+        value = value.strip()
+        forwarding = self._forwarding
+        if forwarding is not None and forwarding.enabled and value:
+            changes = forward_change(self._attribute, value)
+        else:
+            prefix = _FORWARDS[self._attribute]
+            changes = ExtensionChanges(extra={f"{prefix}_destination": value})
+        await async_pbx_call(
+            self._features.settings.async_change(self.object_id, changes)
+        )

@@ -1,0 +1,100 @@
+"""The options of issue 13's features: screening lists and choices, queue passwords."""
+
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.synway_ippbx.const import CONF_REPORT_URL, CONF_SCAN_INTERVAL
+from custom_components.synway_ippbx.features import CONF_AGENT_PASSWORDS
+from custom_components.synway_ippbx.screening import (
+    CONF_SCREEN_ALLOW,
+    CONF_SCREEN_BLOCK,
+    CONF_SCREEN_DEFAULT,
+    CONF_SCREEN_FALLBACK,
+)
+
+
+@pytest.fixture(autouse=True)
+async def diagnostics_component(hass: HomeAssistant) -> None:
+    """Set diagnostics up before the HTTP router freezes."""
+    assert await async_setup_component(hass, "diagnostics", {})
+
+
+async def _submit(
+    hass: HomeAssistant, entry: MockConfigEntry, values: dict[str, Any]
+) -> None:
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_SCAN_INTERVAL: 30,
+            CONF_REPORT_URL: entry.options[CONF_REPORT_URL],
+            **values,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_screening_and_password_options_are_stored_clean(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Lists are trimmed, choices kept, passwords kept as queue=password."""
+    await _submit(
+        hass,
+        init_integration,
+        {
+            CONF_SCREEN_BLOCK: [" 0900* ", "", "5550100, 5550101"],
+            CONF_SCREEN_ALLOW: ["+44*"],
+            CONF_SCREEN_DEFAULT: "automation",
+            CONF_SCREEN_FALLBACK: "refuse",
+            CONF_AGENT_PASSWORDS: ["6700 = 123456", "nonsense"],
+        },
+    )
+    options = dict(init_integration.options)
+    assert options[CONF_SCREEN_BLOCK] == ["0900*", "5550100", "5550101"]
+    assert options[CONF_SCREEN_ALLOW] == ["+44*"]
+    assert options[CONF_SCREEN_DEFAULT] == "automation"
+    assert options[CONF_SCREEN_FALLBACK] == "refuse"
+    assert options[CONF_AGENT_PASSWORDS] == ["6700=123456"]
+    features = init_integration.runtime_data.features
+    assert features is not None
+    assert features.screener.rules.default == "automation"
+    assert features.agents.passwords == {"6700": "123456"}
+
+    # Diagnostics show neither the passwords nor the screened numbers.
+    diagnostics = await get_diagnostics_for_config_entry(
+        hass, hass_client, init_integration
+    )
+    assert isinstance(diagnostics, dict)
+    entry = diagnostics["entry"]
+    assert isinstance(entry, dict)
+    shown = entry["options"]
+    assert isinstance(shown, dict)
+    for key in (CONF_AGENT_PASSWORDS, CONF_SCREEN_BLOCK, CONF_SCREEN_ALLOW):
+        assert shown[key] == "**REDACTED**"
+
+
+async def test_default_choices_are_not_stored(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """No screening and accept-as-fallback are the defaults: nothing is stored for them."""
+    await _submit(
+        hass,
+        init_integration,
+        {CONF_SCREEN_DEFAULT: "pbx", CONF_SCREEN_FALLBACK: "accept"},
+    )
+    assert set(init_integration.options) == {CONF_SCAN_INTERVAL, CONF_REPORT_URL}

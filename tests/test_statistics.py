@@ -1,0 +1,272 @@
+"""Call figures of the day and the last missed call, from CDR reports and cdrs backfill."""
+
+from collections.abc import Generator
+from datetime import timedelta
+import logging
+import os
+import time
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.synway_ippbx.statistics import StatisticsData
+from simulator import Simulator
+from tests.conftest import poll, settle, state_of
+
+
+@pytest.fixture(autouse=True)
+def utc_everywhere() -> Generator[None]:
+    """The PBX writes its local time: give the simulator and Home Assistant the same zone."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+@pytest.fixture
+async def utc_hass(hass: HomeAssistant) -> HomeAssistant:
+    """Home Assistant in UTC, like the simulated PBX."""
+    await hass.config.async_set_time_zone("UTC")
+    return hass
+
+
+async def _answered_call(
+    hass: HomeAssistant, simulator: Simulator, caller: str, callee: str, talk: int
+) -> None:
+    simulator.call_internal(caller, callee)
+    simulator.answer(callee)
+    simulator.advance(talk)
+    simulator.hangup(caller)
+    await settle(hass, simulator)
+
+
+async def _missed_call(
+    hass: HomeAssistant, simulator: Simulator, caller: str, callee: str
+) -> None:
+    simulator.call_internal(caller, callee)
+    simulator.advance(5)
+    simulator.hangup(caller)
+    await settle(hass, simulator)
+
+
+async def test_figures_from_cdr_reports(
+    utc_hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Calls, missed calls and talk time count per extension and for the PBX."""
+    hass = utc_hass
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "0"
+    await _answered_call(hass, simulator, "1000", "1001", talk=90)
+    await _missed_call(hass, simulator, "1000", "1002")
+
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "2"
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_missed_calls_today") == "1"
+    assert float(state_of(hass, "sensor.synway_ippbx_127_0_0_1_talk_time_today")) == 1.5
+    assert state_of(hass, "sensor.extension_1000_calls_today") == "2"
+    assert state_of(hass, "sensor.extension_1001_calls_today") == "1"
+    assert state_of(hass, "sensor.extension_1001_missed_calls_today") == "0"
+    assert state_of(hass, "sensor.extension_1002_missed_calls_today") == "1"
+    assert state_of(hass, "sensor.extension_1000_missed_calls_today") == "0"
+    assert state_of(hass, "sensor.extension_1003_calls_today") == "0"
+    state = hass.states.get("sensor.extension_1001_calls_today")
+    assert state is not None
+    assert state.attributes["state_class"] == "total_increasing"
+
+
+async def test_last_missed_call(
+    utc_hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """The hub and the called extension show who called, with the name when known."""
+    hass = utc_hass
+    simulator.state.extensions["1005"].settings["username"] = "Reception"
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, "sensor.extension_1002_last_missed_call") == "unknown"
+
+    await _missed_call(hass, simulator, "1005", "1002")
+    for entity_id in (
+        "sensor.synway_ippbx_127_0_0_1_last_missed_call",
+        "sensor.extension_1002_last_missed_call",
+    ):
+        state = hass.states.get(entity_id)
+        assert state is not None
+        assert state.attributes["number"] == "1005"
+        assert state.attributes["name"] == "Reception"
+        when = dt_util.parse_datetime(state.state)
+        assert when is not None
+        assert abs((dt_util.utcnow() - when).total_seconds()) < 3600
+    assert state_of(hass, "sensor.extension_1000_last_missed_call") == "unknown"
+
+    # An external caller nobody answered: number, no name.
+    call = simulator.call_inbound("5550142", "SIP-2")
+    simulator.advance(5)
+    simulator.hangup(call.callid)
+    await settle(hass, simulator)
+    state = hass.states.get("sensor.extension_1000_last_missed_call")
+    assert state is not None
+    assert state.attributes["number"] == "5550142"
+    assert state.attributes["name"] is None
+
+
+async def test_calls_while_home_assistant_was_down_are_counted(
+    utc_hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Stop Home Assistant's entry, make 5 calls, start again: all 5 are counted."""
+    hass = utc_hass
+    await _answered_call(hass, simulator, "1000", "1001", talk=30)
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "1"
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    simulator.config.cdr_page_size = 2  # the records come in pages
+    for _ in range(3):
+        await _answered_call(hass, simulator, "1003", "1004", talk=60)
+    for _ in range(2):
+        await _missed_call(hass, simulator, "1005", "1006")
+
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "6"
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_missed_calls_today") == "2"
+    assert state_of(hass, "sensor.extension_1003_calls_today") == "3"
+    assert state_of(hass, "sensor.extension_1006_missed_calls_today") == "2"
+    assert float(state_of(hass, "sensor.extension_1004_talk_time_today")) == 3.0
+    # The call seen live is not counted twice.
+    assert state_of(hass, "sensor.extension_1000_calls_today") == "1"
+    cdr_requests = [r for r in simulator.requests if r.name == "cdrs"]
+    assert all("start_stamp_begin" in r.body for r in cdr_requests)
+    assert {r.body["page"] for r in cdr_requests} >= {"1", "2", "3"}
+
+
+async def test_backfill_after_an_outage(
+    utc_hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Reports lost while the PBX was unreachable: the records fill the gap on return."""
+    hass = utc_hass
+    simulator.set_faults(http_500=True, drop_reports=1.0)
+    await poll(hass, freezer)
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "unavailable"
+    await _answered_call(hass, simulator, "1000", "1001", talk=10)
+    await _missed_call(hass, simulator, "1000", "1002")
+    simulator.set_faults(http_500=False, drop_reports=0.0)
+    await poll(hass, freezer)
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "2"
+    assert state_of(hass, "sensor.extension_1002_missed_calls_today") == "1"
+
+
+async def test_figures_reset_at_local_midnight(
+    utc_hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A new day starts at zero; the last missed call stays."""
+    hass = utc_hass
+    await _missed_call(hass, simulator, "1000", "1002")
+    assert state_of(hass, "sensor.extension_1002_missed_calls_today") == "1"
+    midnight = dt_util.start_of_local_day() + timedelta(days=1)
+    freezer.move_to(midnight)
+    async_fire_time_changed(hass, midnight)
+    await hass.async_block_till_done()
+    assert state_of(hass, "sensor.extension_1002_missed_calls_today") == "0"
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "0"
+    state = hass.states.get("sensor.extension_1002_last_missed_call")
+    assert state is not None
+    assert state.attributes["number"] == "1000"
+
+
+def test_unreadable_stored_figures_start_afresh() -> None:
+    """A damaged store gives empty figures, never a traceback."""
+    assert StatisticsData.from_json("nonsense").day == ""
+    assert StatisticsData.from_json({"hub": {"calls": 1, "bogus": 2}}).hub.calls == 0
+    data = StatisticsData(day="2026-01-01", seen={"a"})
+    assert StatisticsData.from_json(data.to_json()) == data
+
+
+async def test_stored_figures_survive_a_restart(
+    utc_hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Today's stored figures are kept; a damaged high-water mark means since midnight."""
+    hass = utc_hass
+    hass_storage[f"synway_ippbx.{mock_config_entry.entry_id}.statistics"] = {
+        "version": 1,
+        "key": f"synway_ippbx.{mock_config_entry.entry_id}.statistics",
+        "data": {
+            "day": dt_util.now().date().isoformat(),
+            "hub": {"calls": 7, "missed": 2, "talk_time": 600},
+            "extensions": {"1001": {"calls": 3, "missed": 1, "talk_time": 120}},
+            "seen": ["old-1"],
+            "high_water": "not a time",
+        },
+    }
+    await _answered_call(hass, simulator, "1000", "1001", talk=60)  # before setup
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "8"
+    assert state_of(hass, "sensor.extension_1001_calls_today") == "4"
+    assert state_of(hass, "sensor.extension_1001_missed_calls_today") == "1"
+    (request,) = [r for r in simulator.requests if r.name == "cdrs"]
+    assert request.body["start_stamp_begin"].endswith("00:00:00")
+
+
+async def test_yesterdays_figures_are_not_today_s(
+    utc_hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Figures stored on another day start again at zero."""
+    hass_storage[f"synway_ippbx.{mock_config_entry.entry_id}.statistics"] = {
+        "version": 1,
+        "key": f"synway_ippbx.{mock_config_entry.entry_id}.statistics",
+        "data": {"day": "2001-01-01", "hub": {"calls": 7, "missed": 0, "talk_time": 0}},
+    }
+    mock_config_entry.add_to_hass(utc_hass)
+    assert await utc_hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await utc_hass.async_block_till_done()
+    assert state_of(utc_hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "0"
+
+
+async def test_pbx_reboot_backfills_and_failures_are_quiet(
+    utc_hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """After Systemup the records are fetched again; a failed fetch is a debug line."""
+    hass = utc_hass
+    features = init_integration.runtime_data.features
+    assert features is not None
+    caplog.set_level(logging.DEBUG, "custom_components.synway_ippbx")
+    simulator.set_faults(http_500=True)
+    await features.statistics.async_backfill()
+    await features.settings.async_refresh(["1000"])
+    assert "Could not fetch the call records" in caplog.text
+    assert "Could not read extension settings" in caplog.text
+    simulator.set_faults(http_500=False, drop_reports=1.0)
+    await _missed_call(hass, simulator, "1000", "1002")
+    simulator.set_faults(drop_reports=0.0)
+    before = sum(1 for r in simulator.requests if r.name == "cdrs")
+    simulator.reboot()
+    await settle(hass, simulator)
+    assert sum(1 for r in simulator.requests if r.name == "cdrs") > before
+    assert state_of(hass, "sensor.extension_1002_missed_calls_today") == "1"

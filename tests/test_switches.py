@@ -1,0 +1,392 @@
+"""Extension setting switches, forward destinations and queue agent switches, end to end."""
+
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.text.const import (
+    ATTR_VALUE,
+    DOMAIN as TEXT_DOMAIN,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.const import (
+    ATTR_ENTITY_ID,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    EntityCategory,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.synway_ippbx.features import (
+    CONF_AGENT_PASSWORDS,
+    parse_agent_passwords,
+)
+from simulator import Simulator
+from tests.conftest import poll, settle, state_of
+
+
+async def _switch(hass: HomeAssistant, entity_id: str, on: bool) -> None:
+    await hass.services.async_call(
+        "switch",
+        SERVICE_TURN_ON if on else SERVICE_TURN_OFF,
+        {ATTR_ENTITY_ID: entity_id},
+        blocking=True,
+    )
+
+
+def _settings(simulator: Simulator, extension: str) -> dict[str, Any]:
+    return dict(simulator.state.extensions[extension].settings)
+
+
+def _logged_in(simulator: Simulator, queue: str, extension: str) -> bool:
+    return bool(simulator.state.queues[queue].agents[extension].logged_in)
+
+
+def _count(simulator: Simulator, name: str) -> int:
+    return sum(1 for r in simulator.requests if r.name == name)
+
+
+async def test_voicemail_switch(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Voicemail is read from ext_query and written with ext_mod."""
+    entity_id = "switch.extension_1001_voicemail"
+    assert state_of(hass, entity_id) == "on"
+    await _switch(hass, entity_id, on=False)
+    assert _settings(simulator, "1001")["voicemail_enabled"] == "false"
+    assert state_of(hass, entity_id) == "off"
+    await _switch(hass, entity_id, on=True)
+    assert _settings(simulator, "1001")["voicemail_enabled"] == "true"
+    assert state_of(hass, entity_id) == "on"
+
+
+async def test_always_forward_with_destination(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Forwarding needs a destination: set it in the text entity, then switch on."""
+    switch = "switch.extension_1002_always_forward"
+    text = "text.extension_1002_always_forward_to"
+    assert state_of(hass, switch) == "off"
+    assert state_of(hass, text) == ""
+    with pytest.raises(ServiceValidationError) as err:
+        await _switch(hass, switch, on=True)
+    assert err.value.translation_key == "no_forward_destination"
+
+    await hass.services.async_call(
+        TEXT_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: text, ATTR_VALUE: "1005"},
+        blocking=True,
+    )
+    settings = _settings(simulator, "1002")
+    assert settings["forward_all_destination"] == "1005"
+    assert settings["forward_all_enabled"] == "false"
+    assert state_of(hass, text) == "1005"
+    assert state_of(hass, switch) == "off"
+
+    await _switch(hass, switch, on=True)
+    assert _settings(simulator, "1002")["forward_all_enabled"] == "true"
+    state = hass.states.get(switch)
+    assert state is not None
+    assert state.state == "on"
+    assert state.attributes["destination"] == "1005"
+
+    # A new destination while forwarding is on takes effect at once.
+    await hass.services.async_call(
+        TEXT_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: text, ATTR_VALUE: "1006"},
+        blocking=True,
+    )
+    settings = _settings(simulator, "1002")
+    assert settings["forward_all_destination"] == "1006"
+    assert settings["forward_all_enabled"] == "true"
+
+    await _switch(hass, switch, on=False)
+    assert _settings(simulator, "1002")["forward_all_enabled"] == "false"
+    assert state_of(hass, switch) == "off"
+
+
+@pytest.mark.parametrize(
+    ("key", "prefix"),
+    [
+        ("forward_on_busy", "forward_busy"),
+        ("forward_on_no_answer", "forward_no_answer"),
+    ],
+)
+async def test_other_forwardings(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    key: str,
+    prefix: str,
+) -> None:
+    """Forward on busy and on no answer work the same way."""
+    await hass.services.async_call(
+        TEXT_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: f"text.extension_1003_{key}_to", ATTR_VALUE: "1000"},
+        blocking=True,
+    )
+    await _switch(hass, f"switch.extension_1003_{key}", on=True)
+    settings = _settings(simulator, "1003")
+    assert settings[f"{prefix}_enabled"] == "true"
+    assert settings[f"{prefix}_destination"] == "1000"
+    assert state_of(hass, f"switch.extension_1003_{key}") == "on"
+
+
+async def test_settings_not_read_on_every_poll(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """ext_query runs at setup and for new extensions, not with each poll."""
+    assert _count(simulator, "ext_query") == 1
+    await poll(hass, freezer)
+    await poll(hass, freezer)
+    assert _count(simulator, "ext_query") == 1
+
+    simulator.add_extension("1010")
+    await poll(hass, freezer)
+    queries = [r for r in simulator.requests if r.name == "ext_query"]
+    assert len(queries) == 2
+    assert queries[-1].body == {"extid": "1010"}
+    assert state_of(hass, "switch.extension_1010_voicemail") == "on"
+
+    # Deleted on the PBX: its settings and switches go.
+    simulator.remove_extension("1010")
+    await poll(hass, freezer)
+    features = init_integration.runtime_data.features
+    assert features is not None
+    assert "1010" not in features.settings.settings
+    assert hass.states.get("switch.extension_1010_voicemail") is None
+
+
+async def test_setting_entities_are_config_and_secondary(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    init_integration: MockConfigEntry,
+) -> None:
+    """The switches and destinations are configuration entities."""
+    for entity_id in (
+        "switch.extension_1000_always_forward",
+        "switch.extension_1000_voicemail",
+        "text.extension_1000_always_forward_to",
+    ):
+        entry = entity_registry.async_get(entity_id)
+        assert entry is not None
+        assert entry.entity_category is EntityCategory.CONFIG
+    # The manual's ext_query has no do-not-disturb field: no switch for it.
+    assert hass.states.get("switch.extension_1000_do_not_disturb") is None
+
+
+async def test_do_not_disturb_where_the_firmware_has_it(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """With a firmware that reports dnd_enabled, a Do not disturb switch appears."""
+    simulator.set_quirks(dnd_setting=True)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    entity_id = "switch.extension_1004_do_not_disturb"
+    assert state_of(hass, entity_id) == "off"
+    await _switch(hass, entity_id, on=True)
+    assert simulator.state.extensions["1004"].dnd
+    assert state_of(hass, entity_id) == "on"
+    # The PBX now turns callers away from 1004.
+    call = simulator.call_internal("1000", "1004")
+    await settle(hass, simulator)
+    assert call.ended
+
+
+async def test_pbx_refusal_is_a_translated_error(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """An extension deleted on the PBX meanwhile: ext_mod fails with a clear error."""
+    simulator.state.extensions.pop("1005")
+    with pytest.raises(HomeAssistantError) as err:
+        await _switch(hass, "switch.extension_1005_voicemail", on=False)
+    assert err.value.translation_key == "pbx_error"
+
+
+# -- queue agents ---------------------------------------------------------------------
+
+
+async def test_agent_switches(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Dynamic agents get Logged in and On break; the queue password comes from options."""
+    entry = MockConfigEntry(
+        domain=mock_config_entry.domain,
+        title=mock_config_entry.title,
+        unique_id=mock_config_entry.unique_id,
+        data=dict(mock_config_entry.data),
+        options={**mock_config_entry.options, CONF_AGENT_PASSWORDS: ["6700=123456"]},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    logged_in = "switch.extension_1003_logged_in_to_sales"
+    on_break = "switch.extension_1003_on_break_in_sales"
+    assert state_of(hass, logged_in) == "on"
+    assert state_of(hass, on_break) == "off"
+    # Static agents are always logged in: only a break switch.
+    assert state_of(hass, "switch.extension_1001_on_break_in_sales") == "off"
+    assert hass.states.get("switch.extension_1001_logged_in_to_sales") is None
+
+    await _switch(hass, on_break, on=True)
+    await settle(hass, simulator)
+    assert simulator.state.queues["6700"].agents["1003"].paused
+    assert state_of(hass, on_break) == "on"
+    await _switch(hass, on_break, on=False)
+    await settle(hass, simulator)
+    assert state_of(hass, on_break) == "off"
+
+    await _switch(hass, logged_in, on=False)
+    await settle(hass, simulator)
+    assert not _logged_in(simulator, "6700", "1003")
+    assert state_of(hass, logged_in) == "off"
+    await _switch(hass, logged_in, on=True)
+    await settle(hass, simulator)
+    assert _logged_in(simulator, "6700", "1003")
+    assert state_of(hass, logged_in) == "on"
+    logins = [r for r in simulator.requests if r.name == "agent_login"]
+    assert logins[-1].body["password"] == "123456"
+
+
+async def test_agent_seen_once_is_remembered(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A dynamic agent logging in later gets switches; logged out, they stay (off)."""
+    assert hass.states.get("switch.extension_1006_logged_in_to_support") is None
+    simulator.state.queues["6701"].agents["1006"].logged_in = True
+    await poll(hass, freezer)
+    assert state_of(hass, "switch.extension_1006_logged_in_to_support") == "on"
+
+    # Logged out through the switch: queue 6701 has no password.
+    await _switch(hass, "switch.extension_1006_logged_in_to_support", on=False)
+    await settle(hass, simulator)
+    await poll(hass, freezer)
+    assert state_of(hass, "switch.extension_1006_logged_in_to_support") == "off"
+
+    # And after a restart the switch is still there.
+    assert await hass.config_entries.async_reload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, "switch.extension_1006_logged_in_to_support") == "off"
+
+
+async def test_wrong_queue_password(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Without the queue's password the PBX refuses, and the user is told why."""
+    with pytest.raises(HomeAssistantError) as err:
+        await _switch(hass, "switch.extension_1003_logged_in_to_sales", on=False)
+    assert err.value.translation_key == "pbx_error"
+    assert err.value.translation_placeholders is not None
+    assert err.value.translation_placeholders["errno"] == "13"
+
+
+def test_agent_password_option() -> None:
+    """queue=password entries, as a list or lines; anything else is ignored."""
+    assert parse_agent_passwords(["6700=123456", "junk", " 6701 = x ", "=y", 3]) == {
+        "6700": "123456",
+        "6701": "x",
+    }
+    assert parse_agent_passwords("6700=1\n6701=2") == {"6700": "1", "6701": "2"}
+    assert parse_agent_passwords(None) == {}
+
+
+async def test_break_seen_at_setup(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A known agent that went on break while Home Assistant was off shows on break.
+
+    queue_members does not list agents on break; agent_query (with the queue's password)
+    says so.
+    """
+    entry = MockConfigEntry(
+        domain=mock_config_entry.domain,
+        title=mock_config_entry.title,
+        unique_id=mock_config_entry.unique_id,
+        data=dict(mock_config_entry.data),
+        options={**mock_config_entry.options, CONF_AGENT_PASSWORDS: ["6700=123456"]},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    simulator.state.queues["6700"].agents["1003"].paused = True
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert state_of(hass, "switch.extension_1003_on_break_in_sales") == "on"
+    assert state_of(hass, "switch.extension_1003_logged_in_to_sales") == "on"
+    queries = [r for r in simulator.requests if r.name == "agent_query"]
+    assert [(q.body["extid"], q.body["password"]) for q in queries] == [
+        ("1003", "123456")
+    ]
+    await poll(hass, freezer)
+    assert state_of(hass, "switch.extension_1003_on_break_in_sales") == "on"
+
+    # Resumed where no report told us: the next poll lists the agent again.
+    simulator.state.queues["6700"].agents["1003"].paused = False
+    await poll(hass, freezer)
+    assert state_of(hass, "switch.extension_1003_on_break_in_sales") == "off"
+    assert state_of(hass, "switch.extension_1003_logged_in_to_sales") == "on"
+
+
+async def test_break_survives_polls(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An agent put on break stays on break (and logged in) through polls."""
+    on_break = "switch.extension_1003_on_break_in_sales"
+    await _switch(hass, on_break, on=True)
+    await settle(hass, simulator)
+    await poll(hass, freezer)
+    assert state_of(hass, on_break) == "on"
+    assert state_of(hass, "switch.extension_1003_logged_in_to_sales") == "on"
+    await _switch(hass, on_break, on=False)
+    await settle(hass, simulator)
+    await poll(hass, freezer)
+    assert state_of(hass, on_break) == "off"
+
+
+async def test_break_listed_by_the_queue_status(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Firmware that lists agents as "On break": the poll says so, no password needed."""
+    simulator.set_quirks(list_agents_on_break=True)
+    simulator.state.queues["6700"].agents["1001"].paused = True  # a static agent
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, "switch.extension_1001_on_break_in_sales") == "on"
+    assert not [r for r in simulator.requests if r.name == "agent_query"]
+
+
+async def test_odd_destination_from_the_pbx_shows(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """A destination the PBX holds is shown whatever it looks like, never an error."""
+    odd = "sip:front-desk@198.51.100.7;transport=tcp " + "9" * 300
+    simulator.state.extensions["1001"].settings["forward_busy_destination"] = odd
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    state = state_of(hass, "text.extension_1001_forward_on_busy_to")
+    assert state.startswith("sip:front-desk@198.51.100.7")
+    assert len(state) <= 255
