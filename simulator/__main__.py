@@ -43,6 +43,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--http", action="store_true", help="plain HTTP instead of HTTPS"
     )
     parser.add_argument(
+        "--tls-legacy",
+        action="store_true",
+        help="speak only TLS 1.0 with old ciphers, as early firmware does",
+    )
+    parser.add_argument(
         "--extensions", type=int, default=0, help="number of extensions (from 1000)"
     )
     parser.add_argument("--trunks", type=int, default=0, help="number of SIP trunks")
@@ -85,6 +90,7 @@ def build_config(args: argparse.Namespace) -> SimulatorConfig:
         seed=args.seed,
         realtime=True,
         time_scale=args.time_scale,
+        tls_legacy=args.tls_legacy,
         report_api_actions=args.report_api_actions,
     )
     if args.extensions:

@@ -85,6 +85,12 @@ class Faults:
     drop_reports: float = 0.0
     duplicate_reports: float = 0.0
     reorder_extension_status: bool = False
+    # Login requests wait (in flight) until this is switched off again.
+    hold_logins: bool = False
+    # Answer API requests with this errno (0 = off); ``errno_endpoints`` limits it to some
+    # endpoints (empty = every endpoint but login).
+    errno: int = 0
+    errno_endpoints: tuple[str, ...] = ()
 
 
 @dataclass
@@ -216,6 +222,7 @@ class SimulatorConfig:
     realtime: bool = False
     time_scale: float = 1.0
     serial_number: str = "SYNWAY-SIM-0001"
+    tls_legacy: bool = False
     prompts: list[str] = field(
         default_factory=lambda: ["1.wav", "hello.wav", "welcome.wav"]
     )

@@ -161,6 +161,10 @@ class Dispatcher:
                 return
             await asyncio.gather(*workers, return_exceptions=True)
 
+    def reopen(self) -> None:
+        """Accept reports again after :meth:`close` (the PBX was started again)."""
+        self._closed = False
+
     async def close(self) -> None:
         """Cancel pending deliveries and close the HTTP client."""
         self._closed = True

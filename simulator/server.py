@@ -87,6 +87,9 @@ class Simulator:
         self._host = "127.0.0.1"
         self._unblock = asyncio.Event()
         self._unblock.set()
+        self._release_logins = asyncio.Event()
+        self._release_logins.set()
+        self.held_logins = 0
         self._ticker: asyncio.Task[None] | None = None
         self.traffic: Any = None
 
@@ -108,12 +111,17 @@ class Simulator:
         """Listen on ``host:port`` (0 picks a free port)."""
         self.https = https
         self._host = host
+        # A restarted PBX posts reports again (stop() closed the dispatcher).
+        self.dispatcher.reopen()
         self._runner = web.AppRunner(
             self.make_app(), access_log=None, shutdown_timeout=0.5
         )
         await self._runner.setup()
         site = web.TCPSite(
-            self._runner, host, port, ssl_context=server_context() if https else None
+            self._runner,
+            host,
+            port,
+            ssl_context=server_context(self.config.tls_legacy) if https else None,
         )
         await site.start()
         server = site._server  # noqa: SLF001 - the only way to learn the bound port
@@ -136,6 +144,7 @@ class Simulator:
     async def stop(self) -> None:
         """Close the listener, timers, traffic and report deliveries."""
         self._unblock.set()
+        self._release_logins.set()
         if self.traffic is not None:
             self.traffic.stop()
         if self._ticker is not None:
@@ -201,10 +210,21 @@ class Simulator:
         if faults.unresponsive:
             self._unblock.clear()
             await self._unblock.wait()
+        if faults.hold_logins and request.path == "/API/login":
+            self.held_logins += 1
+            self._release_logins.clear()
+            await self._release_logins.wait()
         if faults.slow_seconds:
             await asyncio.sleep(faults.slow_seconds)
         if faults.http_500:
             return web.Response(status=500, text="500 Internal Server Error")
+        name = request.path.removeprefix("/API/")
+        if faults.errno and (
+            name in faults.errno_endpoints
+            if faults.errno_endpoints
+            else name != "login"
+        ):
+            return self._failed(faults.errno)
         return await handler(request)  # type: ignore[no-any-return]
 
     def _respond(self, body: Any) -> web.Response:
@@ -493,6 +513,8 @@ class Simulator:
             self._unblock.clear()
         else:
             self._unblock.set()
+        if not self.config.faults.hold_logins:
+            self._release_logins.set()
         if was_reordering and not self.config.faults.reorder_extension_status:
             self.dispatcher.release_held()
 

@@ -4,6 +4,10 @@
   the test; the clock only moves with ``simulator.advance(seconds)``; report retries are 20 ms
   apart so failure tests stay fast.
 * ``simulator_http``: the same over plain HTTP.
+* ``legacy_tls_pbx``: ``python -m simulator --tls-legacy`` in a child process (TLS 1.0 only).
+  A separate process, because a TLS server refusing modern handshakes reports each refusal
+  to its event loop's exception handler, which Home Assistant's test harness turns into a
+  test failure. ``.base_url``; ``await .requests()`` reads its control API.
 * ``report_receiver``: an aiohttp server on 127.0.0.1 collecting POSTed reports; ``.url`` is
   written as the manual writes it (``127.0.0.1:PORT/report``, no scheme); ``await
   report_receiver.wait_for(n)`` waits for ``n`` reports; ``.fail_next(n, status=500)`` makes the
@@ -14,8 +18,12 @@ import asyncio
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 import json
+import ssl
+import sys
 from typing import Any
+import warnings
 
+import aiohttp
 from aiohttp import web
 import pytest
 
@@ -140,3 +148,57 @@ async def report_receiver(socket_enabled: None) -> AsyncGenerator[ReportReceiver
         yield receiver
     finally:
         await runner.cleanup()
+
+
+def legacy_client_context() -> ssl.SSLContext:
+    """A client context that can still talk TLS 1.0 (for the control API of a legacy PBX)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = ssl.TLSVersion.TLSv1
+    context.set_ciphers("ALL:@SECLEVEL=0")
+    return context
+
+
+@dataclass
+class ExternalSimulator:
+    """A simulator running as ``python -m simulator`` in a child process."""
+
+    base_url: str
+    process: asyncio.subprocess.Process
+
+    async def requests(self) -> list[dict[str, Any]]:
+        """The API requests it received (its control API)."""
+        connector = aiohttp.TCPConnector(ssl=legacy_client_context())
+        async with (
+            aiohttp.ClientSession(connector=connector) as session,
+            session.get(f"{self.base_url}/_simulator/requests") as response,
+        ):
+            result: list[dict[str, Any]] = await response.json()
+            return result
+
+
+@pytest.fixture
+async def legacy_tls_pbx(socket_enabled: None) -> AsyncGenerator[ExternalSimulator]:
+    """The CLI simulator with ``--tls-legacy`` on a free loopback port."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "simulator",
+        "--tls-legacy",
+        "--port",
+        "0",
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        if process.stdout is None:  # pragma: no cover - PIPE was asked for
+            raise RuntimeError("no stdout")
+        async with asyncio.timeout(30):
+            line = (await process.stdout.readline()).decode()
+        base_url = line.rsplit(" ", 1)[-1].strip()
+        yield ExternalSimulator(base_url, process)
+    finally:
+        process.terminate()
+        await process.wait()

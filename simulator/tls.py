@@ -6,6 +6,7 @@ import ipaddress
 from pathlib import Path
 import ssl
 import tempfile
+import warnings
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -53,10 +54,20 @@ def certificate_pem() -> tuple[bytes, bytes]:
 
 
 @functools.cache
-def server_context() -> ssl.SSLContext:
-    """The TLS context of the listener (shared by every simulator in the process)."""
+def server_context(legacy: bool = False) -> ssl.SSLContext:
+    """The TLS context of the listener (shared by every simulator in the process).
+
+    ``legacy`` speaks only TLS 1.0 with the old ciphers, as the 2018 firmware the API dates
+    from does; a client with default settings cannot complete a handshake with it.
+    """
     cert, key = certificate_pem()
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if legacy:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = ssl.TLSVersion.TLSv1
+            context.maximum_version = ssl.TLSVersion.TLSv1
+        context.set_ciphers("ALL:@SECLEVEL=0")
     with tempfile.TemporaryDirectory() as tmp:
         cert_path = Path(tmp, "cert.pem")
         key_path = Path(tmp, "key.pem")

@@ -90,6 +90,8 @@ async def test_diagnostics_during_calls(
         "token_alive": True,
         "event_stream_alive": True,
         "report_url_set": True,
+        "legacy_tls": False,
+        "credentials_rejected": False,
     }
     reports = diagnostics["reports"]
     assert reports["received"] > 0

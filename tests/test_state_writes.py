@@ -68,3 +68,22 @@ async def test_report_writes_only_the_states_it_changes(
     assert "sensor.extension_1001_status" in rewritten
     assert "binary_sensor.extension_1001_registered" not in rewritten
     assert "button.extension_1001_hang_up" not in rewritten
+
+
+async def test_entity_without_a_fingerprint_writes_at_every_update(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The default: an entity that does not say what it shows is written every time."""
+    from unittest.mock import patch
+
+    from homeassistant.helpers.entity import EntityDescription
+
+    from custom_components.synway_ippbx.entity import SynwayEntity
+
+    entity = SynwayEntity(
+        init_integration, ("extension", "1001"), EntityDescription(key="plain")
+    )
+    with patch.object(entity, "async_write_ha_state") as write:
+        entity._handle_coordinator_update()
+        entity._handle_coordinator_update()
+    assert write.call_count == 2

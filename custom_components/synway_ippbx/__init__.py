@@ -70,7 +70,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
         """Free our API client slot on the PBX (it caps how many may log in)."""
         coordinator.async_stop_heartbeat()
         try:
-            await client.logout()
+            # shutdown, not logout: a login still in flight is logged out as it lands.
+            await client.shutdown()
         except SynwayError as err:
             LOGGER.debug("Logging out of the PBX failed: %s", err)
 

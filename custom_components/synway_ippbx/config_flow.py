@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Mapping
+import ipaddress
 import socket
 from typing import Any, override
 
@@ -44,6 +45,7 @@ from .const import (
     CONF_ASSIST_EXTENSION,
     CONF_REPORT_URL,
     CONF_SCAN_INTERVAL,
+    CONF_TRUSTED_SENDER,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     DEFAULT_SCAN_INTERVAL,
@@ -325,6 +327,15 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
         return SynwayOptionsFlow()
 
 
+def _is_ip(text: str) -> bool:
+    """Whether ``text`` is one IPv4 or IPv6 address (the trusted report sender)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _without_password(user_input: Mapping[str, Any] | None) -> dict[str, Any]:
     """Return what the user typed, minus the password (never echoed back)."""
     return {k: v for k, v in (user_input or {}).items() if k != CONF_PASSWORD}
@@ -340,6 +351,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         if user_input is not None:
             report_url = user_input.get(CONF_REPORT_URL, "").strip()
+            trusted = user_input.get(CONF_TRUSTED_SENDER, "").strip()
             # The selector has no bounds: out of range, the error shows on the field
             # with the bounds in it, not as a bare schema error above the form.
             if (
@@ -350,6 +362,8 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 errors[CONF_SCAN_INTERVAL] = "invalid_scan_interval"
             if report_url and any(char.isspace() for char in report_url):
                 errors[CONF_REPORT_URL] = "invalid_report_url"
+            if trusted and not _is_ip(trusted):
+                errors[CONF_TRUSTED_SENDER] = "invalid_trusted_sender"
             if not errors:
                 options: dict[str, Any] = {
                     CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])
@@ -359,6 +373,8 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 if extension := user_input.get(CONF_ASSIST_EXTENSION, "").strip():
                     options[CONF_ASSIST_EXTENSION] = extension
                 options |= feature_options(user_input)
+                if trusted:
+                    options[CONF_TRUSTED_SENDER] = trusted
                 return self.async_create_entry(data=options)
 
         schema = vol.Schema(
@@ -375,6 +391,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 vol.Optional(CONF_REPORT_URL): _TEXT_SELECTOR,
                 vol.Optional(CONF_ASSIST_EXTENSION): self._extension_selector(),
                 **FEATURE_OPTIONS_SCHEMA,
+                vol.Optional(CONF_TRUSTED_SENDER): _TEXT_SELECTOR,
             }
         )
         return self.async_show_form(

@@ -12,6 +12,7 @@ CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_SCAN_INTERVAL: Final = "scan_interval"
 CONF_REPORT_URL: Final = "report_url"
 CONF_ASSIST_EXTENSION: Final = "assist_extension"
+CONF_TRUSTED_SENDER: Final = "trusted_sender"
 
 DEFAULT_SCAN_INTERVAL: Final = 30
 MIN_SCAN_INTERVAL: Final = 10

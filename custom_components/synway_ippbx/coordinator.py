@@ -17,6 +17,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from .api import (
+    REPORT_EVENTS,
     ExtensionStatus,
     ExtensionStatusReport,
     QueueStatus,
@@ -48,6 +49,12 @@ ISSUE_CLIENT_LIMIT = "too_many_clients"
 ISSUE_REPORTS_MISSING = "reports_not_arriving"
 
 _QUEUE_CONCURRENCY = 4
+# by_event counts the manual's report types; every other word lands in one bucket, so a
+# flood of made-up event names cannot grow the statistics.
+OTHER_EVENTS = "other"
+# A Systemup makes us log in again; a real PBX reboots rarely, so more than one re-login a
+# minute is noise (or a forgery) and waits for the next poll.
+SYSTEMUP_RELOGIN_EVERY = timedelta(minutes=1)
 # After our own call-control action (or a phone reported at rest that still has calls
 # here), wait this long, collecting more, before re-reading the extensions involved: the
 # PBX may not report what the action did.
@@ -85,6 +92,7 @@ class ReportStatistics:
     received: int = 0
     rejected: int = 0
     duplicates: int = 0
+    refused: int = 0
     last_received: datetime | None = None
     by_event: dict[str, int] = field(default_factory=dict)
 
@@ -124,6 +132,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         self._stop_heartbeat: CALLBACK_TYPE | None = None
         self._fxo_settings: dict[str, TrunkSettings] = {}
         self._resync_task: asyncio.Task[None] | None = None
+        self._last_resync: datetime | None = None
         self._recheck: set[str] = set()
         self._recheck_debouncer = Debouncer(
             hass,
@@ -264,7 +273,8 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         stats = self.reports
         stats.received += 1
         stats.last_received = now
-        stats.by_event[report.event] = stats.by_event.get(report.event, 0) + 1
+        bucket = report.event if report.event in REPORT_EVENTS else OTHER_EVENTS
+        stats.by_event[bucket] = stats.by_event.get(bucket, 0) + 1
         was_alive = self.event_stream_alive
         self._unreported_since = None
         self._clear_issue(ISSUE_REPORTS_MISSING)
@@ -379,6 +389,11 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         """The PBX rebooted: log in again (re-registering our address) and poll."""
         if self._resync_task and not self._resync_task.done():
             return
+        now = dt_util.utcnow()
+        if self._last_resync and now - self._last_resync < SYSTEMUP_RELOGIN_EVERY:
+            LOGGER.debug("Another Systemup within a minute; not logging in again yet")
+            return
+        self._last_resync = now
         self._resync_task = self.config_entry.async_create_background_task(
             self.hass, self._async_resync(), f"{DOMAIN} resync after reboot"
         )
@@ -414,6 +429,9 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             self._stop_heartbeat = None
 
     async def _async_heartbeat(self, _now: datetime | None = None) -> None:
+        if self.client.credentials_rejected:
+            # Only new credentials (reauth, reconfigure) or a reload try again.
+            return
         was_alive = self.event_stream_alive
         try:
             await self.client.heartbeat()

@@ -6,7 +6,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_REPORT_URL, CONF_WEBHOOK_ID
+from .const import CONF_REPORT_URL, CONF_TRUSTED_SENDER, CONF_WEBHOOK_ID
 from .coordinator import SynwayConfigEntry
 
 # Phone numbers are personal data: the numbers of callers and the far ends of calls.
@@ -15,6 +15,7 @@ TO_REDACT = {
     CONF_USERNAME,
     CONF_WEBHOOK_ID,
     CONF_REPORT_URL,
+    CONF_TRUSTED_SENDER,
     "token",
     "number",
     "caller",
@@ -42,11 +43,14 @@ async def async_get_config_entry_diagnostics(
             "token_alive": coordinator.token_alive,
             "event_stream_alive": coordinator.event_stream_alive,
             "report_url_set": entry.runtime_data.report_url is not None,
+            "legacy_tls": coordinator.client.legacy_tls,
+            "credentials_rejected": coordinator.client.credentials_rejected,
         },
         "reports": {
             "received": reports.received,
             "rejected": reports.rejected,
             "duplicates": reports.duplicates,
+            "refused": reports.refused,
             "last_received": (
                 reports.last_received.isoformat() if reports.last_received else None
             ),
@@ -77,5 +81,22 @@ async def async_get_config_entry_diagnostics(
             }
             for queue_id, record in sorted(store.queues.items())
         },
-        "calls": async_redact_data(store.calls.snapshot(), TO_REDACT),
+        "calls": _hide_made_up_ids(
+            async_redact_data(store.calls.snapshot(), TO_REDACT)
+        ),
     }
+
+
+def _hide_made_up_ids(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Replace the leg ids the call tracker made up, which embed the party's number.
+
+    Each becomes ``made-up-N``, the same N for the same id within one download, so legs
+    still link up; the PBX's own uuids carry nothing personal and stay readable.
+    """
+    labels: dict[str, str] = {}
+    for call in calls:
+        for leg in call.get("legs", []):
+            uuid = leg.get("uuid")
+            if isinstance(uuid, str) and ":" in uuid:
+                leg["uuid"] = labels.setdefault(uuid, f"made-up-{len(labels) + 1}")
+    return calls

@@ -1,7 +1,7 @@
 """Base entities: every entity belongs to one store object and wakes only for it."""
 
 from collections.abc import Callable, Iterable
-from typing import Any, Final, override
+from typing import Any, override
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -14,9 +14,6 @@ from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .devices import hub_identifier, object_device_info
 from .store import HUB_KEY, STRUCTURE_KEY, Key, object_keys
 
-# A fingerprint that equals nothing: the entity writes its state at every update.
-_ALWAYS_WRITE: Final = object()
-
 
 class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
     """An entity of the hub, an extension, a trunk or a queue.
@@ -28,7 +25,7 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
     """
 
     _attr_has_entity_name = True
-    _written: Any = _ALWAYS_WRITE
+    _written: Any = None
 
     def __init__(
         self,
@@ -58,9 +55,10 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
     def _state_fingerprint(self) -> Any:
         """What the written state depends on, besides availability.
 
-        Platforms return their value (and attributes); the default writes every time.
+        Platforms return their value (and attributes); the default, a new object each
+        time, equals nothing before it, so such an entity writes at every update.
         """
-        return _ALWAYS_WRITE
+        return object()
 
     def _fingerprint(self) -> Any:
         # An unavailable entity shows nothing else (its object may be gone).

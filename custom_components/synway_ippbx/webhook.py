@@ -3,11 +3,14 @@
 from collections.abc import Hashable
 from datetime import datetime, timedelta
 import hashlib
+import ipaddress
+import socket
 from typing import Final
 
 from aiohttp import web
 from aiohttp.hdrs import METH_POST
 from homeassistant.components import webhook
+from homeassistant.const import CONF_HOST
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.util import dt as dt_util
@@ -16,6 +19,7 @@ from .api import (
     MAX_REPORT_SIZE,
     AgentStatusReport,
     AgentWrapUpReport,
+    BodyTooLargeError,
     CallReport,
     CdrReport,
     ExtensionStatusReport,
@@ -23,11 +27,23 @@ from .api import (
     QueueStatusReport,
     Report,
     ReportParseError,
+    parse_address,
     parse_report,
+    read_body,
 )
-from .const import CONF_REPORT_URL, CONF_WEBHOOK_ID, DOMAIN, EVENT_SYNWAY, LOGGER
+from .const import (
+    CONF_REPORT_URL,
+    CONF_TRUSTED_SENDER,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    EVENT_SYNWAY,
+    LOGGER,
+)
 from .coordinator import SynwayConfigEntry
 from .events import async_bus_event_data
+from .repairs import async_raise_untrusted_sender
+
+type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # The PBX re-sends a report it did not see acknowledged. The manual gives no figures;
 # the family this API derives from retries a few times, 1-2 s apart (api-behaviour.md
@@ -36,6 +52,16 @@ from .events import async_bus_event_data
 RETRY_SPAN: Final = timedelta(seconds=10)
 # Past this many remembered objects, the ones older than the retry span are forgotten.
 _PRUNE_AT: Final = 1024
+
+# A PBX whose name resolves anew (DHCP, DNS change) is looked up again this often, and at
+# most this often after a refusal.
+_RESOLVE_EVERY: Final = timedelta(minutes=10)
+_RESOLVE_AFTER_REFUSAL: Final = timedelta(minutes=1)
+# Refused reports from one address before a repair issue offers to trust it: a few stray
+# posts are noise, a steady stream is a PBX sending from another interface (or an attack).
+REFUSALS_FOR_ISSUE: Final = 5
+# How many refusing addresses are counted at once (a flood from many cannot grow memory).
+_MAX_REFUSED_SENDERS: Final = 64
 
 
 def report_subjects(report: Report) -> tuple[Hashable, ...]:
@@ -97,6 +123,9 @@ class ReportReceiver:
         # Per object: the digest of the last report about it, and when it came.
         self._last: dict[Hashable, tuple[bytes, datetime]] = {}
         self._prune_at = _PRUNE_AT
+        self._pbx_addresses: frozenset[IpAddress] = frozenset()
+        self._resolved_at: datetime | None = None
+        self._refused_by: dict[IpAddress | None, int] = {}
 
     @callback
     def async_register(self) -> None:
@@ -118,9 +147,24 @@ class ReportReceiver:
     async def _async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
-        """Read, check and apply one report; the answer is always 200."""
+        """Check the sender, read, check and apply one report.
+
+        The PBX's own addresses (and the trusted one) get 200 for everything, so that it
+        never re-sends a report we chose to drop; anyone else gets 403.
+        """
         coordinator = self._entry.runtime_data.coordinator
-        body = await request.content.read(MAX_REPORT_SIZE + 1)
+        sender = _ip(request.remote)
+        if sender is None or not await self._async_allowed(sender):
+            self._refuse(sender)
+            return web.Response(status=403)
+        try:
+            body = await read_body(
+                request.content, request.content_length, MAX_REPORT_SIZE
+            )
+        except BodyTooLargeError:
+            coordinator.reports.rejected += 1
+            LOGGER.debug("Dropped a report larger than %d bytes", MAX_REPORT_SIZE)
+            return web.Response(status=200)
         try:
             report = parse_report(body)
         except ReportParseError as err:
@@ -162,3 +206,62 @@ class ReportReceiver:
         for subject in subjects:
             last[subject] = (digest, now)
         return False
+
+    async def _async_allowed(self, sender: IpAddress) -> bool:
+        """Whether a report from ``sender`` may be applied."""
+        if sender == _ip(self._entry.options.get(CONF_TRUSTED_SENDER)):
+            return True
+        now = dt_util.utcnow()
+        since = now - self._resolved_at if self._resolved_at else None
+        if (
+            since is None
+            or since >= _RESOLVE_EVERY
+            or (sender not in self._pbx_addresses and since >= _RESOLVE_AFTER_REFUSAL)
+        ):
+            await self._async_resolve(now)
+        return sender in self._pbx_addresses
+
+    async def _async_resolve(self, now: datetime) -> None:
+        """Look the PBX's host up (a literal address needs no lookup)."""
+        self._resolved_at = now
+        host = parse_address(self._entry.data[CONF_HOST]).host
+        if literal := _ip(host):
+            self._pbx_addresses = frozenset({literal})
+            return
+        try:
+            infos = await self._hass.loop.getaddrinfo(
+                host, None, type=socket.SOCK_STREAM
+            )
+        except (OSError, UnicodeError) as err:
+            # Keep what we knew: a DNS hiccup must not refuse the PBX's reports.
+            LOGGER.debug("Cannot resolve the PBX's address %s: %s", host, err)
+            return
+        found = {_ip(str(info[4][0])) for info in infos}
+        self._pbx_addresses = frozenset(item for item in found if item is not None)
+
+    def _refuse(self, sender: IpAddress | None) -> None:
+        """Count a refused report; a steady stream from one address raises an issue."""
+        coordinator = self._entry.runtime_data.coordinator
+        coordinator.reports.refused += 1
+        LOGGER.debug("Refused a report from %s, which is not the PBX", sender)
+        if sender not in self._refused_by and (
+            len(self._refused_by) >= _MAX_REFUSED_SENDERS
+        ):
+            return
+        count = self._refused_by.get(sender, 0) + 1
+        self._refused_by[sender] = count
+        if count == REFUSALS_FOR_ISSUE:
+            async_raise_untrusted_sender(self._hass, self._entry, str(sender))
+
+
+def _ip(value: object) -> IpAddress | None:
+    """An IP address from text; IPv4-mapped IPv6 is the IPv4 address it carries."""
+    if not isinstance(value, str):
+        return None
+    try:
+        address = ipaddress.ip_address(value.strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address

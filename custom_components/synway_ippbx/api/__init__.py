@@ -1,7 +1,7 @@
 """Async client of the Synway IPPBX HTTP API: no Home Assistant imports, publishable as is."""
 
 from .address import PbxAddress, parse_address
-from .client import SynwayClient
+from .client import BodyTooLargeError, SynwayClient, legacy_tls_context, read_body
 from .credentials import password_candidates, password_digest
 from .enums import (
     AgentState,
@@ -120,6 +120,7 @@ __all__ = [
     "ApiEnum",
     "ApiModel",
     "AudioDirection",
+    "BodyTooLargeError",
     "CallDirection",
     "CallFailedReport",
     "CallParty",
@@ -193,9 +194,11 @@ __all__ = [
     "UnknownReport",
     "Weekday",
     "error_from_errno",
+    "legacy_tls_context",
     "parse_address",
     "parse_report",
     "password_candidates",
     "password_digest",
+    "read_body",
     "report_from_object",
 ]

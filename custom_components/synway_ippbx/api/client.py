@@ -10,8 +10,10 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 import logging
 import math
+import ssl
 from types import TracebackType
 from typing import Any, Final, Self
+import warnings
 
 import aiohttp
 
@@ -19,6 +21,7 @@ from .address import PbxAddress, parse_address
 from .credentials import password_digest
 from .enums import AgentState, AudioDirection, MonitorMode, PlayMode
 from .errors import (
+    SynwayAuthenticationError,
     SynwayConnectionError,
     SynwayError,
     SynwayResponseError,
@@ -53,8 +56,68 @@ from .reports import Report, ReportParseError, report_from_object
 _LOGGER = logging.getLogger(__name__)
 
 API_PATH: Final = "/API"
-_MAX_PAGES: Final = 10_000
+_MAX_PAGES: Final = 1_000
 _MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
+_READ_CHUNK: Final = 64 * 1024
+
+
+class BodyTooLargeError(ValueError):
+    """A body is larger than the reader's limit."""
+
+
+async def read_body(
+    stream: aiohttp.StreamReader, content_length: int | None, limit: int
+) -> bytes:
+    """Read a whole body, at most ``limit`` bytes.
+
+    ``StreamReader.read(n)`` returns only what has arrived so far, so one read of a body
+    delivered in TCP segments yields a fragment. Read until EOF instead; refuse at once when
+    Content-Length announces too much, and stop as soon as more than ``limit`` arrived.
+
+    Raises:
+        BodyTooLargeError: the body is (or announces itself) larger than ``limit``.
+    """
+    if content_length is not None and content_length > limit:
+        raise BodyTooLargeError(f"body of {content_length} bytes exceeds {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await stream.read(_READ_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLargeError(f"body exceeds {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def legacy_tls_context() -> ssl.SSLContext:
+    """A context an old PBX firmware can talk to: TLS 1.0 and up, any cipher, no checks.
+
+    Only ever used with certificate checking off, where it protects no less than the default.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with warnings.catch_warnings():
+        # TLSVersion.TLSv1 is deprecated precisely because only such devices still need it.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        context.minimum_version = ssl.TLSVersion.TLSv1
+    context.set_ciphers("ALL:@SECLEVEL=0")
+    context.options |= getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0)
+    return context
+
+
+def _tls_refused(err: aiohttp.ClientConnectorError) -> bool:
+    """Whether a connect error is a TLS handshake refused for protocol or cipher reasons.
+
+    An old server answers a modern ClientHello with a protocol alert (an SSLError) or just
+    drops the connection mid-handshake (a reset); certificate errors are never a reason.
+    """
+    if isinstance(err, aiohttp.ClientConnectorCertificateError):
+        return False
+    cause = err.os_error
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return False
+    return isinstance(cause, ssl.SSLError | ConnectionResetError)
 
 
 # --------------------------------------------------------------------------- validation
@@ -157,6 +220,13 @@ class SynwayClient:
         self._token: str | None = None
         self._login_lock = asyncio.Lock()
         self.on_relogin: Callable[[], None] | None = None
+        # Set once the PBX rejected these credentials: the PBX locks its API for every
+        # application after 5 failed logins, so we never try them again.
+        self._credentials_rejected = False
+        self._shut_down = False
+        self._legacy_tls: ssl.SSLContext | None = None
+        self._pending_logouts: set[asyncio.Task[None]] = set()
+        self.logins = 0
 
     # ----------------------------------------------------------------------- basics
 
@@ -174,6 +244,16 @@ class SynwayClient:
     def logged_in(self) -> bool:
         """Whether the client holds a token."""
         return self._token is not None
+
+    @property
+    def credentials_rejected(self) -> bool:
+        """Whether the PBX rejected the credentials (no login is tried with them again)."""
+        return self._credentials_rejected
+
+    @property
+    def legacy_tls(self) -> bool:
+        """Whether the PBX only accepted a legacy TLS handshake (TLS 1.0, weak ciphers)."""
+        return self._legacy_tls is not None
 
     @property
     def report_url(self) -> str | None:
@@ -218,17 +298,29 @@ class SynwayClient:
         """POST one request and return the decoded answer, raising on errno and bad answers."""
         url = f"{self.address.base_url}{API_PATH}/{endpoint}"
         params = {"token": token} if token is not None else None
+        json_body = dict(body) if body is not None else None
         try:
-            async with self._get_session().post(
-                url,
-                params=params,
-                json=dict(body) if body is not None else None,
-                ssl=self._verify_ssl,
-                timeout=self._timeout,
-                headers={"Accept": "application/json"},
-            ) as response:
-                status = response.status
-                payload = await response.content.read(_MAX_RESPONSE_SIZE)
+            try:
+                status, payload = await self._exchange(url, params, json_body)
+            except aiohttp.ClientConnectorError as err:
+                if not self._may_downgrade(err):
+                    raise
+                _LOGGER.debug(
+                    "TLS handshake with %s refused (%s); retrying with a legacy context",
+                    self.address.unique_id,
+                    err.os_error,
+                )
+                legacy = legacy_tls_context()
+                status, payload = await self._exchange(url, params, json_body, legacy)
+                self._legacy_tls = legacy
+                _LOGGER.info(
+                    "%s only accepts legacy TLS (1.0/1.1 or weak ciphers); using it",
+                    self.address.unique_id,
+                )
+        except BodyTooLargeError as err:
+            raise SynwayResponseError(
+                f"{endpoint}: the PBX's answer is too large"
+            ) from err
         except TimeoutError as err:
             raise SynwayTimeoutError(
                 f"{endpoint}: no answer from the PBX in time"
@@ -242,6 +334,37 @@ class SynwayClient:
         if status != 200:
             raise SynwayResponseError(f"{endpoint}: the PBX answered HTTP {status}")
         return self._decode(endpoint, payload)
+
+    async def _exchange(
+        self,
+        url: str,
+        params: dict[str, str] | None,
+        body: dict[str, Any] | None,
+        context: ssl.SSLContext | None = None,
+    ) -> tuple[int, bytes]:
+        """One HTTP round trip: the status and the whole body."""
+        tls: ssl.SSLContext | bool = context or self._legacy_tls or self._verify_ssl
+        async with self._get_session().post(
+            url,
+            params=params,
+            json=body,
+            ssl=tls,
+            timeout=self._timeout,
+            headers={"Accept": "application/json"},
+        ) as response:
+            payload = await read_body(
+                response.content, response.content_length, _MAX_RESPONSE_SIZE
+            )
+            return response.status, payload
+
+    def _may_downgrade(self, err: aiohttp.ClientConnectorError) -> bool:
+        """Only without certificate checking, only over https, only once."""
+        return (
+            self.address.scheme == "https"
+            and not self._verify_ssl
+            and self._legacy_tls is None
+            and _tls_refused(err)
+        )
 
     @staticmethod
     def _decode(endpoint: str, payload: bytes) -> Any:
@@ -267,8 +390,24 @@ class SynwayClient:
             return data
         raise SynwayResponseError(f"{endpoint}: unexpected status {status!r}")
 
+    def _check_may_login(self) -> None:
+        if self._credentials_rejected:
+            raise SynwayAuthenticationError(
+                2, "The PBX rejected these credentials; not trying them again"
+            )
+        if self._shut_down:
+            raise SynwayConnectionError("The client was shut down")
+
     async def _login_locked(self) -> None:
-        """Log in; the caller holds the login lock."""
+        """Log in; the caller holds the login lock.
+
+        A token still held is logged out first, so that a re-login never leaves a second
+        session (and API client slot) behind on the PBX.
+        """
+        self._check_may_login()
+        if self._token is not None:
+            await self._discard_token(self._token)
+            self._token = None
         body: dict[str, str] = {
             "username": self._username,
             "password": self._password_digest,
@@ -278,17 +417,49 @@ class SynwayClient:
         if self._event_pull:
             body["type"] = "synway"
             body["extid"] = self._event_pull_extension or ""
-        data = await self._post("login", body, None)
-        token = to_str(data.get("token")) if isinstance(data, Mapping) else None
-        if token is None:
-            raise SynwayResponseError("login: the PBX's answer carries no token")
+        self.logins += 1
+        # Shielded: a login cancelled mid-flight (an unload) may still land on the PBX, and
+        # its token must then be logged out rather than hold a client slot for 30 minutes.
+        attempt = asyncio.ensure_future(self._post("login", body, None))
+        try:
+            data = await asyncio.shield(attempt)
+        except SynwayAuthenticationError:
+            self._credentials_rejected = True
+            raise
+        except asyncio.CancelledError:
+            attempt.add_done_callback(self._logout_landed_login)
+            raise
+        token = _login_token(data)
+        if self._shut_down:
+            await self._discard_token(token)
+            raise SynwayConnectionError("The client was shut down during login")
         self._token = token
         _LOGGER.debug("Logged in to %s", self.address.unique_id)
+
+    def _logout_landed_login(self, attempt: asyncio.Future[Any]) -> None:
+        """A cancelled login finished after all: free its session on the PBX."""
+        if attempt.cancelled() or attempt.exception() is not None:
+            return
+        try:
+            token = _login_token(attempt.result())
+        except SynwayResponseError:
+            return
+        task = asyncio.get_running_loop().create_task(self._discard_token(token))
+        self._pending_logouts.add(task)
+        task.add_done_callback(self._pending_logouts.discard)
+
+    async def _discard_token(self, token: str) -> None:
+        """Log a token out, ignoring every failure (it may already be gone)."""
+        try:
+            await self._post("logout", None, token)
+        except SynwayError as err:
+            _LOGGER.debug("Logging an old token out failed: %s", err)
 
     async def _ensure_token(self) -> str:
         token = self._token
         if token is not None:
             return token
+        self._check_may_login()
         async with self._login_lock:
             if self._token is None:
                 await self._login_locked()
@@ -296,10 +467,13 @@ class SynwayClient:
 
     async def _relogin(self, stale: str) -> None:
         """Replace a token the PBX rejected; concurrent callers share one new login."""
+        self._check_may_login()
         async with self._login_lock:
             if self._token is not None and self._token != stale:
                 return
-            self._token = None
+            # The PBX no longer knows the stale token: nothing to log out.
+            if self._token == stale:
+                self._token = None
             await self._login_locked()
         if self.on_relogin is not None:
             try:
@@ -332,7 +506,13 @@ class SynwayClient:
     # ----------------------------------------------------------------------- authentication
 
     async def login(self) -> None:
-        """Log in now (also sends ``report_url``); raises on bad credentials and limits."""
+        """Log in now (also sends ``report_url``); raises on bad credentials and limits.
+
+        A token held so far is logged out first. Once the PBX rejected the credentials this
+        raises `SynwayAuthenticationError` without asking the PBX again: a new client (new
+        credentials) is the only way to try again.
+        """
+        self._check_may_login()
         async with self._login_lock:
             await self._login_locked()
 
@@ -350,6 +530,16 @@ class SynwayClient:
             await self._post("logout", None, token)
         except SynwayTokenError:
             _LOGGER.debug("Token already invalid at logout")
+
+    async def shutdown(self) -> None:
+        """Log out for good: no further login, and a login still in flight logs out on landing.
+
+        Raises like `logout` for the token held now.
+        """
+        self._shut_down = True
+        await self.logout()
+        if self._pending_logouts:
+            await asyncio.gather(*self._pending_logouts, return_exceptions=True)
 
     # ----------------------------------------------------------------------- extensions
 
@@ -411,8 +601,11 @@ class SynwayClient:
         """Return the state of every extension, fetching the pages concurrently."""
         _positive("concurrency", concurrency)
         first = await self.ext_status(page=1)
+        max_page = _bounded_last_page(
+            first.max_page, first.total, len(first.extensions)
+        )
         pages = await self._remaining_pages(
-            first, first.max_page, concurrency, lambda page: self.ext_status(page=page)
+            first, max_page, concurrency, lambda page: self.ext_status(page=page)
         )
         seen: dict[str, ExtensionState] = {}
         for result in pages:
@@ -784,9 +977,11 @@ class SynwayClient:
         _positive("concurrency", concurrency)
         first = await self.cdrs(query, page=1)
         page_size = first.limit or len(first.records)
-        max_page = first.max_page
-        if max_page is not None and page_size:
-            max_page = min(max_page, math.ceil(limit / page_size))
+        max_page = _bounded_last_page(first.max_page, first.total, page_size)
+        if page_size:
+            # Never fetch more pages than the limit needs, whatever the PBX claims.
+            wanted = math.ceil(limit / page_size)
+            max_page = wanted if max_page is None else min(max_page, wanted)
         pages = await self._remaining_pages(
             first, max_page, concurrency, lambda page: self.cdrs(query, page=page)
         )
@@ -830,6 +1025,26 @@ class SynwayClient:
             return report_from_object(data)
         except ReportParseError:
             return None
+
+
+def _login_token(data: Any) -> str:
+    token = to_str(data.get("token")) if isinstance(data, Mapping) else None
+    if token is None:
+        raise SynwayResponseError("login: the PBX's answer carries no token")
+    return token
+
+
+def _bounded_last_page(
+    max_page: int | None, total: int | None, page_size: int
+) -> int | None:
+    """The last page worth asking for: ``max_page``, but never past what ``total`` needs.
+
+    A PBX (or anything posing as one) claiming 10,000 pages for 30 records gets 1 page.
+    """
+    if total is None or total < 0 or page_size <= 0:
+        return max_page
+    needed = max(1, math.ceil(total / page_size))
+    return needed if max_page is None else min(max_page, needed)
 
 
 def _page_items(page: ExtensionStatusPage | CdrPage) -> int:

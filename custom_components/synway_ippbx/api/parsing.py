@@ -16,6 +16,9 @@ _TRUE_WORDS = frozenset({"true", "1", "yes", "on", "enable", "enabled", "y"})
 _FALSE_WORDS = frozenset({"false", "0", "no", "off", "disable", "disabled", "n"})
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# The manual's deepest document is three levels; anything far deeper is hostile or broken, and
+# recursive code (ours, the recorder's, the websocket's) must never meet it.
+MAX_DEPTH = 32
 # Code points that cannot be stored or sent on (lone surrogates, NUL): a trunk may
 # forward anything as a caller's number or name.
 _INVALID_CODE_POINTS = re.compile("[\x00\ud800-\udfff]")
@@ -63,10 +66,35 @@ class JsonObject(dict[str, Any]):
 
 
 def loads(text: str | bytes) -> Any:
-    """Decode JSON, keeping repeated keys (raises ValueError on invalid JSON)."""
+    """Decode JSON, keeping repeated keys.
+
+    Raises:
+        ValueError: invalid JSON, or nested deeper than `MAX_DEPTH`.
+    """
     if isinstance(text, bytes):
         text = text.decode("utf-8")
-    return json.loads(text, object_pairs_hook=JsonObject)
+    try:
+        value = json.loads(text, object_pairs_hook=JsonObject)
+    except RecursionError as err:
+        raise ValueError("JSON nested too deeply") from err
+    check_depth(value)
+    return value
+
+
+def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
+    """Raise ValueError when containers nest deeper than ``limit`` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if depth >= limit:
+            raise ValueError(f"JSON nested deeper than {limit} levels")
+        stack.extend((child, depth + 1) for child in children)
 
 
 def get_all(mapping: Mapping[str, Any], key: str) -> list[Any]:
@@ -86,22 +114,33 @@ def iter_pairs(mapping: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
 
 def clean_text(text: str) -> str:
     """Replace code points nothing downstream can store and cap the length."""
+    # Nearly all text is short ASCII without NUL: settle that in C before any regex.
+    if len(text) <= MAX_TEXT_LENGTH and text.isascii() and "\x00" not in text:
+        return text
     if _INVALID_CODE_POINTS.search(text):
         text = _INVALID_CODE_POINTS.sub("\ufffd", text)
     return text[:MAX_TEXT_LENGTH]
 
 
-def to_plain(value: Any) -> Any:
+def to_plain(value: Any, _depth: int = 0) -> Any:
     """Turn decoded JSON into plain dicts and lists (last value wins for repeated keys).
 
     Strings come out cleaned (`clean_text`), keys included.
+
+    Raises:
+        ValueError: nested deeper than `MAX_DEPTH` (never a RecursionError).
     """
     if isinstance(value, str):
         return clean_text(value)
+    if isinstance(value, Mapping | list | tuple) and _depth >= MAX_DEPTH:
+        raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, Mapping):
-        return {clean_text(str(key)): to_plain(item) for key, item in value.items()}
+        return {
+            clean_text(str(key)): to_plain(item, _depth + 1)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [to_plain(item) for item in value]
+        return [to_plain(item, _depth + 1) for item in value]
     return value
 
 

@@ -24,6 +24,7 @@ from .errors import SynwayError
 from .models import ApiModel
 from .parsing import (
     JsonObject,
+    check_depth,
     iter_pairs,
     loads,
     mappings,
@@ -622,8 +623,12 @@ def report_from_object(data: Mapping[str, Any]) -> Report:
     """Build the typed report for an already decoded JSON object.
 
     Raises:
-        ReportParseError: the object has no event name.
+        ReportParseError: the object has no event name, or nests too deeply.
     """
+    try:
+        check_depth(data)
+    except ValueError as err:
+        raise ReportParseError(str(err)) from None
     name = _event_name(data)
     if name is None:
         raise ReportParseError("The report has no event name")

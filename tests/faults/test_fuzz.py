@@ -1,0 +1,65 @@
+"""Property tests: no input makes a parser raise anything but the library's own errors.
+
+A few hundred examples each here; ``benchmarks/fuzz.py`` runs the same targets 100,000
+times. Reports also go through the live webhook and coordinator.
+"""
+
+import contextlib
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application, Request
+from homeassistant.core import HomeAssistant
+from hypothesis import HealthCheck, Phase, given, settings
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.synway_ippbx.api import SynwayError
+
+from .conftest import WEBHOOK_PATH, assert_no_traceback
+from .fuzz_targets import TARGETS
+from .strategies import report_bodies
+
+EXAMPLES = settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@pytest.mark.parametrize("name", list(TARGETS))
+def test_parser_raises_only_library_errors(name: str) -> None:
+    strategy, target = TARGETS[name]
+
+    @EXAMPLES
+    @given(strategy)
+    def check(value: Any) -> None:
+        with contextlib.suppress(SynwayError):
+            target(value)
+
+    check()
+
+
+async def test_hostile_reports_through_the_webhook(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+    log_errors: pytest.LogCaptureFixture,
+) -> None:
+    """200 generated bodies posted to the live webhook: all answered, none logs a traceback."""
+    bodies: list[bytes] = []
+
+    @settings(EXAMPLES, phases=[Phase.generate])
+    @given(report_bodies)
+    def collect(body: bytes) -> None:
+        bodies.append(body)
+
+    collect()
+    for body in bodies:
+        response = await report_client.post(WEBHOOK_PATH, data=body)
+        assert response.status == 200
+    await hass.async_block_till_done()
+    stats = init_integration.runtime_data.coordinator.reports
+    assert stats.received + stats.rejected + stats.duplicates == len(bodies)
+    assert_no_traceback(log_errors)
