@@ -269,3 +269,69 @@ async def test_other_party_is_named_when_the_pbx_names_it(
     )
     assert attributes(hass, "sensor.extension_1000_other_party")["name"] == "Reception"
     assert attributes(hass, "event.extension_1001_call")["other_party_name"] is None
+
+
+@pytest.mark.parametrize("above", [0, 1], ids=["at", "above"])
+async def test_pbx_at_the_threshold_fits_under_the_entity_cap(
+    hass: HomeAssistant,
+    report_client: TestClient[Request, Application],
+    entity_registry: er.EntityRegistry,
+    above: int,
+) -> None:
+    """At the largest size with every entity enabled, and just above, all extensions fit.
+
+    Home Assistant enables at most 10,000 entities per entry and leaves the rest out.
+    """
+    # Imported here: only this test builds its own, larger PBX.
+    from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+
+    from custom_components.synway_ippbx.api import password_digest
+    from custom_components.synway_ippbx.const import (
+        CONF_REPORT_URL,
+        CONF_VERIFY_SSL,
+        CONF_WEBHOOK_ID,
+        DOMAIN,
+        LARGE_PBX_EXTENSIONS,
+    )
+    from simulator.config import build_extensions
+    from simulator.testing import fixture_config
+
+    extensions = LARGE_PBX_EXTENSIONS + above
+    config = fixture_config()
+    config.extensions = build_extensions(extensions)
+    config.max_extensions = max(config.max_extensions, extensions)
+    big = Simulator(config)
+    await big.start(host="127.0.0.1", port=0, https=False)
+    try:
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            unique_id=big.host,
+            version=2,
+            data={
+                CONF_HOST: big.base_url,
+                CONF_USERNAME: config.username,
+                CONF_PASSWORD: password_digest(config.password),
+                CONF_VERIFY_SSL: False,
+                CONF_WEBHOOK_ID: WEBHOOK_ID,
+            },
+            options={
+                CONF_REPORT_URL: f"127.0.0.1:{report_client.port}/api/webhook/{WEBHOOK_ID}"
+            },
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        enabled = [
+            item
+            for item in er.async_entries_for_config_entry(
+                entity_registry, entry.entry_id
+            )
+            if item.disabled_by is None
+        ]
+        # At the cap Home Assistant silently leaves the remaining entities out.
+        assert len(enabled) < 10_000
+        last = f"sensor.extension_{999 + extensions}_status"
+        assert state_of(hass, last) == "idle"
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    finally:
+        await big.stop()

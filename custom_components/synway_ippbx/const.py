@@ -22,7 +22,9 @@ HEARTBEAT_INTERVAL: Final = timedelta(minutes=5)
 EVENT_SYNWAY: Final = f"{DOMAIN}_event"
 # Polls that keep finding activity no report announced for this long raise a repair issue.
 REPORT_SILENCE: Final = timedelta(minutes=10)
-# Home Assistant accepts at most 10,000 enabled entities per config entry. On PBXs with
-# more extensions than this, the other-party sensor starts disabled too, so that the
-# status, on-call and call-event entities of 3,000 extensions all fit.
-LARGE_PBX_EXTENSIONS: Final = 1000
+# Home Assistant accepts at most 10,000 enabled entities per config entry. An extension has
+# 16 entities enabled by default when everything fits (status, on a call, call events, other
+# party, 4 setting switches, 3 forwarding destinations, 4 call figures, queue agent switches
+# aside): 500 × 16 = 8,000 leaves room for trunks, queues and agents. On larger PBXs only
+# the status, on-call and call-event entities start enabled, so 3,000 extensions fit.
+LARGE_PBX_EXTENSIONS: Final = 500
