@@ -83,7 +83,7 @@ async def test_dial_pbx_error(hass: HomeAssistant, simulator: Simulator) -> None
     assert "error 14: Wrong call authority" in str(err.value)
 
 
-@pytest.mark.usefixtures("init_integration")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "init_integration")
 async def test_hangup_by_extension(hass: HomeAssistant, simulator: Simulator) -> None:
     """Hanging up an extension's current call ends the call on the PBX."""
     call = await _talking(hass, simulator)

@@ -71,6 +71,8 @@ BINARY_SENSORS: tuple[SynwayBinarySensorEntityDescription, ...] = (
         key="on_call",
         translation_key="on_call",
         kind="extension",
+        # Status says the same; each of its changes would be a second logbook row.
+        entity_registry_enabled_default=False,
         value_fn=_on_call,
     ),
     SynwayBinarySensorEntityDescription(

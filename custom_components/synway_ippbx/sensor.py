@@ -72,6 +72,15 @@ def _other_party_attributes(store: PbxStore, number: str) -> Mapping[str, Any]:
     }
 
 
+def _status_attributes(store: PbxStore, number: str) -> Mapping[str, Any]:
+    """The other party rides on Status: attributes write no logbook rows."""
+    other = store.calls.other_party(number)
+    return {
+        "other_party": other.number if other else None,
+        "other_party_name": store.extension_name(other.extension) if other else None,
+    }
+
+
 # Polled trunk states that only mean "ready": while calls cross the trunk it is in use.
 _TRUNK_READY = frozenset(
     {
@@ -109,12 +118,15 @@ SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in EXTENSION_STATUSES],
         value_fn=_extension_status,
+        attributes_fn=_status_attributes,
     ),
     SynwaySensorEntityDescription(
         key="other_party",
         translation_key="other_party",
         kind="extension",
-        secondary=True,
+        # Status carries the other party as attributes; this sensor's every call would
+        # write two logbook rows (set, then cleared to unknown).
+        entity_registry_enabled_default=False,
         value_fn=_other_party,
         attributes_fn=_other_party_attributes,
     ),
