@@ -119,7 +119,7 @@ class SynwayBinarySensor(SynwayEntity, BinarySensorEntity):
     @override
     def is_on(self) -> bool | None:
         """Whether the fact holds."""
-        return self.entity_description.value_fn(self.coordinator, self.object_id)
+        return self.entity_description.value_fn(self.coordinator, self.pbx_id)
 
     @override
     def _state_fingerprint(self) -> Any:

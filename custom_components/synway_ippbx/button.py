@@ -114,4 +114,4 @@ class SynwayButton(SynwayEntity, ButtonEntity):
     @override
     async def async_press(self) -> None:
         """Ask the PBX; the reports that follow update the entities."""
-        await self.entity_description.press_fn(self.coordinator, self.object_id)
+        await self.entity_description.press_fn(self.coordinator, self.pbx_id)

@@ -302,7 +302,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         """A call-control action succeeded: apply what we know, then look.
 
         The PBX may stay silent about transfers, holds and unholds started through the
-        API (api-behaviour.md §6b), so a hold or unhold is applied at once and the
+        API (the manual does not say they are reported), so a hold or unhold is applied at once and the
         extensions in the call (and an extension destination) are re-read shortly.
         """
         if action not in _CALL_CONTROL:

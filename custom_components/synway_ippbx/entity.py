@@ -81,8 +81,8 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
         self.async_write_ha_state()
 
     @property
-    def object_id(self) -> str:
-        """The extension number, trunk name or queue id."""
+    def pbx_id(self) -> str:
+        """The extension number, trunk name or queue id, as the PBX names the object."""
         return self.key[1]
 
     @property
@@ -93,13 +93,13 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
 
     def _object_exists(self) -> bool:
         store = self.coordinator.data
-        kind, object_id = self.key
+        kind, pbx_id = self.key
         if kind == "extension":
-            return object_id in store.extensions
+            return pbx_id in store.extensions
         if kind == "trunk":
-            return object_id in store.trunks
+            return pbx_id in store.trunks
         if kind == "queue":
-            return object_id in store.queues
+            return pbx_id in store.queues
         return True
 
 

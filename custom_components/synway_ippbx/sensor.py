@@ -198,7 +198,7 @@ class SynwaySensor(SynwayEntity, SensorEntity):
     def native_value(self) -> str | int | None:
         """The current value."""
         return self.entity_description.value_fn(
-            self.coordinator.data, self.object_id, dt_util.utcnow()
+            self.coordinator.data, self.pbx_id, dt_util.utcnow()
         )
 
     @override
@@ -211,4 +211,4 @@ class SynwaySensor(SynwayEntity, SensorEntity):
         """Details of the value, where it has some."""
         if (attributes_fn := self.entity_description.attributes_fn) is None:
             return None
-        return attributes_fn(self.coordinator.data, self.object_id)
+        return attributes_fn(self.coordinator.data, self.pbx_id)

@@ -191,7 +191,7 @@ class SettingSwitch(SynwayEntity, SwitchEntity):
         await super().async_added_to_hass()
         self.async_on_remove(
             self._features.settings.async_add_listener(
-                self.object_id, self._handle_coordinator_update
+                self.pbx_id, self._handle_coordinator_update
             )
         )
 
@@ -202,7 +202,7 @@ class SettingSwitch(SynwayEntity, SwitchEntity):
 
     @property
     def _settings(self) -> ExtensionSettings | None:
-        return self._features.settings.settings.get(self.object_id)
+        return self._features.settings.settings.get(self.pbx_id)
 
     @property
     @override
@@ -242,9 +242,7 @@ class SettingSwitch(SynwayEntity, SwitchEntity):
         if settings is None:  # pragma: no cover - unavailable entities get no calls
             return
         changes = self.entity_description.change_fn(settings, on)
-        await async_pbx_call(
-            self._features.settings.async_change(self.object_id, changes)
-        )
+        await async_pbx_call(self._features.settings.async_change(self.pbx_id, changes))
 
 
 class AgentSwitch(SynwayEntity, SwitchEntity):
@@ -294,13 +292,13 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
     def is_on(self) -> bool:
         """Logged in: listed in the queue, or on break. On break: as last reported."""
         queue = self.coordinator.data.queues.get(self._queue_id)
-        agent = queue.agents.get(self.object_id) if queue else None
+        agent = queue.agents.get(self.pbx_id) if queue else None
         features = self.coordinator.config_entry.runtime_data.features
         on_break = (
             agent.on_break
             if agent is not None
             else features is not None
-            and (self._queue_id, self.object_id) in features.agents.breaks
+            and (self._queue_id, self.pbx_id) in features.agents.breaks
         )
         if self._kind == "logged_in":
             return agent is not None or on_break
@@ -320,7 +318,7 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
         client = self.coordinator.client
         features = self.coordinator.config_entry.runtime_data.features
         password = features.agents.passwords.get(self._queue_id) if features else None
-        queue_id, extension = self._queue_id, self.object_id
+        queue_id, extension = self._queue_id, self.pbx_id
         if self._kind == "logged_in":
             call = (
                 client.agent_login(queue_id, extension, password or None)

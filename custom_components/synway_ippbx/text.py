@@ -90,7 +90,7 @@ class ForwardDestination(SynwayEntity, TextEntity):
         await super().async_added_to_hass()
         self.async_on_remove(
             self._features.settings.async_add_listener(
-                self.object_id, self._handle_coordinator_update
+                self.pbx_id, self._handle_coordinator_update
             )
         )
 
@@ -102,7 +102,7 @@ class ForwardDestination(SynwayEntity, TextEntity):
     @property
     def _forwarding(self) -> Forwarding | None:
         settings: ExtensionSettings | None = self._features.settings.settings.get(
-            self.object_id
+            self.pbx_id
         )
         return getattr(settings, self._attribute) if settings else None
 
@@ -129,6 +129,4 @@ class ForwardDestination(SynwayEntity, TextEntity):
         else:
             prefix = _FORWARDS[self._attribute]
             changes = ExtensionChanges(extra={f"{prefix}_destination": value})
-        await async_pbx_call(
-            self._features.settings.async_change(self.object_id, changes)
-        )
+        await async_pbx_call(self._features.settings.async_change(self.pbx_id, changes))
