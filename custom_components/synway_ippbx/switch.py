@@ -17,9 +17,9 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import ExtensionChanges, ExtensionSettings, Forwarding
-from .const import DOMAIN
+from .const import DOMAIN, ObjectKind
 from .coordinator import SynwayConfigEntry
-from .entity import SynwayEntity, async_add_object_entities
+from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
 from .features import Features, forward_change, queue_label
 from .helpers import async_pbx_call
 from .store import STRUCTURE_KEY, extension_key, queue_key
@@ -28,11 +28,14 @@ PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class SettingSwitchDescription(SwitchEntityDescription):
+class SynwaySwitchEntityDescription(SwitchEntityDescription, SynwayEntityDescription):
+    """A switch of an extension."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettingSwitchDescription(SynwaySwitchEntityDescription):
     """An extension setting shown as a switch."""
 
-    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
-    secondary: bool = True
     is_on_fn: Callable[[ExtensionSettings], bool | None]
     # The ext_mod change for on/off; ``None`` destination means "use the stored one".
     change_fn: Callable[[ExtensionSettings, bool], ExtensionChanges]
@@ -68,6 +71,8 @@ def _description(key: str, attribute: str) -> SettingSwitchDescription:
     return SettingSwitchDescription(
         key=key,
         translation_key=key,
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         entity_category=EntityCategory.CONFIG,
         is_on_fn=is_on_fn,
         change_fn=change_fn,
@@ -89,6 +94,8 @@ SETTING_SWITCHES: tuple[SettingSwitchDescription, ...] = (
     SettingSwitchDescription(
         key="voicemail",
         translation_key="voicemail",
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         entity_category=EntityCategory.CONFIG,
         is_on_fn=lambda settings: settings.voicemail,
         change_fn=lambda _settings, on: ExtensionChanges(voicemail=on),
@@ -96,6 +103,8 @@ SETTING_SWITCHES: tuple[SettingSwitchDescription, ...] = (
     SettingSwitchDescription(
         key="do_not_disturb",
         translation_key="do_not_disturb",
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         entity_category=EntityCategory.CONFIG,
         is_on_fn=_dnd,
         change_fn=lambda _settings, on: ExtensionChanges(
@@ -255,8 +264,10 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
         super().__init__(
             entry,
             extension_key(extension),
-            SwitchEntityDescription(
-                key=f"queue_{queue_id}_{kind}", translation_key=f"agent_{kind}"
+            SynwaySwitchEntityDescription(
+                key=f"queue_{queue_id}_{kind}",
+                translation_key=f"agent_{kind}",
+                kind=ObjectKind.EXTENSION,
             ),
         )
         self._queue_id = queue_id
