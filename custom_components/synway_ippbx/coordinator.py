@@ -157,7 +157,8 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
 
         Home Assistant's coordinator calls every listener on every update; with
         thousands of entities a single report would wake them all. The base class still
-        holds the listener (for its refresh scheduling and full updates); the keyed
+        holds the listener: it schedules the polls and wakes everyone when the PBX
+        becomes unreachable or reachable again, which concerns every entity. The keyed
         index lets async_notify wake only the entities of the objects a report changed.
         """
         remove = super().async_add_listener(update_callback, context)
