@@ -111,6 +111,8 @@ def _for_hub[D: (CallFigureDescription, LastMissedDescription)](description: D) 
 class _StatisticsSensor(SynwayEntity, SensorEntity):
     """A sensor fed by the call statistics rather than the store."""
 
+    _follows_reports = False
+
     def __init__(
         self,
         entry: SynwayConfigEntry,

@@ -39,6 +39,9 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
 
     _attr_has_entity_name = True
     _written: Any = None
+    # Entities fed by a listener of their own (settings, call figures) say False: reports
+    # about their object then never wake them; polls still do, for availability.
+    _follows_reports = True
 
     def __init__(
         self,
@@ -48,7 +51,9 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
     ) -> None:
         """Attach the entity to its object and device."""
         coordinator = entry.runtime_data.coordinator
-        super().__init__(coordinator, context=key)
+        super().__init__(
+            coordinator, context=key if self._follows_reports else (key, "own data")
+        )
         self.entity_description = description
         self.key = key
         # From the entry id, never the address: a reconfigured host keeps every entity.

@@ -181,6 +181,8 @@ async def async_setup_entry(
 class SettingSwitch(SynwayEntity, SwitchEntity):
     """An extension setting read with ext_query and written with ext_mod."""
 
+    _follows_reports = False
+
     entity_description: SettingSwitchDescription
 
     def __init__(

@@ -72,6 +72,8 @@ async def async_setup_entry(
 class ForwardDestination(SynwayEntity, TextEntity):
     """The number a forwarding rule sends calls to; editing it keeps the rule on or off."""
 
+    _follows_reports = False
+
     def __init__(
         self,
         entry: SynwayConfigEntry,
