@@ -23,7 +23,7 @@ from simulator import Simulator
 from tests.conftest import settle
 
 ADMIN_ACTIONS = {"update_extension", "add_extension", "update_outbound_route"}
-# product.md §6, in its order.
+# The public list of actions, in the order the README documents them.
 CONTRACT = [
     "dial",
     "hangup",

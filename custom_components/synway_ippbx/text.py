@@ -11,8 +11,9 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import ExtensionChanges, ExtensionSettings, Forwarding
+from .const import ObjectKind
 from .coordinator import SynwayConfigEntry
-from .entity import SynwayEntity, async_add_object_entities
+from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
 from .features import Features, forward_change
 from .helpers import pbx_command
 
@@ -27,11 +28,8 @@ _FORWARDS = {
 
 
 @dataclass(frozen=True, kw_only=True)
-class SynwayTextEntityDescription(TextEntityDescription):
+class SynwayTextEntityDescription(TextEntityDescription, SynwayEntityDescription):
     """A text entity of an extension."""
-
-    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
-    secondary: bool = True
 
 
 _MAX_LENGTH = 255
@@ -40,6 +38,8 @@ TEXTS = tuple(
     SynwayTextEntityDescription(
         key=f"{attribute}_destination",
         translation_key=f"{attribute}_destination",
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         entity_category=EntityCategory.CONFIG,
         # Whatever the PBX holds must be showable: no pattern, its own length limit.
         native_max=_MAX_LENGTH,
@@ -78,7 +78,7 @@ class ForwardDestination(SynwayEntity, TextEntity):
         self,
         entry: SynwayConfigEntry,
         key: tuple[str, str],
-        description: TextEntityDescription,
+        description: SynwayTextEntityDescription,
         features: Features,
     ) -> None:
         """Attach to the extension and the settings cache."""
@@ -92,7 +92,7 @@ class ForwardDestination(SynwayEntity, TextEntity):
         await super().async_added_to_hass()
         self.async_on_remove(
             self._features.settings.async_add_listener(
-                self.object_id, self._handle_coordinator_update
+                self.pbx_id, self._handle_coordinator_update
             )
         )
 
@@ -104,7 +104,7 @@ class ForwardDestination(SynwayEntity, TextEntity):
     @property
     def _forwarding(self) -> Forwarding | None:
         settings: ExtensionSettings | None = self._features.settings.settings.get(
-            self.object_id
+            self.pbx_id
         )
         return getattr(settings, self._attribute) if settings else None
 
@@ -132,4 +132,4 @@ class ForwardDestination(SynwayEntity, TextEntity):
         else:
             prefix = _FORWARDS[self._attribute]
             changes = ExtensionChanges(extra={f"{prefix}_destination": value})
-        await self._features.settings.async_change(self.object_id, changes)
+        await self._features.settings.async_change(self.pbx_id, changes)

@@ -46,8 +46,8 @@ from .repairs import async_raise_untrusted_sender
 type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # The PBX re-sends a report it did not see acknowledged. The manual gives no figures;
-# the family this API derives from retries a few times, 1-2 s apart (api-behaviour.md
-# §1.1), so a re-send arrives within a few seconds of the first delivery. A body seen
+# the family this API derives from retries a few times, 1-2 s apart, so a
+# re-send arrives within a few seconds of the first delivery. A body seen
 # again later than this is a new report that happens to read the same.
 RETRY_SPAN: Final = timedelta(seconds=10)
 # Past this many remembered objects, the ones older than the retry span are forgotten.
