@@ -31,6 +31,8 @@ class ObjectKind(StrEnum):
 
 
 EVENT_SYNWAY: Final = f"{DOMAIN}_event"
+# A described Activity row: fired only for what no enabled entity shows (describe.py).
+EVENT_ACTIVITY: Final = f"{DOMAIN}_activity"
 # Polls that keep finding activity no report announced for this long raise a repair issue.
 REPORT_SILENCE: Final = timedelta(minutes=10)
 # Home Assistant accepts at most 10,000 enabled entities per config entry. An extension has

@@ -36,11 +36,12 @@ from .const import (
     CONF_TRUSTED_SENDER,
     CONF_WEBHOOK_ID,
     DOMAIN,
+    EVENT_ACTIVITY,
     EVENT_SYNWAY,
     LOGGER,
 )
 from .coordinator import SynwayConfigEntry
-from .events import async_bus_event_data
+from .events import async_activity_data, async_bus_event_data
 from .repairs import async_raise_untrusted_sender
 
 type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -187,7 +188,10 @@ class ReportReceiver:
             screened := features.async_handle_report(report)
         ) is not None:
             data["screened"] = screened
+        activity = async_activity_data(hass, self._entry, report, data)
         hass.bus.async_fire(EVENT_SYNWAY, data)
+        if activity is not None:
+            hass.bus.async_fire(EVENT_ACTIVITY, activity)
         coordinator.async_handle_report(report)
         return web.Response(status=200)
 
