@@ -62,6 +62,7 @@ def _events(bus: list[dict[str, Any]], call_type: str) -> list[dict[str, Any]]:
     return [data for data in bus if data.get("call_type") == call_type]
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_internal_answered_call(
     hass: HomeAssistant, simulator: Simulator, bus: list[dict[str, Any]]
 ) -> None:
@@ -120,6 +121,7 @@ async def test_internal_answered_call(
     assert (cdr_entity["event_type"], cdr_entity["call_type"]) == ("cdr", "cdr")
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_inbound_missed_call(
     hass: HomeAssistant, simulator: Simulator, bus: list[dict[str, Any]]
 ) -> None:
@@ -153,6 +155,7 @@ async def test_inbound_missed_call(
     assert (event["missed"], event["direction"]) == (True, "inbound")
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_outbound_call(
     hass: HomeAssistant, simulator: Simulator, bus: list[dict[str, Any]]
 ) -> None:
@@ -238,6 +241,7 @@ async def test_readme_examples_are_valid_automations(hass: HomeAssistant) -> Non
         assert validated.validation_error is None
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_readme_who_is_calling_example(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
 ) -> None:

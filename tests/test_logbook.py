@@ -8,7 +8,7 @@ from homeassistant.core import Event, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synway_ippbx.const import DOMAIN, EVENT_SYNWAY
+from custom_components.synway_ippbx.const import DOMAIN, EVENT_ACTIVITY
 from custom_components.synway_ippbx.logbook import DEFAULT_NAME, async_describe_events
 
 type Describer = Callable[[Event[Mapping[str, Any]]], dict[str, str]]
@@ -22,21 +22,21 @@ TRUNK_OUT = {"from": "1002", "to": "1141", "trunk": "fxo3", "uuid": "e"}
 
 @pytest.fixture
 def describe(hass: HomeAssistant) -> Describer:
-    """The describer our logbook platform registers for synway_ippbx_event."""
+    """The describer our logbook platform registers for synway_ippbx_activity."""
     registered: dict[str, tuple[str, Describer]] = {}
 
     def _register(domain: str, event_type: str, describer: Describer) -> None:
         registered[event_type] = (domain, describer)
 
     async_describe_events(hass, _register)
-    domain, describer = registered[EVENT_SYNWAY]
+    domain, describer = registered[EVENT_ACTIVITY]
     assert domain == DOMAIN
     return describer
 
 
 def _message(describe: Describer, data: dict[str, Any]) -> str:
     """The row read as a sentence: its name (who), then its message (what)."""
-    row = describe(Event(EVENT_SYNWAY, data))
+    row = describe(Event(EVENT_ACTIVITY, data))
     if row["name"] == DEFAULT_NAME:
         return f"The PBX {row['message']}"
     return f"{row['name']} {row['message']}"
@@ -257,7 +257,7 @@ def test_name_is_the_entry_title(
     mock_config_entry.add_to_hass(hass)
     entry = describe(
         Event(
-            EVENT_SYNWAY,
+            EVENT_ACTIVITY,
             {"event": "Systemup", "config_entry_id": mock_config_entry.entry_id},
         )
     )
@@ -267,7 +267,7 @@ def test_name_is_the_entry_title(
         "icon": "mdi:restart",
     }
     assert (
-        describe(Event(EVENT_SYNWAY, {"event": "Systemup"}))["name"] == "Synway IPPBX"
+        describe(Event(EVENT_ACTIVITY, {"event": "Systemup"}))["name"] == "Synway IPPBX"
     )
 
 
@@ -290,7 +290,7 @@ def test_names_given_with_the_event(
     mock_config_entry.add_to_hass(hass)
     row = describe(
         Event(
-            EVENT_SYNWAY,
+            EVENT_ACTIVITY,
             {
                 "event": "RINGBACK",
                 "callerext": EXT_1000,
@@ -316,7 +316,7 @@ def test_status_reports_have_the_status_icon(
     """A phone's status report (shown on the Activity page) has a phone icon too."""
     row = describe(
         Event(
-            EVENT_SYNWAY,
+            EVENT_ACTIVITY,
             {"event": "ExtensionStatus", "extension": "1002", "status": status},
         )
     )
