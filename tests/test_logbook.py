@@ -8,7 +8,10 @@ from homeassistant.core import Event, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import DOMAIN, EVENT_ACTIVITY
+from custom_components.synway_ippbx.describe import describe_report, shown_by
+from custom_components.synway_ippbx.events import async_activity_data
 from custom_components.synway_ippbx.logbook import DEFAULT_NAME, async_describe_events
 
 type Describer = Callable[[Event[Mapping[str, Any]]], dict[str, str]]
@@ -322,3 +325,67 @@ def test_status_reports_have_the_status_icon(
     )
     assert row["icon"] == icon
     assert "entity_id" not in row
+
+
+@pytest.mark.parametrize(
+    ("data", "shower"),
+    [
+        ({"event": "RING", "calledext": EXT_1001}, ("sensor", "status")),
+        ({"event": "ExtensionStatus", "extension": "1002"}, ("sensor", "status")),
+        (
+            {"event": "HANGUP", "originator": "caller", "callerext": EXT_1000},
+            ("sensor", "status"),
+        ),
+        (
+            {"event": "CALLFAILED", "cause": "NO_ANSWER", "calledext": EXT_1001},
+            ("sensor", "last_missed_call"),
+        ),
+        (
+            {"event": "CALLFAILED", "callerext": EXT_1000, "calledext": EXT_1001},
+            ("event", "call"),
+        ),
+        ({"event": "TRANSFER", "transfer_from": "1001"}, ("event", "call")),
+        ({"event": "DTMF", "dtmf": "5", "callerext": EXT_1000}, ("event", "call")),
+        ({"event": "QueueOverflow", "number": "6700"}, ("event", "queue")),
+        (
+            {"event": "AgentStatus", "queueid": "6700", "extid": "1003"},
+            ("event", "queue"),
+        ),
+        ({"event": "Systemup"}, ("event", "pbx")),
+        ({"event": "CDR"}, ("event", "pbx")),
+        ({"event": "CallinRequest", "from": "88861158"}, ("event", "pbx")),
+        ({"event": "SOMETHINGNEW"}, None),
+    ],
+)
+def test_which_entity_shows_what_happened(
+    data: dict[str, Any], shower: tuple[str, str] | None
+) -> None:
+    """The rule of describe.py: the entity whose own row says what a report did."""
+    report = report_from_object(data)
+    assert shown_by(report, describe_report(report, lambda _number: None)) == shower
+
+
+@pytest.mark.parametrize(
+    ("data", "row"),
+    [
+        ({"event": "SOMETHINGNEW"}, None),
+        ({"event": "RING", "calledext": {"extid": "4321"}}, None),
+        ({"event": "HOLD"}, {}),
+    ],
+    ids=["not understood", "unknown phone", "no phone"],
+)
+async def test_activity_rows_of_odd_reports(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    data: dict[str, Any],
+    row: dict[str, Any] | None,
+) -> None:
+    """Nothing understood, or a phone not listed yet: no row; a call of no phone: a bare one."""
+    report = report_from_object(data)
+    activity = async_activity_data(hass, init_integration, report, dict(data))
+    if row is None:
+        assert activity is None
+    else:
+        assert activity is not None
+        assert "entity_id" not in activity
+        assert "device_id" not in activity

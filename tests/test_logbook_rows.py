@@ -323,7 +323,11 @@ async def test_transfer_and_failure_keep_their_described_rows(
             "transferred the call from Alice (1004) to 1002",
             "mdi:phone-forward",
         ),
-        ("Extension 1001", "could not reach Alice (1004) (USER_BUSY)", "mdi:phone-cancel"),
+        (
+            "Extension 1001",
+            "could not reach Alice (1004) (USER_BUSY)",
+            "mdi:phone-cancel",
+        ),
     ]
     assert [row["entity_id"] for row in described] == [
         _status(hass, "1003"),

@@ -492,7 +492,9 @@ def _registry_entry(
 ) -> er.RegistryEntry | None:
     """The registry entry of one entity of an object (two dictionary lookups)."""
     platform, suffix = shower
-    identifier = hub_identifier(entry) if key == HUB_KEY else object_identifier(entry, key)
+    identifier = (
+        hub_identifier(entry) if key == HUB_KEY else object_identifier(entry, key)
+    )
     registry = er.async_get(hass)
     entity_id = registry.async_get_entity_id(platform, DOMAIN, f"{identifier}_{suffix}")
     return registry.async_get(entity_id) if entity_id else None
@@ -520,7 +522,9 @@ def async_activity_data(
         return None
     key = line.key if line.key is not None and line.key[1] else HUB_KEY
     if key[0] == "extension" and key[1] not in store.extensions:
-        key = HUB_KEY
+        # A phone the PBX has not listed yet: its device (and Status) come with the
+        # next poll, and the bus event reaches automations meanwhile.
+        return None
     shown = _registry_entry(hass, entry, key, shower)
     if shown is not None and not shown.disabled:
         return None
