@@ -6,7 +6,6 @@ from typing import Any
 
 from homeassistant.components.automation.config import async_validate_config_item
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
