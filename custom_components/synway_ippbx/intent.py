@@ -30,7 +30,7 @@ from .api import (
 )
 from .const import CONF_ASSIST_EXTENSION, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry
-from .store import ExtensionRecord
+from .records import ExtensionRecord
 
 INTENT_CALL_NUMBER: Final = "SynwayCallNumber"
 INTENT_CALL_EXTENSION: Final = "SynwayCallExtension"
