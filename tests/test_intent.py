@@ -24,9 +24,8 @@ from custom_components.synway_ippbx.intent import (
     INTENT_CALL_EXTENSION,
     INTENT_CALL_NUMBER,
     INTENT_HANG_UP,
-    async_phrase,
-    translation_language,
 )
+from custom_components.synway_ippbx.voice import async_phrase, translation_language
 from simulator import Simulator
 from tests.conftest import settle
 
