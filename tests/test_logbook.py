@@ -5,6 +5,7 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -389,3 +390,28 @@ async def test_activity_rows_of_odd_reports(
         assert activity is not None
         assert "entity_id" not in activity
         assert "device_id" not in activity
+
+
+async def test_a_disabled_status_hands_its_rows_to_words(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Who disables a phone's Status gets its status reports as described rows."""
+    data = {"event": "ExtensionStatus", "extension": "1001", "status": "Ringing"}
+    report = report_from_object(data)
+    assert async_activity_data(hass, init_integration, report, dict(data)) is None
+    status = next(
+        entry
+        for entry in entity_registry.entities.values()
+        if entry.unique_id.endswith("_extension_1001_status")
+    )
+    entity_registry.async_update_entity(
+        status.entity_id, disabled_by=er.RegistryEntryDisabler.USER
+    )
+    activity = async_activity_data(hass, init_integration, report, dict(data))
+    assert activity is not None
+    assert (activity["entity_id"], activity["device_id"]) == (
+        status.entity_id,
+        status.device_id,
+    )

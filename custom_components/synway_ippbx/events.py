@@ -517,10 +517,15 @@ def async_activity_data(
     if isinstance(report, HangupReport) and store.calls.call(report.callid) is None:
         # The end of a call already reported over (CALLFAILED, then HANGUP).
         return None
-    line = describe_report(report, _no_names, missed=data.get("missed") is True)
-    if (shower := shown_by(report, line)) is None:
-        return None
-    key = line.key if line.key is not None and line.key[1] else HUB_KEY
+    if isinstance(report, ExtensionStatusReport):
+        # The commonest report: no words needed to know it is the Status sensor's.
+        key, shower = extension_key(report.extension), SHOWN_BY_STATUS
+    else:
+        line = describe_report(report, _no_names, missed=data.get("missed") is True)
+        if (found := shown_by(report, line)) is None:
+            return None
+        key = line.key if line.key is not None and line.key[1] else HUB_KEY
+        shower = found
     if key[0] == "extension" and key[1] not in store.extensions:
         # A phone the PBX has not listed yet: its device (and Status) come with the
         # next poll, and the bus event reaches automations meanwhile.
