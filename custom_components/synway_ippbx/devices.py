@@ -6,12 +6,17 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 
+from .api import ExtensionType, TrunkType
 from .const import DOMAIN
 from .store import Key, object_keys
 
 if TYPE_CHECKING:
     # The coordinator imports the event mapping, which builds identifiers from here.
     from .coordinator import SynwayConfigEntry
+
+
+# What an object's device info is built from: its type (none for queues) and name.
+type DeviceInputs = tuple[ExtensionType | TrunkType | None, str | None]
 
 
 def hub_identifier(entry: SynwayConfigEntry) -> str:
@@ -45,9 +50,37 @@ def async_register_hub(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:
 def object_device_info(
     hass: HomeAssistant, entry: SynwayConfigEntry, key: Key
 ) -> DeviceInfo:
-    """Device info of an extension, trunk or queue, attached to the hub."""
+    """Device info of an extension, trunk or queue, attached to the hub.
+
+    Built once per object and what it depends on (type, name), then shared by the
+    object's entities: a 3,000-extension PBX has 51,000 of them, and Home Assistant
+    only reads the mapping.
+    """
     kind, object_id = key
     store = entry.runtime_data.coordinator.data
+    if kind == "extension":
+        extension = store.extensions[object_id]
+        inputs: DeviceInputs = (extension.type, extension.name)
+    elif kind == "trunk":
+        inputs = (store.trunks[object_id].type, None)
+    else:
+        inputs = (None, store.queues[object_id].name)
+    cache = entry.runtime_data.device_infos
+    if (cached := cache.get(key)) is not None and cached[0] == inputs:
+        return cached[1]
+    info = _build_device_info(hass, entry, key, inputs)
+    cache[key] = (inputs, info)
+    return info
+
+
+def _build_device_info(
+    hass: HomeAssistant,
+    entry: SynwayConfigEntry,
+    key: Key,
+    inputs: DeviceInputs,
+) -> DeviceInfo:
+    kind, object_id = key
+    object_type, name = inputs
     info = DeviceInfo(
         identifiers={(DOMAIN, object_identifier(entry, key))},
         manufacturer="Synway",
@@ -55,17 +88,10 @@ def object_device_info(
             hass, (DOMAIN, hub_identifier(entry)), config_entry_id=entry.entry_id
         ),
     )
-    if kind == "extension":
-        extension = store.extensions[object_id]
-        info["model"] = f"{extension.type.value.upper()} extension"
-        name = extension.name
-    elif kind == "trunk":
-        trunk = store.trunks[object_id]
-        info["model"] = f"{trunk.type.value.upper()} trunk"
-        name = None
-    else:
-        name = store.queues[object_id].name
+    if object_type is None:
         info["model"] = "Queue"
+    else:
+        info["model"] = f"{object_type.value.upper()} {kind}"
     if name and name != object_id:
         # "Sales" becomes "Sales (6700)"; a name that has the number already stays.
         info["name"] = name if object_id in name else f"{name} ({object_id})"
@@ -104,6 +130,9 @@ def async_remove_stale_devices(hass: HomeAssistant, entry: SynwayConfigEntry) ->
     """
     registry = dr.async_get(hass)
     live = _live_identifiers(entry)
+    cache = entry.runtime_data.device_infos
+    for key in [key for key in cache if object_identifier(entry, key) not in live]:
+        del cache[key]
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         if not _stands_for(device, live):
             registry.async_remove_device(device.id)
