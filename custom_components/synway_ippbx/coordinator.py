@@ -44,7 +44,8 @@ from .const import (
 from .devices import DeviceInputs
 from .events import report_events, report_signal
 from .features import Features
-from .store import HUB_KEY, Key, PbxStore, QueuePoll
+from .records import QueuePoll
+from .store import HUB_KEY, Key, PbxStore
 
 ISSUE_API_DISABLED = "api_disabled"
 ISSUE_CLIENT_LIMIT = "too_many_clients"
