@@ -197,7 +197,8 @@ async def test_scale(
         ),
     )
     print(
-        f"\nsetup: {setup:.2f} s ({setup_cpu:.2f} s CPU), {entities} entities enabled of {len(registered)}; "
+        f"\nsetup: {setup:.2f} s ({setup_cpu:.2f} s CPU), {entities} entities enabled "
+        f"of {len(registered)}; "
         f"memory: +{grown:.0f} MiB RSS, {grown / EXTENSIONS * 1000:.1f} MiB "
         f"per 1,000 extensions"
     )
