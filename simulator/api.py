@@ -13,8 +13,7 @@ from typing import Any
 from .auth import ApiError, Session
 from .config import ExtensionSpec
 from .context import PbxContext
-from .engine import CallError
-from .state import FORWARD_KINDS, Leg
+from .state import FORWARD_KINDS, CallError, Leg
 
 type Body = dict[str, Any]
 type Handler = Callable[[PbxContext, Session, Body], Any]

@@ -49,7 +49,7 @@ from aiohttp import web
 
 from .config import QueueSpec, TrunkSpec
 from .context import Controls
-from .engine import CallError
+from .state import CallError
 
 type Action = Callable[[Controls, dict[str, Any]], Any]
 

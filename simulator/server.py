@@ -31,8 +31,8 @@ from .clock import Clock
 from .config import ExtensionSpec, QueueSpec, SimulatorConfig, TrunkSpec
 from .context import ApiRequest
 from .delivery import Dispatcher, report_url
-from .engine import CallError, Engine
-from .state import Call, Ids, Leg, PbxState
+from .engine import Engine
+from .state import Call, CallError, Ids, Leg, PbxState
 from .tls import server_context
 from .wire import Repeated, encode_response
 

@@ -17,7 +17,7 @@ import random
 
 from .clock import Timer
 from .context import Controls
-from .engine import CallError
+from .state import CallError
 
 # The demo's default traffic: calls per minute and the busy cap (see the module doc).
 OFFICE_CALLS_PER_MINUTE = 2.0
