@@ -7,10 +7,11 @@ Input models (``ExtensionChanges``, ``AlarmSettings``, ...) validate on construc
 know their API spelling (``to_api``).
 """
 
-from collections.abc import Iterable, Mapping, Set as AbstractSet
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Mapping, Set as AbstractSet
+from dataclasses import MISSING, dataclass, field, fields
 import datetime as dt
 from enum import Enum
+from functools import partial
 from typing import Any, Self
 
 from .enums import (
@@ -86,6 +87,64 @@ class ApiModel:
         }
 
 
+def _enum_or_none[E: ApiEnum](kind: type[E], value: object) -> E | None:
+    return kind.parse(value) if to_str(value) else None
+
+
+type Parse = Callable[[object], Any]
+
+
+def wire(
+    *keys: str, parse: Parse = to_str, default: Any = MISSING, secret: bool = False
+) -> Any:
+    """Declare a field read from the PBX's ``keys``: the first one that parses wins.
+
+    A field without a default reads as ``""`` when the PBX leaves it out.
+    """
+    metadata: dict[str, Any] = {"api": (keys, parse)}
+    if secret:
+        metadata["secret"] = True
+    return field(default=default, repr=not secret, metadata=metadata)
+
+
+def _optional[E: ApiEnum](kind: type[E]) -> Parse:
+    return partial(_enum_or_none, kind)
+
+
+def _split(separator: str) -> Parse:
+    return partial(split_list, separator=separator)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WireModel(ApiModel):
+    """A response model whose fields say where they come from (:func:`wire`)."""
+
+    raw: Mapping[str, Any] = _raw()
+
+    @classmethod
+    def wire_fields(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The declared fields read from ``data``; absent ones are left to defaults."""
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            if (spec := item.metadata.get("api")) is None:
+                continue
+            keys, parse = spec
+            value = None
+            for key in keys:
+                if (value := parse(data.get(key))) is not None:
+                    break
+            if value is None and item.default is MISSING:
+                value = ""
+            if value is not None:
+                values[item.name] = value
+        return values
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one object of the PBX's response."""
+        return cls(**cls.wire_fields(data), raw=to_plain(data))
+
+
 # --------------------------------------------------------------------------- extensions
 
 
@@ -121,72 +180,61 @@ _FORWARD_PREFIXES = {
 }
 
 
-def _enum_or_none[E: ApiEnum](kind: type[E], value: object) -> E | None:
-    return kind.parse(value) if to_str(value) else None
-
-
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ExtensionSettings(ApiModel):
+class ExtensionSettings(WireModel):
     """The settings of one extension (ext_query). ``to_dict`` leaves the password out."""
 
-    extension: str
-    name: str | None = None
-    caller_id: str | None = None
-    extension_type: ExtensionType | None = None
-    password: str | None = field(default=None, repr=False, metadata={"secret": True})
-    enabled: bool | None = None
-    call_permission: CallPermission | None = None
-    voicemail: bool | None = None
-    recording: bool | None = None
-    max_registrations: int | None = None
+    extension: str = wire("extension")
+    name: str | None = wire("username", default=None)
+    caller_id: str | None = wire("effective_caller_id_number", default=None)
+    extension_type: ExtensionType | None = wire(
+        "extension_type", parse=_optional(ExtensionType), default=None
+    )
+    password: str | None = wire("password", default=None, secret=True)
+    enabled: bool | None = wire("enabled", parse=to_bool, default=None)
+    call_permission: CallPermission | None = wire(
+        "call_permission", parse=_optional(CallPermission), default=None
+    )
+    voicemail: bool | None = wire("voicemail_enabled", parse=to_bool, default=None)
+    recording: bool | None = wire("user_record", parse=to_bool, default=None)
+    max_registrations: int | None = wire(
+        "max_registrations", parse=to_int, default=None
+    )
     forward_always: Forwarding = field(default_factory=Forwarding)
     forward_busy: Forwarding = field(default_factory=Forwarding)
     forward_no_answer: Forwarding = field(default_factory=Forwarding)
     forward_unregistered: Forwarding = field(default_factory=Forwarding)
     follow_me: Forwarding = field(default_factory=Forwarding)
-    codecs: tuple[str, ...] = ()
-    force_ping: bool | None = None
-    call_timeout: int | None = None
-    max_call_duration: int | None = None
-    outbound_restriction: bool | None = None
-    extension_trunk: bool | None = None
-    eavesdrop_permission: EavesdropPermission | None = None
-    eavesdrop_mode: EavesdropMode | None = None
-    eavesdrop_extensions: tuple[str, ...] = ()
-    raw: Mapping[str, Any] = _raw()
+    codecs: tuple[str, ...] = wire(
+        "absolute_codec_string", parse=split_list, default=()
+    )
+    force_ping: bool | None = wire("force_ping", parse=to_bool, default=None)
+    call_timeout: int | None = wire("call_timeout", parse=to_int, default=None)
+    max_call_duration: int | None = wire(
+        "max_call_duration", parse=to_int, default=None
+    )
+    outbound_restriction: bool | None = wire(
+        "outbound_restriction", parse=to_bool, default=None
+    )
+    extension_trunk: bool | None = wire("extension_trunk", parse=to_bool, default=None)
+    eavesdrop_permission: EavesdropPermission | None = wire(
+        "eavesdrop_enable", parse=_optional(EavesdropPermission), default=None
+    )
+    eavesdrop_mode: EavesdropMode | None = wire(
+        "eavesdrop_mode", parse=_optional(EavesdropMode), default=None
+    )
+    eavesdrop_extensions: tuple[str, ...] = wire(
+        "eavesdrop_extensions", parse=split_list, default=()
+    )
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one ``extinfo`` item."""
-        forwards = {
+        """Build from one ``extinfo`` item; forwarding rules share a field pattern."""
+        forwards: dict[str, Any] = {
             name: Forwarding.from_api(data, prefix)
             for name, prefix in _FORWARD_PREFIXES.items()
         }
-        return cls(
-            extension=to_str(data.get("extension")) or "",
-            name=to_str(data.get("username")),
-            caller_id=to_str(data.get("effective_caller_id_number")),
-            extension_type=_enum_or_none(ExtensionType, data.get("extension_type")),
-            password=to_str(data.get("password")),
-            enabled=to_bool(data.get("enabled")),
-            call_permission=_enum_or_none(CallPermission, data.get("call_permission")),
-            voicemail=to_bool(data.get("voicemail_enabled")),
-            recording=to_bool(data.get("user_record")),
-            max_registrations=to_int(data.get("max_registrations")),
-            codecs=split_list(data.get("absolute_codec_string")),
-            force_ping=to_bool(data.get("force_ping")),
-            call_timeout=to_int(data.get("call_timeout")),
-            max_call_duration=to_int(data.get("max_call_duration")),
-            outbound_restriction=to_bool(data.get("outbound_restriction")),
-            extension_trunk=to_bool(data.get("extension_trunk")),
-            eavesdrop_permission=_enum_or_none(
-                EavesdropPermission, data.get("eavesdrop_enable")
-            ),
-            eavesdrop_mode=_enum_or_none(EavesdropMode, data.get("eavesdrop_mode")),
-            eavesdrop_extensions=split_list(data.get("eavesdrop_extensions")),
-            raw=to_plain(data),
-            **forwards,
-        )
+        return cls(**cls.wire_fields(data), raw=to_plain(data), **forwards)
 
 
 def _api_bool(value: bool) -> str:
@@ -296,52 +344,37 @@ class ExtensionChanges(ApiModel):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ExtensionState(ApiModel):
+class ExtensionState(WireModel):
     """The live state of one extension (ext_status)."""
 
-    extension: str
-    name: str | None = None
-    type: ExtensionType = ExtensionType.UNKNOWN
-    uuid: str | None = None
-    port: str | None = None
-    ip_port: str | None = None
-    status: ExtensionStatus = ExtensionStatus.UNKNOWN
-    raw: Mapping[str, Any] = _raw()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one ``data`` item of ext_status."""
-        return cls(
-            extension=to_str(data.get("extension")) or to_str(data.get("extid")) or "",
-            name=to_str(data.get("effective_caller_id_name")),
-            type=ExtensionType.parse(data.get("extension_type")),
-            uuid=to_str(data.get("extension_uuid")),
-            port=to_str(data.get("port")),
-            ip_port=to_str(data.get("ip_port")) or to_str(data.get("ip")),
-            status=ExtensionStatus.parse(data.get("status")),
-            raw=to_plain(data),
-        )
+    extension: str = wire("extension", "extid")
+    name: str | None = wire("effective_caller_id_name", default=None)
+    type: ExtensionType = wire(
+        "extension_type", parse=ExtensionType.parse, default=ExtensionType.UNKNOWN
+    )
+    uuid: str | None = wire("extension_uuid", default=None)
+    port: str | None = wire("port", default=None)
+    ip_port: str | None = wire("ip_port", "ip", default=None)
+    status: ExtensionStatus = wire(
+        "status", parse=ExtensionStatus.parse, default=ExtensionStatus.UNKNOWN
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ExtensionStatusPage(ApiModel):
+class ExtensionStatusPage(WireModel):
     """One page of ext_status."""
 
-    total: int | None = None
-    max_page: int | None = None
-    page: int | None = None
-    count: int | None = None
+    total: int | None = wire("total", parse=to_int, default=None)
+    max_page: int | None = wire("max_page", parse=to_int, default=None)
+    page: int | None = wire("page", parse=to_int, default=None)
+    count: int | None = wire("count", parse=to_int, default=None)
     extensions: list[ExtensionState] = field(default_factory=list)
-    raw: Mapping[str, Any] = _raw()
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> Self:
         """Build from the ext_status response."""
         return cls(
-            total=to_int(data.get("total")),
-            max_page=to_int(data.get("max_page")),
-            page=to_int(data.get("page")),
-            count=to_int(data.get("count")),
+            **cls.wire_fields(data),
             extensions=[
                 ExtensionState.from_api(item) for item in mappings(data.get("data"))
             ],
@@ -353,110 +386,57 @@ class ExtensionStatusPage(ApiModel):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class TrunkInfo(ApiModel):
+class TrunkInfo(WireModel):
     """A trunk and its state (trunk_list)."""
 
-    name: str
-    type: TrunkType = TrunkType.UNKNOWN
-    status: TrunkStatus = TrunkStatus.UNKNOWN
-    did_number: str | None = None
-    raw: Mapping[str, Any] = _raw()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one ``trunklist`` item."""
-        return cls(
-            name=to_str(data.get("trunkname")) or "",
-            type=TrunkType.parse(data.get("type")),
-            status=TrunkStatus.parse(data.get("status")),
-            did_number=to_str(data.get("did_number")),
-            raw=to_plain(data),
-        )
+    name: str = wire("trunkname")
+    type: TrunkType = wire("type", parse=TrunkType.parse, default=TrunkType.UNKNOWN)
+    status: TrunkStatus = wire(
+        "status", parse=TrunkStatus.parse, default=TrunkStatus.UNKNOWN
+    )
+    did_number: str | None = wire("did_number", default=None)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class TrunkSettings(ApiModel):
+class TrunkSettings(WireModel):
     """Basic settings of a trunk (trunk_query)."""
 
-    name: str
-    sip_address: str | None = None
-    port: str | None = None
-    raw: Mapping[str, Any] = _raw()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one ``trunks`` item."""
-        return cls(
-            name=to_str(data.get("trunkname")) or "",
-            sip_address=to_str(data.get("sip_address")),
-            port=to_str(data.get("port")),
-            raw=to_plain(data),
-        )
+    name: str = wire("trunkname")
+    sip_address: str | None = wire("sip_address", default=None)
+    port: str | None = wire("port", default=None)
 
 
 # --------------------------------------------------------------------------- queues
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class QueueInfo(ApiModel):
+class QueueInfo(WireModel):
     """A queue (queue_list)."""
 
-    queue_id: str
-    name: str | None = None
-    raw: Mapping[str, Any] = _raw()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one ``queuelist`` item."""
-        return cls(
-            queue_id=to_str(data.get("queueid")) or "",
-            name=to_str(data.get("queuename")),
-            raw=to_plain(data),
-        )
+    queue_id: str = wire("queueid")
+    name: str | None = wire("queuename", default=None)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class QueueCaller(ApiModel):
+class QueueCaller(WireModel):
     """A caller waiting in a queue."""
 
-    caller_id: str | None = None
-    call_id: str | None = None
-    position: int | None = None
-    joined: dt.datetime | None = None
-    wait_time: int | None = None
-    raw: Mapping[str, Any] = _raw()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one ``callers`` item."""
-        return cls(
-            caller_id=to_str(data.get("callerid")),
-            call_id=to_str(data.get("callid")),
-            position=to_count(data.get("position")),
-            joined=to_datetime(data.get("inqueue_time")),
-            wait_time=to_count(data.get("wait_time")),
-            raw=to_plain(data),
-        )
+    caller_id: str | None = wire("callerid", default=None)
+    call_id: str | None = wire("callid", default=None)
+    position: int | None = wire("position", parse=to_count, default=None)
+    joined: dt.datetime | None = wire("inqueue_time", parse=to_datetime, default=None)
+    wait_time: int | None = wire("wait_time", parse=to_count, default=None)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class QueueMember(ApiModel):
+class QueueMember(WireModel):
     """An agent of a queue."""
 
-    extension: str
-    type: AgentType = AgentType.UNKNOWN
-    state: QueueMemberState = QueueMemberState.UNKNOWN
-    raw: Mapping[str, Any] = _raw()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one ``members`` item."""
-        return cls(
-            extension=to_str(data.get("extid")) or "",
-            type=AgentType.parse(data.get("type")),
-            state=QueueMemberState.parse(data.get("state")),
-            raw=to_plain(data),
-        )
+    extension: str = wire("extid")
+    type: AgentType = wire("type", parse=AgentType.parse, default=AgentType.UNKNOWN)
+    state: QueueMemberState = wire(
+        "state", parse=QueueMemberState.parse, default=QueueMemberState.UNKNOWN
+    )
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -541,21 +521,11 @@ class OutboundRoute(ApiModel):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class Ivr(ApiModel):
+class Ivr(WireModel):
     """An IVR (ivr_list)."""
 
-    ivr_id: str
-    name: str | None = None
-    raw: Mapping[str, Any] = _raw()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one ``ivrlist`` item."""
-        return cls(
-            ivr_id=to_str(data.get("ivrid")) or "",
-            name=to_str(data.get("ivrname")),
-            raw=to_plain(data),
-        )
+    ivr_id: str = wire("ivrid")
+    name: str | None = wire("ivrname", default=None)
 
 
 # --------------------------------------------------------------------------- alarms
