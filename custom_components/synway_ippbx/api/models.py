@@ -468,54 +468,45 @@ class QueueStatus(ApiModel):
 # --------------------------------------------------------------------------- routes, IVRs
 
 
+def _members(value: object, key: str) -> tuple[str, ...]:
+    found = [to_str(item.get(key)) for item in mappings(value)]
+    if not found and isinstance(value, str):
+        return split_list(value)
+    return tuple(item for item in found if item)
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
-class OutboundRoute(ApiModel):
+class OutboundRoute(WireModel):
     """An outbound route (outbound_query)."""
 
-    name: str
-    enabled: bool | None = None
-    order: int | None = None
-    pin_type: OutboundPinType | None = None
-    single_pin: str | None = field(default=None, repr=False, metadata={"secret": True})
-    pin_list: str | None = None
-    round_robin: bool | None = None
-    dial_patterns: tuple[str, ...] = ()
-    next_route: bool | None = None
-    failed_sip_codes: tuple[str, ...] = ()
+    name: str = wire("outbound_name", "outboundname")
+    enabled: bool | None = wire("outbound_enabled", parse=to_bool, default=None)
+    order: int | None = wire("outbound_order", parse=to_int, default=None)
+    pin_type: OutboundPinType | None = wire(
+        "outbound_pintype", parse=_optional(OutboundPinType), default=None
+    )
+    single_pin: str | None = wire("outbound_singlepin", default=None, secret=True)
+    pin_list: str | None = wire("outbound_pinlist", default=None)
+    round_robin: bool | None = wire(
+        "outbound_rrmemory_hunt", parse=to_bool, default=None
+    )
+    dial_patterns: tuple[str, ...] = wire(
+        "outbound_dialpatterns", parse=_split("@"), default=()
+    )
+    next_route: bool | None = wire("outbound_next_route", parse=to_bool, default=None)
+    failed_sip_codes: tuple[str, ...] = wire(
+        "outbound_failed_sip_code", parse=_split("|"), default=()
+    )
     extensions: tuple[str, ...] = ()
     trunks: tuple[str, ...] = ()
-    raw: Mapping[str, Any] = _raw()
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one route object."""
-        pin_type = data.get("outbound_pintype")
-        extensions = [
-            to_str(item.get("extension"))
-            for item in mappings(data.get("member_extension"))
-        ]
-        trunks = [
-            to_str(item.get("gateway")) for item in mappings(data.get("member_gateway"))
-        ]
-        if not extensions and isinstance(data.get("member_extension"), str):
-            extensions = list(split_list(data.get("member_extension")))
-        if not trunks and isinstance(data.get("member_gateway"), str):
-            trunks = list(split_list(data.get("member_gateway")))
+        """Build from one route object; members come as objects or as a list string."""
         return cls(
-            name=to_str(data.get("outbound_name"))
-            or to_str(data.get("outboundname"))
-            or "",
-            enabled=to_bool(data.get("outbound_enabled")),
-            order=to_int(data.get("outbound_order")),
-            pin_type=OutboundPinType.parse(pin_type) if to_str(pin_type) else None,
-            single_pin=to_str(data.get("outbound_singlepin")),
-            pin_list=to_str(data.get("outbound_pinlist")),
-            round_robin=to_bool(data.get("outbound_rrmemory_hunt")),
-            dial_patterns=split_list(data.get("outbound_dialpatterns"), "@"),
-            next_route=to_bool(data.get("outbound_next_route")),
-            failed_sip_codes=split_list(data.get("outbound_failed_sip_code"), "|"),
-            extensions=tuple(item for item in extensions if item),
-            trunks=tuple(item for item in trunks if item),
+            **cls.wire_fields(data),
+            extensions=_members(data.get("member_extension"), "extension"),
+            trunks=_members(data.get("member_gateway"), "gateway"),
             raw=to_plain(data),
         )
 
@@ -812,128 +803,84 @@ class CdrQuery(ApiModel):
         return {key: value for key, value in values.items() if value is not None}
 
 
-def _record_fields(data: Mapping[str, Any]) -> dict[str, Any]:
-    status = data.get("call_status")
-    direction = data.get("direction")
-    return {
-        "record_id": to_str(data.get("uuid")) or "",
-        "start": to_datetime(data.get("start_stamp")),
-        "answer": to_datetime(data.get("answer_stamp")),
-        "hangup_cause": to_str(data.get("hangup_cause")),
-        "duration": to_count(data.get("duration")),
-        "talk_time": to_count(data.get("billsec")),
-        "direction": CallDirection.parse(direction) if to_str(direction) else None,
-        "caller": to_str(data.get("caller_id_number")),
-        "original_destination": to_str(data.get("caller_destination")),
-        "destination": to_str(data.get("destination_number")),
-        "outbound_caller_id": to_str(data.get("outbound_callerid_number")),
-        "status": CdrStatus.parse(status) if to_str(status) else None,
-        "did_number": to_str(data.get("did_number")),
-        "last_destination": to_str(data.get("last_destination")),
-        "queue_wait_time": to_count(data.get("cc_queue_wait_time_in_queue")),
-        "agent_ring_time": to_count(data.get("cc_agent_ring_time")),
-        "agent_talk_time": to_count(data.get("cc_agent_talk_time")),
-        "mos": to_float(data.get("rtp_audio_in_mos")),
-        "record_name": to_str(data.get("record_name")),
-        "trunk_record_name": to_str(data.get("trunk_record_name")),
-        "one_touch_record_name": to_str(data.get("one_touch_record_name")),
-        "trunk": to_str(data.get("gateway_name")),
-        "cost": to_str(data.get("cost")),
-        "raw": to_plain(data),
-    }
-
-
 @dataclass(frozen=True, kw_only=True, slots=True)
-class CallRecord(ApiModel):
+class CallRecord(WireModel):
     """A call detail record (cdrs)."""
 
-    record_id: str
-    start: dt.datetime | None = None
-    answer: dt.datetime | None = None
-    hangup_cause: str | None = None
-    duration: int | None = None
-    talk_time: int | None = None
-    direction: CallDirection | None = None
-    caller: str | None = None
-    original_destination: str | None = None
-    destination: str | None = None
-    outbound_caller_id: str | None = None
-    status: CdrStatus | None = None
-    did_number: str | None = None
-    last_destination: str | None = None
-    queue_wait_time: int | None = None
-    agent_ring_time: int | None = None
-    agent_talk_time: int | None = None
-    mos: float | None = None
-    record_name: str | None = None
-    trunk_record_name: str | None = None
-    one_touch_record_name: str | None = None
-    trunk: str | None = None
-    cost: str | None = None
-    raw: Mapping[str, Any] = _raw()
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one ``data`` item of cdrs."""
-        return cls(**_record_fields(data))
+    record_id: str = wire("uuid")
+    start: dt.datetime | None = wire("start_stamp", parse=to_datetime, default=None)
+    answer: dt.datetime | None = wire("answer_stamp", parse=to_datetime, default=None)
+    hangup_cause: str | None = wire("hangup_cause", default=None)
+    duration: int | None = wire("duration", parse=to_count, default=None)
+    talk_time: int | None = wire("billsec", parse=to_count, default=None)
+    direction: CallDirection | None = wire(
+        "direction", parse=_optional(CallDirection), default=None
+    )
+    caller: str | None = wire("caller_id_number", default=None)
+    original_destination: str | None = wire("caller_destination", default=None)
+    destination: str | None = wire("destination_number", default=None)
+    outbound_caller_id: str | None = wire("outbound_callerid_number", default=None)
+    status: CdrStatus | None = wire(
+        "call_status", parse=_optional(CdrStatus), default=None
+    )
+    did_number: str | None = wire("did_number", default=None)
+    last_destination: str | None = wire("last_destination", default=None)
+    queue_wait_time: int | None = wire(
+        "cc_queue_wait_time_in_queue", parse=to_count, default=None
+    )
+    agent_ring_time: int | None = wire(
+        "cc_agent_ring_time", parse=to_count, default=None
+    )
+    agent_talk_time: int | None = wire(
+        "cc_agent_talk_time", parse=to_count, default=None
+    )
+    mos: float | None = wire("rtp_audio_in_mos", parse=to_float, default=None)
+    record_name: str | None = wire("record_name", default=None)
+    trunk_record_name: str | None = wire("trunk_record_name", default=None)
+    one_touch_record_name: str | None = wire("one_touch_record_name", default=None)
+    trunk: str | None = wire("gateway_name", default=None)
+    cost: str | None = wire("cost", default=None)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class CallRecordDetail(CallRecord):
     """A detailed call record (cdr_query), with epochs, queue and conference data."""
 
-    end: dt.datetime | None = None
-    start_epoch: int | None = None
-    answer_epoch: int | None = None
-    end_epoch: int | None = None
-    record_path: str | None = None
-    queue: str | None = None
-    queue_joined_epoch: int | None = None
-    queue_answered_epoch: int | None = None
-    queue_terminated_epoch: int | None = None
-    queue_cancel_reason: str | None = None
-    conference_name: str | None = None
-
-    @classmethod
-    def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from one ``data`` item of cdr_query."""
-        return cls(
-            **_record_fields(data),
-            end=to_datetime(data.get("end_stamp")),
-            start_epoch=to_int(data.get("start_epoch")),
-            answer_epoch=to_int(data.get("answer_epoch")),
-            end_epoch=to_int(data.get("end_epoch")),
-            record_path=to_str(data.get("record_path")),
-            queue=to_str(data.get("cc_queue")),
-            queue_joined_epoch=to_int(data.get("cc_queue_joined_epoch")),
-            queue_answered_epoch=to_int(data.get("cc_queue_answered_epoch")),
-            queue_terminated_epoch=to_int(data.get("cc_queue_terminated_epoch")),
-            queue_cancel_reason=to_str(data.get("cc_cancel_reason")),
-            conference_name=to_str(data.get("conference_name")),
-        )
+    end: dt.datetime | None = wire("end_stamp", parse=to_datetime, default=None)
+    start_epoch: int | None = wire("start_epoch", parse=to_int, default=None)
+    answer_epoch: int | None = wire("answer_epoch", parse=to_int, default=None)
+    end_epoch: int | None = wire("end_epoch", parse=to_int, default=None)
+    record_path: str | None = wire("record_path", default=None)
+    queue: str | None = wire("cc_queue", default=None)
+    queue_joined_epoch: int | None = wire(
+        "cc_queue_joined_epoch", parse=to_int, default=None
+    )
+    queue_answered_epoch: int | None = wire(
+        "cc_queue_answered_epoch", parse=to_int, default=None
+    )
+    queue_terminated_epoch: int | None = wire(
+        "cc_queue_terminated_epoch", parse=to_int, default=None
+    )
+    queue_cancel_reason: str | None = wire("cc_cancel_reason", default=None)
+    conference_name: str | None = wire("conference_name", default=None)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class CdrPage(ApiModel):
+class CdrPage(WireModel):
     """One page of cdrs."""
 
-    total: int | None = None
-    max_page: int | None = None
-    page: int | None = None
-    limit: int | None = None
-    count: int | None = None
+    total: int | None = wire("total", parse=to_int, default=None)
+    max_page: int | None = wire("max_page", parse=to_int, default=None)
+    page: int | None = wire("page", parse=to_int, default=None)
+    limit: int | None = wire("limit", parse=to_int, default=None)
+    count: int | None = wire("count", parse=to_int, default=None)
     records: list[CallRecord] = field(default_factory=list)
-    raw: Mapping[str, Any] = _raw()
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> Self:
-        """Build from the cdrs response."""
+        """Build from the cdrs response; the records are parsed, not kept in ``raw``."""
         return cls(
-            total=to_int(data.get("total")),
-            max_page=to_int(data.get("max_page")),
-            page=to_int(data.get("page")),
-            limit=to_int(data.get("limit")),
-            count=to_int(data.get("count")),
+            **cls.wire_fields(data),
             records=[CallRecord.from_api(item) for item in mappings(data.get("data"))],
             raw={key: to_plain(value) for key, value in data.items() if key != "data"},
         )
