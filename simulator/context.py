@@ -28,6 +28,7 @@ class ApiRequest:
     token: str | None
     method: str
     time: float
+    user_agent: str = ""
 
 
 class PbxContext(Protocol):

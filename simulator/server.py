@@ -241,7 +241,13 @@ class Simulator:
                 body = raw.decode(errors="replace")
         self.requests.append(
             ApiRequest(
-                request.path, name, body, token, request.method, self.clock.now()
+                request.path,
+                name,
+                body,
+                token,
+                request.method,
+                self.clock.now(),
+                request.headers.get("User-Agent", ""),
             )
         )
         if name != "login" and name not in api.HANDLERS:

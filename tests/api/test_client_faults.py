@@ -99,19 +99,6 @@ async def test_concurrent_relogin_is_single(
     assert fake_pbx.logins == 2
 
 
-async def test_on_relogin_failure_is_contained(
-    fake_pbx: FakePbx, fake_client: SynwayClient, caplog: pytest.LogCaptureFixture
-) -> None:
-    def boom() -> None:
-        raise RuntimeError("callback bug")
-
-    fake_client.on_relogin = boom
-    await fake_client.login()
-    fake_pbx.expire_tokens()
-    await fake_client.queue_list()
-    assert "on_relogin callback failed" in caplog.text
-
-
 async def test_event_pull_login_body(fake_pbx: FakePbx) -> None:
     async with SynwayClient(
         fake_pbx.base_url, USERNAME, PASSWORD, event_pull=True

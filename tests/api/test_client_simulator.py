@@ -7,6 +7,7 @@ import datetime as dt
 import aiohttp
 import pytest
 
+from custom_components.synway_ippbx import api
 from custom_components.synway_ippbx.api import (
     AgentState,
     AlarmChanges,
@@ -149,8 +150,6 @@ async def test_client_limit(sim: Simulator) -> None:
 async def test_token_expiry_relogs_in_once_and_retries(
     sim: Simulator, client: SynwayClient
 ) -> None:
-    relogins: list[None] = []
-    client.on_relogin = lambda: relogins.append(None)
     await client.trunk_list()
     first_token = client.token
     sim.advance(sim.config.token_ttl + 1)
@@ -158,9 +157,20 @@ async def test_token_expiry_relogs_in_once_and_retries(
     assert trunks
     assert client.token != first_token
     assert _logins(sim) == 2
-    assert len(relogins) == 1
     names = [request.name for request in sim.requests]
     assert names == ["login", "trunk_list", "trunk_list", "login", "trunk_list"]
+
+
+async def test_requests_name_the_client_and_its_version(
+    sim: Simulator, client: SynwayClient
+) -> None:
+    """The PBX's logs can tell this client, and which release, from a browser."""
+    await client.trunk_list()
+    assert sim.requests
+    assert {request.user_agent for request in sim.requests} == {
+        f"python-synway-ippbx/{api.__version__}"
+    }
+    assert f"python-synway-ippbx/{api.__version__}" == api.USER_AGENT
 
 
 async def test_heartbeat_keeps_the_token_alive(

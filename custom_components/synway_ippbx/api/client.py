@@ -55,6 +55,10 @@ from .reports import Report, ReportParseError, report_from_object
 
 _LOGGER = logging.getLogger(__name__)
 
+__version__ = "0.1.0"
+# Names the client (and its version) in the PBX's web server logs.
+USER_AGENT = f"python-synway-ippbx/{__version__}"
+
 API_PATH: Final = "/API"
 _MAX_PAGES: Final = 1_000
 _MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
@@ -219,7 +223,6 @@ class SynwayClient:
         )
         self._token: str | None = None
         self._login_lock = asyncio.Lock()
-        self.on_relogin: Callable[[], None] | None = None
         # Set once the PBX rejected these credentials: the PBX locks its API for every
         # application after 5 failed logins, so we never try them again.
         self._credentials_rejected = False
@@ -350,7 +353,7 @@ class SynwayClient:
             json=body,
             ssl=tls,
             timeout=self._timeout,
-            headers={"Accept": "application/json"},
+            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
         ) as response:
             payload = await read_body(
                 response.content, response.content_length, _MAX_RESPONSE_SIZE
@@ -475,11 +478,6 @@ class SynwayClient:
             if self._token == stale:
                 self._token = None
             await self._login_locked()
-        if self.on_relogin is not None:
-            try:
-                self.on_relogin()
-            except Exception:
-                _LOGGER.exception("on_relogin callback failed")
 
     async def _call(self, endpoint: str, body: Mapping[str, Any] | None = None) -> Any:
         """Send an authenticated request: lazy login, one re-login and retry on token errors."""
