@@ -32,8 +32,8 @@ def _runtime_imports(
             and isinstance(node, ast.If)
             and _is_type_checking(node.test)
         ):
-            for child in node.orelse:
-                visit(child)
+            for branch in node.orelse:
+                visit(branch)
             return
         if isinstance(node, ast.Import | ast.ImportFrom):
             found.append(node)
