@@ -95,7 +95,7 @@ class Faults:
 
 @dataclass
 class Quirks:
-    """Wire-format oddities a real unit may show (api-behaviour.md §1.5)."""
+    """Wire-format oddities a real unit may show (types and shapes the manual does not promise)."""
 
     capitalised_status: bool = False
     number_style: NumberStyle = "manual"
@@ -211,7 +211,7 @@ class SimulatorConfig:
     hangup_on_unanswered: bool = True
     # Whether transfers, holds and unholds started through the API are reported
     # (TRANSFER/HOLD/UNHOLD). Yeastar's guide says API transfers are not, and the
-    # manual is silent (api-behaviour.md §6b): off by default. The ExtensionStatus
+    # manual is silent: off by default. The ExtensionStatus
     # changes such an action causes are sent either way.
     report_api_actions: bool = False
     outbound_query_wrapped: bool = False

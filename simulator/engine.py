@@ -2,7 +2,7 @@
 
 Report shapes follow the manual's examples (Chapters 4-5): ``event``, ``callid`` (the caller
 leg's uuid), then party objects keyed ``callerext``/``calledext``/``callertrunk``/``calledtrunk``.
-The sequences (api-behaviour.md §4, translated to Synway names):
+The sequences (as observed on units of this API family, in Synway names):
 
 * ringing a callee: RING {caller, callee}, ExtensionStatus callee Ringing, RINGBACK
   {caller, callee}, ExtensionStatus caller Ringback (extension callers only);

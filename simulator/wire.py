@@ -1,4 +1,4 @@
-"""JSON as the PBX writes it, including its quirks (api-behaviour.md §1.5).
+"""JSON as the PBX writes it, including its quirks.
 
 Reports and responses are built as plain dicts; this module turns them into bytes, applying the
 quirk switches: numbers where the manual has strings (or the reverse), ``Success`` with a capital

@@ -7,7 +7,7 @@ from unittest.mock import patch
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
@@ -20,7 +20,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 # Importing the integration first makes Home Assistant's loader find our custom_components
-# package instead of the harness's own testing_config (see ha-conventions.md, gotcha 3).
+# package instead of the harness's own testing_config, which would shadow it.
+from custom_components.synway_ippbx import PLATFORMS
 from custom_components.synway_ippbx.api import password_digest
 from custom_components.synway_ippbx.const import (
     CONF_REPORT_URL,
@@ -84,6 +85,8 @@ def mock_config_entry(
     return MockConfigEntry(
         domain=DOMAIN,
         title="Synway IPPBX (127.0.0.1)",
+        # Fixed, as unique ids derive from it: snapshots repeat.
+        entry_id="01JSYNWAYIPPBXTESTENTRY000",
         unique_id=simulator.host,
         version=2,
         data={
@@ -101,13 +104,20 @@ def mock_config_entry(
 
 
 @pytest.fixture
+def platforms() -> list[Platform]:
+    """The platforms to set up; a platform's snapshot test narrows it to its own."""
+    return PLATFORMS
+
+
+@pytest.fixture
 async def init_integration(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, platforms: list[Platform]
 ) -> MockConfigEntry:
     """The integration set up against the simulator."""
     mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    with patch("custom_components.synway_ippbx.PLATFORMS", platforms):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
     return mock_config_entry
 
 

@@ -72,6 +72,7 @@ async def test_token_expiry_mid_run_relogs_in(
     assert state_of(hass, "sensor.extension_1001_status") == "ringing"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_systemup_logs_in_again_and_refreshes(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:

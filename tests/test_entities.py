@@ -129,6 +129,7 @@ async def test_queue_callers_and_agents(
     assert state_of(hass, "sensor.sales_6700_waiting_callers") == "0"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_two_calls_on_one_extension(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -164,12 +165,13 @@ async def test_two_calls_on_one_extension(
 # are in quality_scale.yaml (entity-disabled-by-default).
 ALWAYS_DISABLED = {
     ("binary_sensor", "registered"),
+    ("binary_sensor", "on_call"),
+    ("sensor", "other_party"),
     ("button", "hangup"),
     ("button", "off_hook"),
     ("button", "on_hook"),
 }
 ENABLED_ON_SMALL_PBXS = {
-    ("sensor", "other_party"),
     # Extension settings and figures (issue 13).
     ("switch", "forward_always"),
     ("switch", "forward_busy"),
@@ -185,7 +187,6 @@ ENABLED_ON_SMALL_PBXS = {
 }
 ALWAYS_ENABLED = {
     ("sensor", "extension_status"),
-    ("binary_sensor", "on_call"),
     ("event", "call"),
     ("sensor", "trunk_status"),
     ("sensor", "trunk_active_calls"),
@@ -214,7 +215,7 @@ async def test_entities_enabled_by_default(
     entity_registry: er.EntityRegistry,
     large: bool,
 ) -> None:
-    """Each entity's default is decided; past the entity cap other party starts off."""
+    """Each entity's default is decided, on a small PBX and past the entity cap."""
     mock_config_entry.add_to_hass(hass)
     threshold = 5 if large else 1000
     with patch("custom_components.synway_ippbx.entity.LARGE_PBX_EXTENSIONS", threshold):
@@ -242,6 +243,7 @@ async def test_entities_enabled_by_default(
     assert state_of(hass, "sensor.extension_1000_status") == "idle"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_other_party_is_named_when_the_pbx_names_it(
     hass: HomeAssistant,
     simulator: Simulator,

@@ -189,7 +189,8 @@ def test_bus_data_keeps_pbx_fields() -> None:
 @pytest.mark.parametrize(
     ("data", "key"),
     [
-        ({"event": "ExtensionStatus", "extension": "1002", "status": "Idle"}, "1002"),
+        # The Status sensor's own row says it: no second row on the phone's page.
+        ({"event": "ExtensionStatus", "extension": "1002", "status": "Idle"}, None),
         ({"event": "QueueStatus", "number": "6700", "action": "Add"}, "6700"),
         ({"event": "QueueOverflow", "number": "6701"}, "6701"),
         ({"event": "AgentStatus", "queueid": "6700", "extid": "1003"}, "6700"),

@@ -84,7 +84,7 @@ def test_entity_translations_cover_descriptions() -> None:
         "sensor": SENSORS,
         "binary_sensor": BINARY_SENSORS,
         "button": BUTTONS,
-        "event": tuple(EVENTS.values()),
+        "event": EVENTS,
     }
     for platform, items in descriptions.items():
         for description in items:

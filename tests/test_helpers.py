@@ -1,5 +1,8 @@
 """Small pieces: the report address, error mapping, removing stale devices by hand."""
 
+from homeassistant.components.button.const import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -8,14 +11,19 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx import async_remove_config_entry_device
-from custom_components.synway_ippbx.api import SynwayConnectionError, SynwayRequestError
+from custom_components.synway_ippbx.api import (
+    SynwayConnectionError,
+    SynwayRequestError,
+    SynwayResponseError,
+)
 from custom_components.synway_ippbx.const import (
     CONF_REPORT_URL,
     CONF_WEBHOOK_ID,
     DOMAIN,
 )
-from custom_components.synway_ippbx.helpers import async_pbx_call
+from custom_components.synway_ippbx.helpers import pbx_errors
 from custom_components.synway_ippbx.webhook import report_url
+from simulator import Simulator
 
 
 def _entry(**options: str) -> MockConfigEntry:
@@ -48,32 +56,29 @@ async def test_report_url_option_wins_and_none_without_any_url(
     assert report_url(hass, _entry()) is None
 
 
-async def test_error_mapping() -> None:
+async def test_error_mapping(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
     """Bad input is a validation error; a PBX refusal names the errno's meaning."""
-
-    async def bad_input() -> None:
+    with (
+        pytest.raises(ServiceValidationError) as invalid,
+        pbx_errors(hass, init_integration),
+    ):
         raise ValueError("volume must be between -4 and 4")
-
-    async def refused() -> None:
-        raise SynwayRequestError(11, "The extension does not exist")
-
-    with pytest.raises(ServiceValidationError) as invalid:
-        await async_pbx_call(bad_input())
     assert invalid.value.translation_key == "invalid_input"
-    with pytest.raises(HomeAssistantError) as pbx:
-        await async_pbx_call(refused())
+    with pytest.raises(HomeAssistantError) as pbx, pbx_errors(hass, init_integration):
+        raise SynwayRequestError(11, "The extension does not exist")
     assert pbx.value.translation_key == "pbx_error"
     assert pbx.value.translation_placeholders == {
         "errno": "11",
         "meaning": "The extension does not exist",
     }
-
-    async def unreachable() -> None:
+    with pytest.raises(HomeAssistantError) as down, pbx_errors(hass, init_integration):
         raise SynwayConnectionError("connection refused")
-
-    with pytest.raises(HomeAssistantError) as down:
-        await async_pbx_call(unreachable())
     assert down.value.translation_key == "cannot_connect"
+    with pytest.raises(HomeAssistantError) as odd, pbx_errors(hass, init_integration):
+        raise SynwayResponseError("not JSON")
+    assert odd.value.translation_key == "unexpected_response"
 
 
 async def test_only_gone_devices_can_be_deleted(
@@ -96,3 +101,58 @@ async def test_only_gone_devices_can_be_deleted(
             await async_remove_config_entry_device(hass, init_integration, device)
             is removable
         )
+
+
+async def test_action_with_rejected_credentials_starts_reauth(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A PBX password changed under us: the action says so and reauth starts at once."""
+    simulator.config.password = "changed"
+    simulator.expire_tokens()
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN, "fxo_hook", {"port": 1, "off_hook": True}, blocking=True
+        )
+    assert err.value.translation_key == "invalid_auth"
+    assert "The PBX rejected the API credentials" in str(err.value)
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert not simulator.state.trunks["fxo1"].off_hook
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_button_with_rejected_credentials_starts_reauth(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A button takes the same error path as the actions."""
+    simulator.config.password = "changed"
+    simulator.expire_tokens()
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            BUTTON_DOMAIN,
+            SERVICE_PRESS,
+            {ATTR_ENTITY_ID: "button.trunk_fxo1_off_hook"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "invalid_auth"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress()
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_button_pbx_refusal_is_translated(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A PBX outage during a press is a translated error, not a traceback."""
+    simulator.set_faults(http_500=True)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            BUTTON_DOMAIN,
+            SERVICE_PRESS,
+            {ATTR_ENTITY_ID: "button.trunk_fxo1_off_hook"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "unexpected_response"
+    simulator.set_faults(http_500=False)

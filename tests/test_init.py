@@ -6,6 +6,7 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.const import DOMAIN, EVENT_SYNWAY
@@ -13,6 +14,7 @@ from simulator import Simulator
 from tests.conftest import WEBHOOK_ID, settle, state_of
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_setup_creates_entities(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
@@ -28,6 +30,7 @@ async def test_setup_creates_entities(
     assert state_of(hass, "sensor.sales_6700_waiting_callers") == "0"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_internal_call_updates_entities_live(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:

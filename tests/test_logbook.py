@@ -135,6 +135,15 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
             "Extension 1000 transferred the call with 1001 to 1003",
         ),
         (
+            {
+                "event": "TRANSFER",
+                "transfer_from": "6500",
+                "transfer_to": "6700",
+                "callertrunk": {"from": "8347", "to": "6700", "trunk": "fxo3"},
+            },
+            "Extension 6500 transferred the call from 8347 to 6700",
+        ),
+        (
             {"event": "CallinRequest", "from": "88861158", "to": "6000"},
             "The PBX has an incoming call from 88861158 to 6000 waiting to be accepted",
         ),
@@ -265,7 +274,7 @@ def test_name_is_the_entry_title(
 def test_unparseable_report(describe: Describer) -> None:
     """A report the parser chokes on still gets a line, never an exception."""
     with patch(
-        "custom_components.synway_ippbx.logbook.report_from_object",
+        "custom_components.synway_ippbx.describe.report_from_object",
         side_effect=TypeError("odd"),
     ):
         assert (
@@ -294,4 +303,22 @@ def test_names_given_with_the_event(
     )
     assert (row["name"], row["message"]) == ("Alice (1000)", "is calling 1001")
     assert row["icon"] == "mdi:phone-outgoing"
+    assert "entity_id" not in row
+
+
+@pytest.mark.parametrize(
+    ("status", "icon"),
+    [("Ringing", "mdi:phone-ring"), ("Idle", "mdi:phone-hangup"), ("odd", "mdi:phone")],
+)
+def test_status_reports_have_the_status_icon(
+    describe: Describer, status: str, icon: str
+) -> None:
+    """A phone's status report (shown on the Activity page) has a phone icon too."""
+    row = describe(
+        Event(
+            EVENT_SYNWAY,
+            {"event": "ExtensionStatus", "extension": "1002", "status": status},
+        )
+    )
+    assert row["icon"] == icon
     assert "entity_id" not in row

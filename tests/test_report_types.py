@@ -85,6 +85,7 @@ async def test_system_and_extension_status_reports(
     assert pbx.event(HUB_EVENT)["event_type"] == "system_up"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_internal_call_reports(hass: HomeAssistant, pbx: Pbx) -> None:
     """RINGBACK, RING, ANSWER, ANSWERED, HOLD, UNHOLD and HANGUP (5.1-5.7)."""
     await pbx.send("RINGBACK", callid=CALLID, callerext=CALLER, calledext=CALLEE)
@@ -130,6 +131,7 @@ async def test_internal_call_reports(hass: HomeAssistant, pbx: Pbx) -> None:
     assert state_of(hass, "binary_sensor.extension_1002_on_a_call") == "off"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_failed_and_transferred_calls(hass: HomeAssistant, pbx: Pbx) -> None:
     """CALLFAILED (5.9) and TRANSFER (5.8)."""
     await pbx.send("RING", callid=CALLID, callerext=CALLER, calledext=CALLEE)

@@ -9,6 +9,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import probatio as vol
 import pytest
 
 from custom_components.synway_ippbx.const import DOMAIN
@@ -82,7 +83,7 @@ async def test_dial_pbx_error(hass: HomeAssistant, simulator: Simulator) -> None
     assert "error 14: Wrong call authority" in str(err.value)
 
 
-@pytest.mark.usefixtures("init_integration")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "init_integration")
 async def test_hangup_by_extension(hass: HomeAssistant, simulator: Simulator) -> None:
     """Hanging up an extension's current call ends the call on the PBX."""
     call = await _talking(hass, simulator)
@@ -136,15 +137,22 @@ async def test_no_active_call(hass: HomeAssistant, simulator: Simulator) -> None
 
 @pytest.mark.usefixtures("init_integration")
 @pytest.mark.parametrize(
-    "data", [{}, {"extension": "1000", "call_id": "x"}], ids=["neither", "both"]
+    ("data", "message"),
+    [
+        ({}, "at least one of ['extension', 'call_id'] is required"),
+        ({"extension": "1000", "call_id": "x"}, "give extension or call_id, not both"),
+    ],
+    ids=["neither", "both"],
 )
 async def test_extension_or_call_id(
-    hass: HomeAssistant, simulator: Simulator, data: dict[str, Any]
+    hass: HomeAssistant, simulator: Simulator, data: dict[str, Any], message: str
 ) -> None:
-    """Exactly one of extension and call_id."""
-    with pytest.raises(ServiceValidationError) as err:
+    """Exactly one of extension and call_id, checked by the schema before any request."""
+    before = len(simulator.requests)
+    with pytest.raises(vol.Invalid) as err:
         await _call(hass, "hangup", data)
-    assert err.value.translation_key == "extension_or_call_id"
+    assert message in str(err.value)
+    assert len(simulator.requests) == before
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -274,26 +282,45 @@ async def test_play_prompt_missing_file(
 
 @pytest.mark.usefixtures("init_integration")
 @pytest.mark.parametrize(
-    ("data", "key"),
+    ("data", "message"),
     [
-        ({}, "files_or_tts"),
-        ({"files": ["1.wav"], "tts": {"type": "a", "url": "b"}}, "files_or_tts"),
-        ({"files": []}, "empty_files"),
-        ({"tts": {"type": "a", "url": "b", "params": "text"}}, "invalid_tts"),
-        ({"tts": {"url": "b"}}, "invalid_tts"),
-        ({"tts": {"type": " ", "url": "b"}}, "invalid_input"),
+        ({}, "at least one of ['files', 'tts'] is required"),
+        (
+            {"files": ["1.wav"], "tts": {"type": "a", "url": "b"}},
+            "give files or tts, not both",
+        ),
+        ({"files": []}, "length of value must be at least 1 at 'files'"),
+        ({"tts": {"type": "a", "url": "b", "params": "text"}}, "'tts.params'"),
+        ({"tts": {"url": "b"}}, "'tts.type'"),
     ],
-    ids=["neither", "both", "empty", "params", "no-type", "blank-type"],
+    ids=["neither", "both", "empty", "params", "no-type"],
 )
-async def test_play_prompt_validation(
-    hass: HomeAssistant, simulator: Simulator, data: dict[str, Any], key: str
+async def test_play_prompt_schema(
+    hass: HomeAssistant, simulator: Simulator, data: dict[str, Any], message: str
 ) -> None:
-    """Files or TTS, exactly one, and well formed, checked before any request."""
+    """Files or TTS, exactly one, and well formed: the schema says which field is wrong."""
+    await _talking(hass, simulator)
+    before = len(simulator.requests)
+    with pytest.raises(vol.Invalid) as err:
+        await _call(hass, "play_prompt", {"extension": "1000", "mode": "both", **data})
+    assert message in str(err.value)
+    assert len(simulator.requests) == before
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_play_prompt_blank_tts_type(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """A blank engine type passes the schema; the client's own check refuses it."""
     await _talking(hass, simulator)
     before = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "play_prompt", {"extension": "1000", "mode": "both", **data})
-    assert err.value.translation_key == key
+        await _call(
+            hass,
+            "play_prompt",
+            {"extension": "1000", "mode": "both", "tts": {"type": " ", "url": "b"}},
+        )
+    assert err.value.translation_key == "invalid_input"
     assert len(simulator.requests) == before
 
 
@@ -325,25 +352,27 @@ async def test_set_audio(hass: HomeAssistant, simulator: Simulator) -> None:
 
 @pytest.mark.usefixtures("init_integration")
 @pytest.mark.parametrize(
-    ("data", "key"),
+    ("data", "message"),
     [
-        ({}, "mute_or_volume"),
-        ({"mute": False, "volume": 1}, "mute_or_volume"),
-        ({"volume": 5}, "invalid_volume"),
-        ({"volume": -5}, "invalid_volume"),
+        ({}, "at least one of ['mute', 'volume'] is required"),
+        ({"mute": False, "volume": 1}, "give mute or volume, not both"),
+        ({"volume": 9}, "value must be at most 4 at 'volume'"),
+        ({"volume": -5}, "value must be at least -4 at 'volume'"),
     ],
     ids=["neither", "both", "too-loud", "too-quiet"],
 )
 async def test_set_audio_validation(
-    hass: HomeAssistant, simulator: Simulator, data: dict[str, Any], key: str
+    hass: HomeAssistant, simulator: Simulator, data: dict[str, Any], message: str
 ) -> None:
-    """Mute or volume, exactly one; volume within -4..4."""
+    """Mute or volume, exactly one; volume within -4..4: the schema refuses the rest."""
     await _talking(hass, simulator)
-    with pytest.raises(ServiceValidationError) as err:
+    before = len(simulator.requests)
+    with pytest.raises(vol.Invalid) as err:
         await _call(
             hass, "set_audio", {"extension": "1000", "direction": "both", **data}
         )
-    assert err.value.translation_key == key
+    assert message in str(err.value)
+    assert len(simulator.requests) == before
 
 
 @pytest.mark.usefixtures("init_integration")

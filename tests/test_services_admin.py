@@ -13,6 +13,7 @@ from homeassistant.exceptions import (
 )
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
+import probatio as vol
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -22,7 +23,7 @@ from simulator import Simulator
 from tests.conftest import settle
 
 ADMIN_ACTIONS = {"update_extension", "add_extension", "update_outbound_route"}
-# product.md §6, in its order.
+# The public list of actions, in the order the README documents them.
 CONTRACT = [
     "dial",
     "hangup",
@@ -212,7 +213,6 @@ async def test_update_extension(hass: HomeAssistant, simulator: Simulator) -> No
 @pytest.mark.parametrize(
     ("data", "key"),
     [
-        ({"extension": "1000"}, "nothing_to_change"),
         ({"extension": "2000", "name": "Nobody"}, "unknown_extension"),
         ({"extension": "1000", "name": "  "}, "invalid_input"),
     ],
@@ -220,11 +220,22 @@ async def test_update_extension(hass: HomeAssistant, simulator: Simulator) -> No
 async def test_update_extension_validation(
     hass: HomeAssistant, simulator: Simulator, data: dict[str, Any], key: str
 ) -> None:
-    """Nothing to change, unknown extensions and bad values are refused up front."""
+    """Unknown extensions and bad values are refused up front, translated."""
     before = len(simulator.requests)
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, "update_extension", data)
     assert err.value.translation_key == key
+    assert len(simulator.requests) == before
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_update_extension_nothing_to_change(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """No setting at all fails the schema, naming the settings it could take."""
+    before = len(simulator.requests)
+    with pytest.raises(vol.Invalid, match=r"at least one of \['name', 'caller_id'"):
+        await _call(hass, "update_extension", {"extension": "1000"})
     assert len(simulator.requests) == before
 
 
@@ -275,9 +286,10 @@ async def test_update_outbound_route(hass: HomeAssistant, simulator: Simulator) 
     assert route.enabled is False
     assert route.extensions == ["1000", "1001"]
     assert route.gateways == ["SIP-2"]
-    with pytest.raises(ServiceValidationError) as err:
+    with pytest.raises(
+        vol.Invalid, match=r"at least one of \['enabled', 'extensions', 'trunks'\]"
+    ):
         await _call(hass, "update_outbound_route", {"name": "Default"})
-    assert err.value.translation_key == "nothing_to_change"
     with pytest.raises(ServiceValidationError) as err:
         await _call(
             hass, "update_outbound_route", {"name": "Default", "extensions": ["77"]}

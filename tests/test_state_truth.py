@@ -107,6 +107,7 @@ async def test_cdr_status_words_each_keep_their_meaning(
     assert cdr.attributes["status"] == "failed"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_strings_from_a_trunk_are_made_safe(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -146,6 +147,7 @@ async def test_negative_caller_count_is_zero(
 # --------------------------------------------------------------------------- leaks
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_lost_hangups_leave_no_phantom_calls(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -174,6 +176,7 @@ async def test_lost_hangups_leave_no_phantom_calls(
     assert state_of(hass, "sensor.extension_1001_status") == "idle"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_lost_hangup_of_a_trunk_leg_is_ended_by_the_poll(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -221,6 +224,7 @@ def _ext_status_reads(simulator: Simulator) -> list[str]:
     ]
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("reported", [False, True])
 async def test_transfer_is_right_without_waiting_for_a_poll(
     hass: HomeAssistant,
@@ -247,6 +251,7 @@ async def test_transfer_is_right_without_waiting_for_a_poll(
     assert state_of(hass, ACTIVE_CALLS) == "2"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize("reported", [False, True])
 async def test_hold_and_unhold_show_without_a_report(
     hass: HomeAssistant,
@@ -329,6 +334,7 @@ async def test_action_on_a_call_we_do_not_track(
     assert state_of(hass, ACTIVE_CALLS) == "0"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_transfer_by_another_client_is_right_within_a_second(
     hass: HomeAssistant,
     simulator: Simulator,

@@ -76,12 +76,16 @@ async def test_entity_without_a_fingerprint_writes_at_every_update(
     """The default: an entity that does not say what it shows is written every time."""
     from unittest.mock import patch
 
-    from homeassistant.helpers.entity import EntityDescription
-
-    from custom_components.synway_ippbx.entity import SynwayEntity
+    from custom_components.synway_ippbx.const import ObjectKind
+    from custom_components.synway_ippbx.entity import (
+        SynwayEntity,
+        SynwayEntityDescription,
+    )
 
     entity = SynwayEntity(
-        init_integration, ("extension", "1001"), EntityDescription(key="plain")
+        init_integration,
+        ("extension", "1001"),
+        SynwayEntityDescription(key="plain", kind=ObjectKind.EXTENSION),
     )
     with patch.object(entity, "async_write_ha_state") as write:
         entity._handle_coordinator_update()

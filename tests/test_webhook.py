@@ -145,6 +145,7 @@ async def test_same_body_after_the_retry_span_is_a_new_report(
     assert init_integration.runtime_data.coordinator.reports.duplicates == 1
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_same_call_placed_twice_fires_both_calls(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -173,6 +174,7 @@ async def test_same_call_placed_twice_fires_both_calls(
     assert state_of(hass, "binary_sensor.extension_1001_on_a_call") == "off"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_quirky_pbx_is_understood(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
@@ -186,6 +188,7 @@ async def test_quirky_pbx_is_understood(
     assert state_of(hass, "sensor.extension_1000_other_party") == "1001"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_duplicated_and_reordered_reports_keep_state_right(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:

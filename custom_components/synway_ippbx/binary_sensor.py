@@ -1,6 +1,6 @@
 """Binary sensors: extension registered and on a call, trunk problem, event stream."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, override
 
@@ -15,8 +15,14 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import ExtensionStatus, TrunkStatus
+from .const import ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
-from .entity import SynwayEntity, async_add_object_entities
+from .entity import (
+    SynwayEntity,
+    SynwayEntityDescription,
+    ValueFn,
+    async_add_object_entities,
+)
 
 PARALLEL_UPDATES = 0
 
@@ -35,11 +41,12 @@ _TRUNK_PROBLEMS = frozenset(
 
 
 @dataclass(frozen=True, kw_only=True)
-class SynwayBinarySensorEntityDescription(BinarySensorEntityDescription):
+class SynwayBinarySensorEntityDescription(
+    BinarySensorEntityDescription, SynwayEntityDescription
+):
     """How a binary sensor reads its value."""
 
-    kind: str
-    value_fn: Callable[[SynwayCoordinator, str], bool | None]
+    value_fn: ValueFn[bool | None]
 
 
 def _registered(coordinator: SynwayCoordinator, number: str) -> bool | None:
@@ -60,7 +67,7 @@ BINARY_SENSORS: tuple[SynwayBinarySensorEntityDescription, ...] = (
     SynwayBinarySensorEntityDescription(
         key="registered",
         translation_key="registered",
-        kind="extension",
+        kind=ObjectKind.EXTENSION,
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
         # Diagnostic: the status sensor already says "unregistered".
@@ -70,13 +77,15 @@ BINARY_SENSORS: tuple[SynwayBinarySensorEntityDescription, ...] = (
     SynwayBinarySensorEntityDescription(
         key="on_call",
         translation_key="on_call",
-        kind="extension",
+        kind=ObjectKind.EXTENSION,
+        # Status says the same; each of its changes would be a second logbook row.
+        entity_registry_enabled_default=False,
         value_fn=_on_call,
     ),
     SynwayBinarySensorEntityDescription(
         key="problem",
         translation_key="trunk_problem",
-        kind="trunk",
+        kind=ObjectKind.TRUNK,
         device_class=BinarySensorDeviceClass.PROBLEM,
         value_fn=lambda coordinator, name: (
             coordinator.data.trunks[name].status in _TRUNK_PROBLEMS
@@ -85,7 +94,7 @@ BINARY_SENSORS: tuple[SynwayBinarySensorEntityDescription, ...] = (
     SynwayBinarySensorEntityDescription(
         key="event_stream",
         translation_key="event_stream",
-        kind="hub",
+        kind=ObjectKind.HUB,
         device_class=BinarySensorDeviceClass.CONNECTIVITY,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda coordinator, _id: coordinator.event_stream_alive,
@@ -119,7 +128,7 @@ class SynwayBinarySensor(SynwayEntity, BinarySensorEntity):
     @override
     def is_on(self) -> bool | None:
         """Whether the fact holds."""
-        return self.entity_description.value_fn(self.coordinator, self.object_id)
+        return self.entity_description.value_fn(self.coordinator, self.pbx_id)
 
     @override
     def _state_fingerprint(self) -> Any:

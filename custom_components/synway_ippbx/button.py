@@ -11,20 +11,24 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import TrunkType
-from .const import DOMAIN
+from .const import DOMAIN, ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
-from .entity import SynwayEntity, async_add_object_entities
-from .helpers import async_pbx_call
+from .entity import (
+    SynwayEntity,
+    SynwayEntityDescription,
+    ValueFn,
+    async_add_object_entities,
+)
+from .helpers import pbx_command
 
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class SynwayButtonEntityDescription(ButtonEntityDescription):
+class SynwayButtonEntityDescription(ButtonEntityDescription, SynwayEntityDescription):
     """What pressing a button does."""
 
-    kind: str
-    press_fn: Callable[[SynwayCoordinator, str], Awaitable[Any]]
+    press_fn: ValueFn[Awaitable[Any]]
     fxo_only: bool = False
 
 
@@ -36,7 +40,7 @@ async def _hang_up(coordinator: SynwayCoordinator, number: str) -> None:
             translation_key="no_active_call",
             translation_placeholders={"extension": number},
         )
-    await async_pbx_call(coordinator.client.hangup(leg.pbx_id))
+    await coordinator.client.hangup(leg.pbx_id)
     coordinator.async_call_action_done("hangup", leg.pbx_id)
 
 
@@ -48,7 +52,7 @@ def _hook(off_hook: bool) -> Callable[[SynwayCoordinator, str], Awaitable[None]]
                 translation_key="unknown_fxo_port",
                 translation_placeholders={"trunk": name},
             )
-        await async_pbx_call(coordinator.client.hook(port, off_hook=off_hook))
+        await coordinator.client.hook(port, off_hook=off_hook)
 
     return _press
 
@@ -57,7 +61,7 @@ BUTTONS: tuple[SynwayButtonEntityDescription, ...] = (
     SynwayButtonEntityDescription(
         key="hangup",
         translation_key="hangup",
-        kind="extension",
+        kind=ObjectKind.EXTENSION,
         # Rarely pressed from a dashboard; the hangup action and intent cover it.
         entity_registry_enabled_default=False,
         press_fn=_hang_up,
@@ -65,7 +69,7 @@ BUTTONS: tuple[SynwayButtonEntityDescription, ...] = (
     SynwayButtonEntityDescription(
         key="off_hook",
         translation_key="off_hook",
-        kind="trunk",
+        kind=ObjectKind.TRUNK,
         fxo_only=True,
         # Taking a line off hook is a maintenance step, not a daily control.
         entity_registry_enabled_default=False,
@@ -74,7 +78,7 @@ BUTTONS: tuple[SynwayButtonEntityDescription, ...] = (
     SynwayButtonEntityDescription(
         key="on_hook",
         translation_key="on_hook",
-        kind="trunk",
+        kind=ObjectKind.TRUNK,
         fxo_only=True,
         entity_registry_enabled_default=False,
         press_fn=_hook(off_hook=False),
@@ -112,6 +116,7 @@ class SynwayButton(SynwayEntity, ButtonEntity):
         """A button's state is its last press: updates only change availability."""
 
     @override
+    @pbx_command
     async def async_press(self) -> None:
         """Ask the PBX; the reports that follow update the entities."""
-        await self.entity_description.press_fn(self.coordinator, self.object_id)
+        await self.entity_description.press_fn(self.coordinator, self.pbx_id)

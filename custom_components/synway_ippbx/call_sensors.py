@@ -1,6 +1,6 @@
 """Sensors of the day's call figures and of the last missed call (see statistics.py)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, override
@@ -14,56 +14,69 @@ from homeassistant.components.sensor import (
 from homeassistant.const import UnitOfTime
 from homeassistant.helpers.entity import Entity
 
-from .coordinator import SynwayConfigEntry
-from .entity import SynwayEntity
+from .const import ObjectKind
+from .coordinator import SynwayConfigEntry, SynwayCoordinator
+from .entity import SynwayEntity, SynwayEntityDescription, ValueFn
 from .statistics import CallStatistics, DayFigures
 from .store import Key
 
 
 @dataclass(frozen=True, kw_only=True)
-class CallFigureDescription(SensorEntityDescription):
+class CallFigureDescription(SensorEntityDescription, SynwayEntityDescription):
     """One figure of the day."""
 
-    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
-    secondary: bool = True
-    value_fn: Callable[[DayFigures], int]
+    value_fn: ValueFn[int]
+
+
+def _figures(coordinator: SynwayCoordinator, pbx_id: str) -> DayFigures:
+    """Today's figures of an extension, or of the whole PBX for the hub (no id)."""
+    features = coordinator.config_entry.runtime_data.features
+    if features is None:  # pragma: no cover - call sensors exist only with them
+        return DayFigures()
+    return features.statistics.figures(pbx_id or None)
 
 
 FIGURES: tuple[CallFigureDescription, ...] = (
     CallFigureDescription(
         key="calls_today",
         translation_key="calls_today",
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda figures: figures.calls,
+        value_fn=lambda coordinator, pbx_id: _figures(coordinator, pbx_id).calls,
     ),
     CallFigureDescription(
         key="missed_calls_today",
         translation_key="missed_calls_today",
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda figures: figures.missed,
+        value_fn=lambda coordinator, pbx_id: _figures(coordinator, pbx_id).missed,
     ),
     CallFigureDescription(
         key="talk_time_today",
         translation_key="talk_time_today",
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda figures: figures.talk_time,
+        value_fn=lambda coordinator, pbx_id: _figures(coordinator, pbx_id).talk_time,
     ),
 )
 
 
 @dataclass(frozen=True, kw_only=True)
-class LastMissedDescription(SensorEntityDescription):
+class LastMissedDescription(SensorEntityDescription, SynwayEntityDescription):
     """The last missed call."""
-
-    secondary: bool = True
 
 
 LAST_MISSED = LastMissedDescription(
     key="last_missed_call",
     translation_key="last_missed_call",
+    kind=ObjectKind.EXTENSION,
+    secondary=True,
     device_class=SensorDeviceClass.TIMESTAMP,
 )
 
@@ -90,6 +103,7 @@ def _for_hub[D: (CallFigureDescription, LastMissedDescription)](description: D) 
     return replace(
         description,
         translation_key=f"pbx_{description.translation_key}",
+        kind=ObjectKind.HUB,
         secondary=False,
     )
 
@@ -97,11 +111,13 @@ def _for_hub[D: (CallFigureDescription, LastMissedDescription)](description: D) 
 class _StatisticsSensor(SynwayEntity, SensorEntity):
     """A sensor fed by the call statistics rather than the store."""
 
+    _follows_reports = False
+
     def __init__(
         self,
         entry: SynwayConfigEntry,
         key: Key,
-        description: SensorEntityDescription,
+        description: SynwayEntityDescription,
         statistics: CallStatistics,
     ) -> None:
         """Attach to the hub or an extension."""
@@ -135,9 +151,7 @@ class CallFigureSensor(_StatisticsSensor):
     @override
     def native_value(self) -> int:
         """Today's figure."""
-        return self.entity_description.value_fn(
-            self._statistics.figures(self._extension)
-        )
+        return self.entity_description.value_fn(self.coordinator, self.pbx_id)
 
 
 class LastMissedSensor(_StatisticsSensor):

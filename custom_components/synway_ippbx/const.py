@@ -1,6 +1,7 @@
 """Constants of the Synway IPPBX integration."""
 
 from datetime import timedelta
+from enum import StrEnum
 import logging
 from typing import Final
 
@@ -18,6 +19,16 @@ DEFAULT_SCAN_INTERVAL: Final = 30
 MIN_SCAN_INTERVAL: Final = 10
 MAX_SCAN_INTERVAL: Final = 3600
 HEARTBEAT_INTERVAL: Final = timedelta(minutes=5)
+
+
+class ObjectKind(StrEnum):
+    """What an entity belongs to: the first part of its store key."""
+
+    HUB = "hub"
+    EXTENSION = "extension"
+    TRUNK = "trunk"
+    QUEUE = "queue"
+
 
 EVENT_SYNWAY: Final = f"{DOMAIN}_event"
 # Polls that keep finding activity no report announced for this long raise a repair issue.

@@ -117,6 +117,9 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             update_interval=timedelta(
                 seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
             ),
+            # The store is one mutable object, updated in place by reports and polls; a
+            # poll that finds nothing new must not wake every entity of a large PBX.
+            # What changed is announced per object through async_notify instead.
             always_update=False,
         )
         self.client = client
@@ -150,7 +153,14 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
     def async_add_listener(
         self, update_callback: CALLBACK_TYPE, context: Any = None
     ) -> Callable[[], None]:
-        """Listen for updates of one object (the context is its store key)."""
+        """Listen for updates of one object (the context is its store key).
+
+        Home Assistant's coordinator calls every listener on every update; with
+        thousands of entities a single report would wake them all. The base class still
+        holds the listener: it schedules the polls and wakes everyone when the PBX
+        becomes unreachable or reachable again, which concerns every entity. The keyed
+        index lets async_notify wake only the entities of the objects a report changed.
+        """
         remove = super().async_add_listener(update_callback, context)
         listeners = self._keyed.setdefault(context, set())
         listeners.add(update_callback)
@@ -302,7 +312,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         """A call-control action succeeded: apply what we know, then look.
 
         The PBX may stay silent about transfers, holds and unholds started through the
-        API (api-behaviour.md §6b), so a hold or unhold is applied at once and the
+        API (the manual does not say they are reported), so a hold or unhold is applied at once and the
         extensions in the call (and an extension destination) are re-read shortly.
         """
         if action not in _CALL_CONTROL:

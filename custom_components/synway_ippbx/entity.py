@@ -1,6 +1,7 @@
 """Base entities: every entity belongs to one store object and wakes only for it."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any, override
 
 from homeassistant.core import callback
@@ -9,10 +10,22 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN, LARGE_PBX_EXTENSIONS
+from .const import DOMAIN, LARGE_PBX_EXTENSIONS, ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .devices import hub_identifier, object_device_info
 from .store import HUB_KEY, STRUCTURE_KEY, Key, object_keys
+
+# How every description reads its object: the coordinator and the object's PBX id.
+type ValueFn[T] = Callable[[SynwayCoordinator, str], T]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SynwayEntityDescription(EntityDescription):
+    """What every entity of this integration declares, whatever its platform."""
+
+    kind: ObjectKind
+    # Starts disabled on PBXs with more than LARGE_PBX_EXTENSIONS extensions.
+    secondary: bool = False
 
 
 class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
@@ -26,16 +39,21 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
 
     _attr_has_entity_name = True
     _written: Any = None
+    # Entities fed by a listener of their own (settings, call figures) say False: reports
+    # about their object then never wake them; polls still do, for availability.
+    _follows_reports = True
 
     def __init__(
         self,
         entry: SynwayConfigEntry,
         key: Key,
-        description: EntityDescription,
+        description: SynwayEntityDescription,
     ) -> None:
         """Attach the entity to its object and device."""
         coordinator = entry.runtime_data.coordinator
-        super().__init__(coordinator, context=key)
+        super().__init__(
+            coordinator, context=key if self._follows_reports else (key, "own data")
+        )
         self.entity_description = description
         self.key = key
         # From the entry id, never the address: a reconfigured host keeps every entity.
@@ -47,7 +65,7 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
             self._attr_unique_id = f"{hub}_{key[0]}_{key[1]}_{description.key}"
             self._attr_device_info = object_device_info(coordinator.hass, entry, key)
         if (
-            getattr(description, "secondary", False)
+            description.secondary
             and len(coordinator.data.extensions) > LARGE_PBX_EXTENSIONS
         ):
             self._attr_entity_registry_enabled_default = False
@@ -81,8 +99,8 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
         self.async_write_ha_state()
 
     @property
-    def object_id(self) -> str:
-        """The extension number, trunk name or queue id."""
+    def pbx_id(self) -> str:
+        """The extension number, trunk name or queue id, as the PBX names the object."""
         return self.key[1]
 
     @property
@@ -93,13 +111,13 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
 
     def _object_exists(self) -> bool:
         store = self.coordinator.data
-        kind, object_id = self.key
-        if kind == "extension":
-            return object_id in store.extensions
-        if kind == "trunk":
-            return object_id in store.trunks
-        if kind == "queue":
-            return object_id in store.queues
+        kind, pbx_id = self.key
+        if kind == ObjectKind.EXTENSION:
+            return pbx_id in store.extensions
+        if kind == ObjectKind.TRUNK:
+            return pbx_id in store.trunks
+        if kind == ObjectKind.QUEUE:
+            return pbx_id in store.queues
         return True
 
 

@@ -1,6 +1,7 @@
 """Event entities: call events per extension, queue events, PBX-wide events."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, override
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
@@ -9,23 +10,36 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import ObjectKind
 from .coordinator import SynwayConfigEntry
-from .entity import SynwayEntity, async_add_object_entities
+from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
 from .events import EXTENSION_EVENTS, HUB_EVENTS, QUEUE_EVENTS, report_signal
 
 PARALLEL_UPDATES = 0
 
-EVENTS: dict[str, EventEntityDescription] = {
-    "extension": EventEntityDescription(
-        key="call", translation_key="call", event_types=EXTENSION_EVENTS
+
+@dataclass(frozen=True, kw_only=True)
+class SynwayEventEntityDescription(EventEntityDescription, SynwayEntityDescription):
+    """The event entity of one kind of object."""
+
+
+EVENTS: tuple[SynwayEventEntityDescription, ...] = (
+    SynwayEventEntityDescription(
+        key="call",
+        translation_key="call",
+        kind=ObjectKind.EXTENSION,
+        event_types=EXTENSION_EVENTS,
     ),
-    "queue": EventEntityDescription(
-        key="queue", translation_key="queue", event_types=QUEUE_EVENTS
+    SynwayEventEntityDescription(
+        key="queue",
+        translation_key="queue",
+        kind=ObjectKind.QUEUE,
+        event_types=QUEUE_EVENTS,
     ),
-    "hub": EventEntityDescription(
-        key="pbx", translation_key="pbx", event_types=HUB_EVENTS
+    SynwayEventEntityDescription(
+        key="pbx", translation_key="pbx", kind=ObjectKind.HUB, event_types=HUB_EVENTS
     ),
-}
+)
 
 
 async def async_setup_entry(
@@ -36,9 +50,11 @@ async def async_setup_entry(
     """Add an event entity to the hub, each extension and each queue."""
 
     def _build(key: tuple[str, str]) -> Iterable[Entity]:
-        if (description := EVENTS.get(key[0])) is None:
-            return []
-        return [SynwayEvent(entry, key, description)]
+        return [
+            SynwayEvent(entry, key, description)
+            for description in EVENTS
+            if description.kind == key[0]
+        ]
 
     async_add_object_entities(entry, async_add_entities, _build)
 

@@ -24,7 +24,6 @@ from .api import (
     ConferenceCreateReport,
     ConferenceDestroyReport,
     DtmfReport,
-    ExtensionStatusReport,
     HangupReport,
     HoldReport,
     PlayEndReport,
@@ -43,6 +42,7 @@ from .api import (
 from .api.enums import CallDirection, CdrStatus
 from .calls import LegState
 from .const import DOMAIN
+from .describe import describe_report
 from .devices import object_identifier
 from .store import HUB_KEY, Key, PbxStore, extension_key, queue_key
 
@@ -435,20 +435,18 @@ def _event_name(report: CallReport) -> str:
     )
 
 
-def report_subject(report: Report) -> Key | None:
-    """The object a report is about: the extension of a call event, a queue."""
-    match report:
-        case CallinRequestReport():
-            return None
-        case CallReport():
-            extension = _subject(report, _event_name(report))
-            return extension_key(extension) if extension else None
-        case ExtensionStatusReport(extension=extension) if extension:
-            return extension_key(extension)
-        case QueueStatusReport() | QueueOverflowReport():
-            return queue_key(report.queue_id)
-        case AgentStatusReport() | AgentWrapUpReport() if report.queue_id:
-            return queue_key(report.queue_id)
+def report_subject(report: Report, *, missed: bool = False) -> Key | None:
+    """The object a report's logbook row is about: a phone, a queue, or none.
+
+    The logbook's own choice (the phone that rang, called, answered, hung up or missed
+    the call), so that the bus event names the entity its row is shown on. A phone's
+    status report is about none: its Status sensor writes that row itself.
+    """
+    key = describe_report(report, _no_names, missed=missed).key
+    return key if key and key[1] else None
+
+
+def _no_names(_number: str | None) -> str | None:
     return None
 
 
@@ -473,10 +471,13 @@ def async_bus_event_data(
     hass: HomeAssistant, entry: SynwayConfigEntry, report: Report
 ) -> dict[str, Any]:
     """What the webhook fires on the bus for a report (before applying it)."""
-    key = report_subject(report)
-    return bus_event_data(
-        report,
-        entry.runtime_data.coordinator.data,
-        entry.entry_id,
-        async_event_entity(hass, entry, key) if key else None,
-    )
+    store = entry.runtime_data.coordinator.data
+    data = bus_event_data(report, store, entry.entry_id)
+    if isinstance(report, HangupReport) and store.calls.call(report.callid) is None:
+        # The end of a call already reported over (a failed call is reported twice,
+        # CALLFAILED then HANGUP): its row is on the phone's page already.
+        return data
+    key = report_subject(report, missed=data.get("missed") is True)
+    if key is not None and (entity_id := async_event_entity(hass, entry, key)):
+        data["entity_id"] = entity_id
+    return data

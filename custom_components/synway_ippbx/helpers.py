@@ -1,26 +1,46 @@
-"""Action plumbing: the client's errors as Home Assistant's; picked devices as objects."""
+"""Action and command plumbing: the client's errors as Home Assistant's; picked devices."""
 
-from collections.abc import Awaitable, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, Concatenate
 
 from homeassistant.core import HomeAssistant, callback, valid_entity_id
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from .api import SynwayConnectionError, SynwayError, SynwayRequestError
+from .api import (
+    SynwayAuthenticationError,
+    SynwayConnectionError,
+    SynwayError,
+    SynwayRequestError,
+)
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
 from .devices import object_identifier
+from .entity import SynwayEntity
 
 
-async def async_pbx_call[T](awaitable: Awaitable[T]) -> T:
-    """Await a client call; PBX refusals and outages become translated errors."""
+@contextmanager
+def pbx_errors(hass: HomeAssistant, entry: SynwayConfigEntry) -> Iterator[None]:
+    """The one error path of actions and buttons: the client's errors, translated.
+
+    Rejected credentials also start the reauthentication flow, as a failed poll would:
+    the user learns of a changed PBX password from the action, not an hour later.
+    """
     try:
-        return await awaitable
+        yield
     except ValueError as err:
+        # The client's own checks of a value the schemas cannot see (e.g. a blank name).
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="invalid_input",
             translation_placeholders={"error": str(err)},
+        ) from err
+    except SynwayAuthenticationError as err:
+        entry.async_start_reauth(hass)
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
         ) from err
     except SynwayRequestError as err:
         raise HomeAssistantError(
@@ -40,6 +60,19 @@ async def async_pbx_call[T](awaitable: Awaitable[T]) -> T:
             translation_key="unexpected_response",
             translation_placeholders={"error": str(err)},
         ) from err
+
+
+def pbx_command[E: SynwayEntity, **P, R](
+    func: Callable[Concatenate[E, P], Coroutine[Any, Any, R]],
+) -> Callable[Concatenate[E, P], Coroutine[Any, Any, R]]:
+    """Decorate an entity's command (a press, a turn_on) with ``pbx_errors``."""
+
+    @wraps(func)
+    async def _command(self: E, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with pbx_errors(self.hass, self.coordinator.config_entry):
+            return await func(self, *args, **kwargs)
+
+    return _command
 
 
 # --------------------------------------------------------------------------- pickers

@@ -1,8 +1,7 @@
 """Sensors: extension and trunk status, the other party, queue figures, active calls."""
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, override
 
 from homeassistant.components.sensor import (
@@ -19,9 +18,14 @@ from homeassistant.util import dt as dt_util
 
 from .api import ExtensionStatus, TrunkStatus
 from .call_sensors import call_sensors
-from .coordinator import SynwayConfigEntry
-from .entity import SynwayEntity, async_add_object_entities
-from .store import PbxStore
+from .const import ObjectKind
+from .coordinator import SynwayConfigEntry, SynwayCoordinator
+from .entity import (
+    SynwayEntity,
+    SynwayEntityDescription,
+    ValueFn,
+    async_add_object_entities,
+)
 
 PARALLEL_UPDATES = 0
 
@@ -41,27 +45,27 @@ TRUNK_STATUSES = [status for status in TrunkStatus if status is not TrunkStatus.
 
 
 @dataclass(frozen=True, kw_only=True)
-class SynwaySensorEntityDescription(SensorEntityDescription):
+class SynwaySensorEntityDescription(SensorEntityDescription, SynwayEntityDescription):
     """How a sensor reads its value from the store."""
 
-    kind: str
-    # Starts disabled on PBXs with more than LARGE_PBX_EXTENSIONS extensions.
-    secondary: bool = False
-    value_fn: Callable[[PbxStore, str, datetime], str | int | None]
-    attributes_fn: Callable[[PbxStore, str], Mapping[str, Any]] | None = None
+    value_fn: ValueFn[str | int | None]
+    attributes_fn: ValueFn[Mapping[str, Any]] | None = None
 
 
-def _extension_status(store: PbxStore, number: str, _now: datetime) -> str | None:
-    status = store.extensions[number].status
+def _extension_status(coordinator: SynwayCoordinator, number: str) -> str | None:
+    status = coordinator.data.extensions[number].status
     return status.value if status in EXTENSION_STATUSES else None
 
 
-def _other_party(store: PbxStore, number: str, _now: datetime) -> str | None:
-    other = store.calls.other_party(number)
+def _other_party(coordinator: SynwayCoordinator, number: str) -> str | None:
+    other = coordinator.data.calls.other_party(number)
     return other.number if other else None
 
 
-def _other_party_attributes(store: PbxStore, number: str) -> Mapping[str, Any]:
+def _other_party_attributes(
+    coordinator: SynwayCoordinator, number: str
+) -> Mapping[str, Any]:
+    store = coordinator.data
     leg = store.calls.current_leg(number)
     other = store.calls.other_party(number)
     return {
@@ -69,6 +73,18 @@ def _other_party_attributes(store: PbxStore, number: str) -> Mapping[str, Any]:
         "call_id": leg.callid if leg else None,
         "leg_id": leg.pbx_id if leg else None,
         "calls": len(store.calls.legs(number)),
+    }
+
+
+def _status_attributes(
+    coordinator: SynwayCoordinator, number: str
+) -> Mapping[str, Any]:
+    """The other party rides on Status: attributes write no logbook rows."""
+    store = coordinator.data
+    other = store.calls.other_party(number)
+    return {
+        "other_party": other.number if other else None,
+        "other_party_name": store.extension_name(other.extension) if other else None,
     }
 
 
@@ -83,16 +99,17 @@ _TRUNK_READY = frozenset(
 )
 
 
-def _trunk_status(store: PbxStore, name: str, _now: datetime) -> str | None:
+def _trunk_status(coordinator: SynwayCoordinator, name: str) -> str | None:
+    store = coordinator.data
     status = store.trunks[name].status
     if status in _TRUNK_READY and store.calls.trunk_calls(name):
         return TrunkStatus.IN_USE.value
     return status.value if status is not TrunkStatus.UNKNOWN else None
 
 
-def _queue_members(store: PbxStore, queue_id: str) -> Mapping[str, Any]:
+def _queue_members(coordinator: SynwayCoordinator, queue_id: str) -> Mapping[str, Any]:
     """Every member of the queue and what it is doing (on_break wins)."""
-    agents = store.queues[queue_id].agents
+    agents = coordinator.data.queues[queue_id].agents
     return {
         "members": {
             number: "on_break" if agent.on_break else agent.state.value
@@ -105,23 +122,26 @@ SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
     SynwaySensorEntityDescription(
         key="status",
         translation_key="extension_status",
-        kind="extension",
+        kind=ObjectKind.EXTENSION,
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in EXTENSION_STATUSES],
         value_fn=_extension_status,
+        attributes_fn=_status_attributes,
     ),
     SynwaySensorEntityDescription(
         key="other_party",
         translation_key="other_party",
-        kind="extension",
-        secondary=True,
+        kind=ObjectKind.EXTENSION,
+        # Status carries the other party as attributes; this sensor's every call would
+        # write two logbook rows (set, then cleared to unknown).
+        entity_registry_enabled_default=False,
         value_fn=_other_party,
         attributes_fn=_other_party_attributes,
     ),
     SynwaySensorEntityDescription(
         key="status",
         translation_key="trunk_status",
-        kind="trunk",
+        kind=ObjectKind.TRUNK,
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in TRUNK_STATUSES],
         value_fn=_trunk_status,
@@ -129,41 +149,47 @@ SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
     SynwaySensorEntityDescription(
         key="active_calls",
         translation_key="trunk_active_calls",
-        kind="trunk",
+        kind=ObjectKind.TRUNK,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda store, name, _now: store.calls.trunk_calls(name),
+        value_fn=lambda coordinator, name: coordinator.data.calls.trunk_calls(name),
     ),
     SynwaySensorEntityDescription(
         key="waiting_callers",
         translation_key="waiting_callers",
-        kind="queue",
+        kind=ObjectKind.QUEUE,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda store, queue_id, _now: store.queues[queue_id].caller_count,
+        value_fn=lambda coordinator, queue_id: (
+            coordinator.data.queues[queue_id].caller_count
+        ),
     ),
     SynwaySensorEntityDescription(
         key="longest_wait",
         translation_key="longest_wait",
-        kind="queue",
+        kind=ObjectKind.QUEUE,
         device_class=SensorDeviceClass.DURATION,
         native_unit_of_measurement=UnitOfTime.SECONDS,
         suggested_display_precision=0,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda store, queue_id, now: store.queues[queue_id].longest_wait(now),
+        value_fn=lambda coordinator, queue_id: coordinator.data.queues[
+            queue_id
+        ].longest_wait(dt_util.utcnow()),
     ),
     SynwaySensorEntityDescription(
         key="agents_available",
         translation_key="agents_available",
-        kind="queue",
+        kind=ObjectKind.QUEUE,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda store, queue_id, _now: store.queues[queue_id].agents_available,
+        value_fn=lambda coordinator, queue_id: (
+            coordinator.data.queues[queue_id].agents_available
+        ),
         attributes_fn=_queue_members,
     ),
     SynwaySensorEntityDescription(
         key="active_calls",
         translation_key="active_calls",
-        kind="hub",
+        kind=ObjectKind.HUB,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda store, _id, _now: store.calls.active_calls,
+        value_fn=lambda coordinator, _id: coordinator.data.calls.active_calls,
     ),
 )
 
@@ -197,9 +223,7 @@ class SynwaySensor(SynwayEntity, SensorEntity):
     @override
     def native_value(self) -> str | int | None:
         """The current value."""
-        return self.entity_description.value_fn(
-            self.coordinator.data, self.object_id, dt_util.utcnow()
-        )
+        return self.entity_description.value_fn(self.coordinator, self.pbx_id)
 
     @override
     def _state_fingerprint(self) -> Any:
@@ -211,4 +235,4 @@ class SynwaySensor(SynwayEntity, SensorEntity):
         """Details of the value, where it has some."""
         if (attributes_fn := self.entity_description.attributes_fn) is None:
             return None
-        return attributes_fn(self.coordinator.data, self.object_id)
+        return attributes_fn(self.coordinator, self.pbx_id)

@@ -17,22 +17,25 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import ExtensionChanges, ExtensionSettings, Forwarding
-from .const import DOMAIN
+from .const import DOMAIN, ObjectKind
 from .coordinator import SynwayConfigEntry
-from .entity import SynwayEntity, async_add_object_entities
+from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
 from .features import Features, forward_change, queue_label
-from .helpers import async_pbx_call
+from .helpers import pbx_command
 from .store import STRUCTURE_KEY, extension_key, queue_key
 
 PARALLEL_UPDATES = 1
 
 
 @dataclass(frozen=True, kw_only=True)
-class SettingSwitchDescription(SwitchEntityDescription):
+class SynwaySwitchEntityDescription(SwitchEntityDescription, SynwayEntityDescription):
+    """A switch of an extension."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettingSwitchDescription(SynwaySwitchEntityDescription):
     """An extension setting shown as a switch."""
 
-    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
-    secondary: bool = True
     is_on_fn: Callable[[ExtensionSettings], bool | None]
     # The ext_mod change for on/off; ``None`` destination means "use the stored one".
     change_fn: Callable[[ExtensionSettings, bool], ExtensionChanges]
@@ -68,6 +71,8 @@ def _description(key: str, attribute: str) -> SettingSwitchDescription:
     return SettingSwitchDescription(
         key=key,
         translation_key=key,
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         entity_category=EntityCategory.CONFIG,
         is_on_fn=is_on_fn,
         change_fn=change_fn,
@@ -89,6 +94,8 @@ SETTING_SWITCHES: tuple[SettingSwitchDescription, ...] = (
     SettingSwitchDescription(
         key="voicemail",
         translation_key="voicemail",
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         entity_category=EntityCategory.CONFIG,
         is_on_fn=lambda settings: settings.voicemail,
         change_fn=lambda _settings, on: ExtensionChanges(voicemail=on),
@@ -96,6 +103,8 @@ SETTING_SWITCHES: tuple[SettingSwitchDescription, ...] = (
     SettingSwitchDescription(
         key="do_not_disturb",
         translation_key="do_not_disturb",
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         entity_category=EntityCategory.CONFIG,
         is_on_fn=_dnd,
         change_fn=lambda _settings, on: ExtensionChanges(
@@ -172,6 +181,8 @@ async def async_setup_entry(
 class SettingSwitch(SynwayEntity, SwitchEntity):
     """An extension setting read with ext_query and written with ext_mod."""
 
+    _follows_reports = False
+
     entity_description: SettingSwitchDescription
 
     def __init__(
@@ -191,7 +202,7 @@ class SettingSwitch(SynwayEntity, SwitchEntity):
         await super().async_added_to_hass()
         self.async_on_remove(
             self._features.settings.async_add_listener(
-                self.object_id, self._handle_coordinator_update
+                self.pbx_id, self._handle_coordinator_update
             )
         )
 
@@ -202,7 +213,7 @@ class SettingSwitch(SynwayEntity, SwitchEntity):
 
     @property
     def _settings(self) -> ExtensionSettings | None:
-        return self._features.settings.settings.get(self.object_id)
+        return self._features.settings.settings.get(self.pbx_id)
 
     @property
     @override
@@ -237,14 +248,13 @@ class SettingSwitch(SynwayEntity, SwitchEntity):
         """Switch the setting off."""
         await self._async_set(on=False)
 
+    @pbx_command
     async def _async_set(self, *, on: bool) -> None:
         settings = self._settings
         if settings is None:  # pragma: no cover - unavailable entities get no calls
             return
         changes = self.entity_description.change_fn(settings, on)
-        await async_pbx_call(
-            self._features.settings.async_change(self.object_id, changes)
-        )
+        await self._features.settings.async_change(self.pbx_id, changes)
 
 
 class AgentSwitch(SynwayEntity, SwitchEntity):
@@ -257,8 +267,10 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
         super().__init__(
             entry,
             extension_key(extension),
-            SwitchEntityDescription(
-                key=f"queue_{queue_id}_{kind}", translation_key=f"agent_{kind}"
+            SynwaySwitchEntityDescription(
+                key=f"queue_{queue_id}_{kind}",
+                translation_key=f"agent_{kind}",
+                kind=ObjectKind.EXTENSION,
             ),
         )
         self._queue_id = queue_id
@@ -294,13 +306,13 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
     def is_on(self) -> bool:
         """Logged in: listed in the queue, or on break. On break: as last reported."""
         queue = self.coordinator.data.queues.get(self._queue_id)
-        agent = queue.agents.get(self.object_id) if queue else None
+        agent = queue.agents.get(self.pbx_id) if queue else None
         features = self.coordinator.config_entry.runtime_data.features
         on_break = (
             agent.on_break
             if agent is not None
             else features is not None
-            and (self._queue_id, self.object_id) in features.agents.breaks
+            and (self._queue_id, self.pbx_id) in features.agents.breaks
         )
         if self._kind == "logged_in":
             return agent is not None or on_break
@@ -316,11 +328,12 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
         """Log out, or resume."""
         await self._async_set(on=False)
 
+    @pbx_command
     async def _async_set(self, *, on: bool) -> None:
         client = self.coordinator.client
         features = self.coordinator.config_entry.runtime_data.features
         password = features.agents.passwords.get(self._queue_id) if features else None
-        queue_id, extension = self._queue_id, self.object_id
+        queue_id, extension = self._queue_id, self.pbx_id
         if self._kind == "logged_in":
             call = (
                 client.agent_login(queue_id, extension, password or None)
@@ -333,4 +346,4 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
                 if on
                 else client.agent_resume(queue_id, extension)
             )
-        await async_pbx_call(call)
+        await call

@@ -11,10 +11,11 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api import ExtensionChanges, ExtensionSettings, Forwarding
+from .const import ObjectKind
 from .coordinator import SynwayConfigEntry
-from .entity import SynwayEntity, async_add_object_entities
+from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
 from .features import Features, forward_change
-from .helpers import async_pbx_call
+from .helpers import pbx_command
 
 PARALLEL_UPDATES = 1
 
@@ -27,11 +28,8 @@ _FORWARDS = {
 
 
 @dataclass(frozen=True, kw_only=True)
-class SynwayTextEntityDescription(TextEntityDescription):
+class SynwayTextEntityDescription(TextEntityDescription, SynwayEntityDescription):
     """A text entity of an extension."""
-
-    # Starts disabled on large PBXs (see LARGE_PBX_EXTENSIONS).
-    secondary: bool = True
 
 
 _MAX_LENGTH = 255
@@ -40,6 +38,8 @@ TEXTS = tuple(
     SynwayTextEntityDescription(
         key=f"{attribute}_destination",
         translation_key=f"{attribute}_destination",
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
         entity_category=EntityCategory.CONFIG,
         # Whatever the PBX holds must be showable: no pattern, its own length limit.
         native_max=_MAX_LENGTH,
@@ -72,11 +72,13 @@ async def async_setup_entry(
 class ForwardDestination(SynwayEntity, TextEntity):
     """The number a forwarding rule sends calls to; editing it keeps the rule on or off."""
 
+    _follows_reports = False
+
     def __init__(
         self,
         entry: SynwayConfigEntry,
         key: tuple[str, str],
-        description: TextEntityDescription,
+        description: SynwayTextEntityDescription,
         features: Features,
     ) -> None:
         """Attach to the extension and the settings cache."""
@@ -90,7 +92,7 @@ class ForwardDestination(SynwayEntity, TextEntity):
         await super().async_added_to_hass()
         self.async_on_remove(
             self._features.settings.async_add_listener(
-                self.object_id, self._handle_coordinator_update
+                self.pbx_id, self._handle_coordinator_update
             )
         )
 
@@ -102,7 +104,7 @@ class ForwardDestination(SynwayEntity, TextEntity):
     @property
     def _forwarding(self) -> Forwarding | None:
         settings: ExtensionSettings | None = self._features.settings.settings.get(
-            self.object_id
+            self.pbx_id
         )
         return getattr(settings, self._attribute) if settings else None
 
@@ -120,6 +122,7 @@ class ForwardDestination(SynwayEntity, TextEntity):
         return (forwarding.destination or "")[:_MAX_LENGTH] if forwarding else None
 
     @override
+    @pbx_command
     async def async_set_value(self, value: str) -> None:
         """Store a new destination; a forwarding that is on now goes there."""
         value = value.strip()
@@ -129,6 +132,4 @@ class ForwardDestination(SynwayEntity, TextEntity):
         else:
             prefix = _FORWARDS[self._attribute]
             changes = ExtensionChanges(extra={f"{prefix}_destination": value})
-        await async_pbx_call(
-            self._features.settings.async_change(self.object_id, changes)
-        )
+        await self._features.settings.async_change(self.pbx_id, changes)

@@ -46,8 +46,8 @@ from .repairs import async_raise_untrusted_sender
 type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # The PBX re-sends a report it did not see acknowledged. The manual gives no figures;
-# the family this API derives from retries a few times, 1-2 s apart (api-behaviour.md
-# §1.1), so a re-send arrives within a few seconds of the first delivery. A body seen
+# the family this API derives from retries a few times, 1-2 s apart, so a
+# re-send arrives within a few seconds of the first delivery. A body seen
 # again later than this is a new report that happens to read the same.
 RETRY_SPAN: Final = timedelta(seconds=10)
 # Past this many remembered objects, the ones older than the retry span are forgotten.
@@ -126,6 +126,9 @@ class ReportReceiver:
         self._pbx_addresses: frozenset[IpAddress] = frozenset()
         self._resolved_at: datetime | None = None
         self._refused_by: dict[IpAddress | None, int] = {}
+        # The sender addresses (as aiohttp writes them) let in since the last lookup: the
+        # PBX posts every report from the same one, so most reports skip the checks.
+        self._let_in: set[str] = set()
 
     @callback
     def async_register(self) -> None:
@@ -153,10 +156,14 @@ class ReportReceiver:
         never re-sends a report we chose to drop; anyone else gets 403.
         """
         coordinator = self._entry.runtime_data.coordinator
-        sender = _ip(request.remote)
-        if sender is None or not await self._async_allowed(sender):
-            self._refuse(sender)
-            return web.Response(status=403)
+        remote = request.remote
+        if remote not in self._let_in or self._lookup_due(dt_util.utcnow()):
+            sender = _ip(remote)
+            if sender is None or not await self._async_allowed(sender):
+                self._refuse(sender)
+                return web.Response(status=403)
+            if remote is not None:
+                self._let_in.add(remote)
         try:
             body = await read_body(
                 request.content, request.content_length, MAX_REPORT_SIZE
@@ -207,6 +214,10 @@ class ReportReceiver:
             last[subject] = (digest, now)
         return False
 
+    def _lookup_due(self, now: datetime) -> bool:
+        """Whether the PBX's name should be looked up again before letting anyone in."""
+        return self._resolved_at is None or now - self._resolved_at >= _RESOLVE_EVERY
+
     async def _async_allowed(self, sender: IpAddress) -> bool:
         """Whether a report from ``sender`` may be applied."""
         if sender == _ip(self._entry.options.get(CONF_TRUSTED_SENDER)):
@@ -224,6 +235,7 @@ class ReportReceiver:
     async def _async_resolve(self, now: datetime) -> None:
         """Look the PBX's host up (a literal address needs no lookup)."""
         self._resolved_at = now
+        self._let_in.clear()
         host = parse_address(self._entry.data[CONF_HOST]).host
         if literal := _ip(host):
             self._pbx_addresses = frozenset({literal})

@@ -522,3 +522,23 @@ def test_party_number_falls_back_on_what_names_that_side() -> None:
         "6500",
         "1002",
     )
+
+
+@pytest.mark.parametrize("event", sorted(EXPECTED_CLASSES))
+def test_fast_and_careful_decoding_agree(event: str) -> None:
+    """Clean bodies skip the cleaning walk; the report must be the one the walk gives."""
+    from custom_components.synway_ippbx.api.parsing import loads, loads_clean
+    from custom_components.synway_ippbx.api.reports import report_from_object
+
+    body = REPORTS[event].encode()
+    careful = report_from_object(loads(body))
+    fast = parse_report(body)
+    assert fast == careful
+    assert fast.data == careful.data
+    assert fast.parties == careful.parties
+    if loads_clean(body) is None:
+        return
+    # An escape, a long text or a repeated key sends the body the careful way.
+    assert loads_clean(body.replace(b'"event"', b'"\\u0065vent"')) is None
+    assert loads_clean(body[:-1] + b', "x": "' + b"y" * 300 + b'"}') is None
+    assert loads_clean(body[:-1] + b', "event": "x"}') is None

@@ -187,6 +187,7 @@ async def test_token_expiry_and_revocation_cost_one_login(
     assert_no_traceback(log_errors)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_real_systemup_logs_in_once_and_resyncs(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -207,6 +208,7 @@ async def test_real_systemup_logs_in_once_and_resyncs(
     assert_no_traceback(log_errors)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 @pytest.mark.parametrize(
     "fault",
     [

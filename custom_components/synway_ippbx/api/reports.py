@@ -23,10 +23,10 @@ from .enums import (
 from .errors import SynwayError
 from .models import ApiModel
 from .parsing import (
-    JsonObject,
     check_depth,
     iter_pairs,
     loads,
+    loads_clean,
     mappings,
     normalise_word,
     to_bool,
@@ -619,21 +619,25 @@ def _event_name(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def report_from_object(data: Mapping[str, Any]) -> Report:
+def report_from_object(data: Mapping[str, Any], *, clean: bool = False) -> Report:
     """Build the typed report for an already decoded JSON object.
+
+    ``clean``: the object is made of plain dicts and lists, with no repeated key, shallow
+    enough and with only storable, short strings (`loads_clean`), so it is used as it is.
 
     Raises:
         ReportParseError: the object has no event name, or nests too deeply.
     """
-    try:
-        check_depth(data)
-    except ValueError as err:
-        raise ReportParseError(str(err)) from None
+    if not clean:
+        try:
+            check_depth(data)
+        except ValueError as err:
+            raise ReportParseError(str(err)) from None
     name = _event_name(data)
     if name is None:
         raise ReportParseError("The report has no event name")
     parties = parse_parties(data)
-    plain = to_plain(data)
+    plain = dict(data) if clean else to_plain(data)
     known = _REPORT_TYPES.get(normalise_word(name))
     if known is None:
         return UnknownReport(event=name, data=plain, parties=parties)
@@ -652,9 +656,11 @@ def parse_report(body: bytes | str) -> Report:
     if len(raw) > MAX_REPORT_SIZE:
         raise ReportParseError(f"The report is larger than {MAX_REPORT_SIZE} bytes")
     try:
-        decoded = loads(raw.decode("utf-8-sig"))
+        # Nearly every report takes the fast path: plain dicts, nothing to clean.
+        simple = loads_clean(raw)
+        decoded = simple if simple is not None else loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise ReportParseError(f"The report is not valid JSON: {err}") from None
-    if not isinstance(decoded, JsonObject):
+    if not isinstance(decoded, dict):
         raise ReportParseError("The report is not a JSON object")
-    return report_from_object(decoded)
+    return report_from_object(decoded, clean=simple is not None)

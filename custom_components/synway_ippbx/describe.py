@@ -1,0 +1,416 @@
+"""Plain-words descriptions of PBX reports, for the logbook and its bus events.
+
+No Home Assistant imports: ``events`` asks it which phone a row is about (so the bus
+event carries that phone's entity and the row shows on its device page), and
+``logbook`` asks it what to say.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from .api import (
+    AgentStatusReport,
+    AgentWrapUpReport,
+    AnsweredReport,
+    AnswerReport,
+    CallFailedReport,
+    CallinRequestReport,
+    CallParty,
+    CallReport,
+    CdrReport,
+    ConferenceCreateReport,
+    ConferenceDestroyReport,
+    DtmfReport,
+    ExtensionStatusReport,
+    HangupReport,
+    HoldReport,
+    PlayEndReport,
+    QueueOverflowReport,
+    QueueStatusReport,
+    RecordEndReport,
+    RecordStartReport,
+    Report,
+    ReportParseError,
+    RingbackReport,
+    RingReport,
+    SystemUpReport,
+    TransferReport,
+    UnholdReport,
+    report_from_object,
+)
+from .api.enums import AgentStatusChange, ExtensionStatus, QueueAction
+from .store import Key, extension_key, queue_key
+
+# The normalised fields the bus event may carry besides the PBX's own.
+NORMALISED_FIELDS = frozenset(
+    {
+        "call_type",
+        "direction",
+        "caller_number",
+        "caller_name",
+        "callee_number",
+        "callee_name",
+        "trunk",
+        "answered",
+        "missed",
+        "entity_id",
+    }
+)
+# The caller hung up before anyone answered: a missed call for the callee.
+CAUSE_CALLER_GAVE_UP = "ORIGINATOR_CANCEL"
+ICON_RING = "mdi:phone-ring"
+ICON_RINGBACK = "mdi:phone-outgoing"
+ICON_TALK = "mdi:phone-in-talk"
+ICON_HOLD = "mdi:phone-paused"
+ICON_UNHOLD = "mdi:phone-return"
+ICON_HANGUP = "mdi:phone-hangup"
+ICON_MISSED = "mdi:phone-missed"
+ICON_FAILED = "mdi:phone-cancel"
+ICON_TRANSFER = "mdi:phone-forward"
+ICON_INCOMING = "mdi:phone-incoming"
+ICON_DTMF = "mdi:dialpad"
+ICON_PLAY = "mdi:play-circle-outline"
+ICON_RECORD = "mdi:record-rec"
+ICON_RECORD_END = "mdi:stop-circle-outline"
+
+_AGENT_VERBS = {
+    AgentStatusChange.LOGIN: "logged in to",
+    AgentStatusChange.LOGOUT: "logged out of",
+    AgentStatusChange.ON_BREAK: "went on break in",
+    AgentStatusChange.RESUME: "resumed work in",
+}
+
+# What a phone's status report says, with the icon its Status sensor shows for it.
+_STATUS_WORDS = {
+    ExtensionStatus.RINGBACK: ("is calling out", ICON_RINGBACK),
+    ExtensionStatus.RINGING: ("is ringing", ICON_RING),
+    ExtensionStatus.TALKING: ("is on a call", ICON_TALK),
+    ExtensionStatus.REGISTERED: ("registered", "mdi:phone-check"),
+    ExtensionStatus.UNREGISTERED: ("went offline", "mdi:phone-off"),
+    ExtensionStatus.BUSY: ("is busy", "mdi:phone-lock"),
+    ExtensionStatus.IDLE: ("is idle", ICON_HANGUP),
+    ExtensionStatus.IN_USE: ("is in use", "mdi:phone-in-talk-outline"),
+    ExtensionStatus.HOLD: ("is on hold", ICON_HOLD),
+    ExtensionStatus.HANGUP: ("hung up", ICON_HANGUP),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One logbook row: who (None: the PBX), what, on which object, with which icon."""
+
+    subject: str | None
+    message: str
+    key: Key | None = None
+    icon: str | None = None
+
+
+type Names = Callable[[str | None], str | None]
+
+
+# -- parties -------------------------------------------------------------------------
+
+
+def _label(number: str | None, names: Names, *, extension: bool) -> str | None:
+    """A named extension as "Alice (1004)", else "Extension 1002" or a bare number."""
+    if not number:
+        return None
+    if name := names(number):
+        return f"{name} ({number})" if name != number else number
+    return f"Extension {number}" if extension else number
+
+
+def _party(report: CallReport, role: str) -> CallParty | None:
+    return next(
+        (
+            party
+            for party in report.parties
+            if party.role == role and (party.number or party.kind == "extension")
+        ),
+        None,
+    )
+
+
+def _caller(report: CallReport) -> str | None:
+    """The calling number: the caller's extension or external number."""
+    if (party := _party(report, "caller")) is not None and party.number:
+        return party.number
+    # A called leg on a trunk still carries the external caller in "from".
+    return next(
+        (party.from_number for party in report.parties if party.from_number), None
+    )
+
+
+def _callee(report: CallReport) -> str | None:
+    """The called number: the called extension or external number."""
+    if (party := _party(report, "called")) is not None and party.number:
+        return party.number
+    return next((party.to_number for party in report.parties if party.to_number), None)
+
+
+class _Call:
+    """The parties of a call report, labelled."""
+
+    def __init__(self, report: CallReport, names: Names) -> None:
+        self.report = report
+        self.names = names
+        self.caller_number = _caller(report)
+        self.callee_number = _callee(report)
+
+    def _is_extension(self, role: str) -> bool:
+        party = _party(self.report, role)
+        return party is not None and party.kind == "extension"
+
+    @property
+    def caller(self) -> str | None:
+        """The caller as an object of a sentence: "Alice (1004)" or "1004"."""
+        return _label(self.caller_number, self.names, extension=False)
+
+    @property
+    def callee(self) -> str | None:
+        """The callee as an object of a sentence."""
+        return _label(self.callee_number, self.names, extension=False)
+
+    def extension(self, role: str) -> str | None:
+        """The extension number of one side, if that side is an extension."""
+        party = _party(self.report, role)
+        if party is not None and party.kind == "extension":
+            return party.extension
+        return None
+
+    def any_extension(self) -> str | None:
+        """The first extension of the call, the caller's first."""
+        return self.extension("caller") or self.extension("called")
+
+    def line(
+        self, role: str, message: str, icon: str, fallback: str = "A phone"
+    ) -> Line:
+        """A row whose subject is one side of the call."""
+        number = self.caller_number if role == "caller" else self.callee_number
+        subject = _label(number, self.names, extension=self._is_extension(role))
+        number = self.extension(role) or self.any_extension()
+        return Line(
+            subject or fallback,
+            message,
+            extension_key(number) if number else None,
+            icon,
+        )
+
+    def about(self, active: str, passive: str, icon: str) -> Line:
+        """A row about the call as a whole: on its first extension, else the PBX's.
+
+        ``{other}`` in the texts becomes " with <the other side>" when known.
+        """
+        number = self.any_extension()
+        if number:
+            subject = _label(number, self.names, extension=True)
+            other = self.callee if number == self.extension("caller") else self.caller
+            text = active.format(other=f" with {other}" if other else "")
+            return Line(subject, text, extension_key(number), icon)
+        between = " and ".join(x for x in (self.caller, self.callee) if x)
+        text = passive.format(other=f" between {between}" if between else "")
+        return Line(None, text, None, icon)
+
+
+# -- reports -------------------------------------------------------------------------
+
+
+def describe_line(data: Mapping[str, Any], names: Names) -> Line:
+    """Describe a report as received from the PBX, tolerating missing or odd fields."""
+    fields = {
+        key: value
+        for key, value in data.items()
+        if key != "config_entry_id" and key not in NORMALISED_FIELDS
+    }
+    try:
+        report = report_from_object(fields)
+    except ReportParseError:
+        return Line(None, "sent a report without an event name")
+    except TypeError, ValueError, AttributeError:
+        return Line(None, f"sent a {fields.get('event') or ''} report it cannot read")
+    return describe_report(report, names, missed=data.get("missed") is True)
+
+
+def describe_report(report: Report, names: Names, *, missed: bool = False) -> Line:
+    """Describe a parsed report; ``missed``: the callee never picked up."""
+    if isinstance(report, CallReport):
+        return _describe_call(report, names, missed=missed)
+    return _describe_other(report, names)
+
+
+def _describe_call(report: CallReport, names: Names, *, missed: bool) -> Line:
+    call = _Call(report, names)
+    caller, callee = call.caller, call.callee
+    match report:
+        case RingReport():
+            text = "is ringing"
+            return call.line(
+                "called", f"{text}, call from {caller}" if caller else text, ICON_RING
+            )
+        case RingbackReport():
+            text = f"is calling {callee}" if callee else "is calling"
+            return call.line("caller", text, ICON_RINGBACK)
+        case AnswerReport():
+            text = f"answered a call from {caller}" if caller else "answered a call"
+            return call.line("called", text, ICON_TALK)
+        case AnsweredReport():
+            text = f"got through to {callee}" if callee else "got through"
+            return call.line("caller", text, ICON_TALK, fallback="A caller")
+        case HoldReport():
+            return call.about(
+                "has the call{other} on hold",
+                "reports a call{other} on hold",
+                ICON_HOLD,
+            )
+        case UnholdReport():
+            return call.about(
+                "resumed the call{other}", "reports a call{other} resumed", ICON_UNHOLD
+            )
+        case HangupReport(originator=originator) if originator is not None:
+            if missed and originator == "caller" and callee:
+                return call.line(
+                    "called", f"missed a call from {caller or 'a caller'}", ICON_MISSED
+                )
+            return call.line(originator, "hung up", ICON_HANGUP)
+        case HangupReport():
+            return call.about(
+                "ended the call{other}", "reports a call{other} ended", ICON_HANGUP
+            )
+        case TransferReport(transfer_from=transferrer) if transferrer:
+            # On the transferring phone's page (the manual: "the callee number where the
+            # call is transferred from"), naming the party it passed on.
+            other = next(
+                (
+                    number
+                    for number in (call.caller_number, call.callee_number)
+                    if number and number != transferrer
+                ),
+                None,
+            )
+            text = "transferred the call"
+            if label := _label(other, names, extension=False):
+                text += f" from {label}"
+            if report.transfer_to:
+                text += f" to {_label(report.transfer_to, names, extension=False)}"
+            return Line(
+                _label(transferrer, names, extension=True),
+                text,
+                extension_key(transferrer),
+                ICON_TRANSFER,
+            )
+        case TransferReport():
+            line = call.about(
+                "transferred the call{other}",
+                "reports a call{other} transferred",
+                ICON_TRANSFER,
+            )
+            if report.transfer_to:
+                line = replace(line, message=f"{line.message} to {report.transfer_to}")
+            return line
+        case CallFailedReport():
+            gave_up = report.cause == CAUSE_CALLER_GAVE_UP
+            if callee and call.extension("caller") and not gave_up:
+                text = f"could not reach {callee}"
+                text = f"{text} ({report.cause})" if report.cause else text
+                return call.line("caller", text, ICON_FAILED)
+            text = f"missed a call from {caller}" if caller else "missed a call"
+            if report.cause and not gave_up:
+                text = f"{text} ({report.cause})"
+            return call.line("called", text, ICON_MISSED, fallback="A phone")
+        case CallinRequestReport():
+            source = report.from_number or call.caller_number
+            target = report.to_number or call.callee_number
+            text = "has an incoming call"
+            if source:
+                text += f" from {source}"
+            if target:
+                text += f" to {target}"
+            return Line(None, f"{text} waiting to be accepted", None, ICON_INCOMING)
+        case DtmfReport():
+            text = f"pressed {report.digit}" if report.digit else "pressed a key"
+            return call.line("caller", text, ICON_DTMF)
+        case PlayEndReport():
+            played = report.filename or "a prompt"
+            return call.about(
+                f"finished playing {played} to the call{{other}}",
+                f"finished playing {played}",
+                ICON_PLAY,
+            )
+        case RecordEndReport():
+            seconds = f" ({report.seconds} s)" if report.seconds is not None else ""
+            return call.about(
+                "stopped recording the call{other}" + seconds,
+                "stopped recording a call{other}" + seconds,
+                ICON_RECORD_END,
+            )
+        case RecordStartReport():
+            return call.about(
+                "started recording the call{other}",
+                "started recording a call{other}",
+                ICON_RECORD,
+            )
+    return Line(None, f"sent event {report.event}")  # pragma: no cover
+
+
+def _describe_other(report: Report, names: Names) -> Line:
+    match report:
+        case SystemUpReport():
+            return Line(None, "started", icon="mdi:restart")
+        case ExtensionStatusReport():
+            subject = _label(report.extension, names, extension=True)
+            words, icon = _STATUS_WORDS.get(
+                report.status, ("changed state", "mdi:phone")
+            )
+            # Not on the phone's page: its Status sensor writes that row itself.
+            return Line(subject, words, None, icon)
+        case AgentStatusReport():
+            verb = _AGENT_VERBS.get(report.status, "changed state in")
+            return Line(
+                f"Agent {_label(report.extension, names, extension=False)}",
+                f"{verb} queue {report.queue_id}",
+                queue_key(report.queue_id or ""),
+            )
+        case AgentWrapUpReport():
+            state = "went on break" if report.on_break else "came back from break"
+            return Line(
+                f"Agent {_label(report.extension, names, extension=False)}",
+                f"{state} in queue {report.queue_id}",
+                queue_key(report.queue_id),
+            )
+        case QueueStatusReport():
+            who = f"A caller ({report.caller})" if report.caller else "A caller"
+            if report.action is QueueAction.ADD:
+                subject, text = who, f"joined queue {report.queue_id}"
+            elif report.action is QueueAction.REMOVE:
+                subject, text = who, f"left queue {report.queue_id}"
+            else:
+                subject, text = f"Queue {report.queue_id}", "changed"
+            if report.caller_count is not None:
+                text += f" ({report.caller_count} waiting)"
+            return Line(subject, text, queue_key(report.queue_id))
+        case QueueOverflowReport():
+            text = "overflowed"
+            if report.destination:
+                text += f" to {report.destination}"
+            return Line(f"Queue {report.queue_id}", text, queue_key(report.queue_id))
+        case CdrReport():
+            route = " → ".join(
+                label
+                for label in (
+                    _label(report.caller, names, extension=False),
+                    _label(report.callee, names, extension=False),
+                )
+                if label
+            )
+            text = f"recorded a call: {route}" if route else "recorded a call"
+            status = report.status_text
+            text = f"{text}, {status.upper()}" if status else text
+            return Line(None, text, None, "mdi:file-document-outline")
+        case ConferenceCreateReport() | ConferenceDestroyReport():
+            verb = "started" if isinstance(report, ConferenceCreateReport) else "ended"
+            label = report.name or report.number
+            subject = f"Conference {label}" if label else "A conference"
+            return Line(subject, verb, None, "mdi:account-group")
+    event = report.event or "unknown"
+    return Line(None, f"sent event {event}")
