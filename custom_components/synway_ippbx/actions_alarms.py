@@ -45,7 +45,7 @@ ALARM_FIELDS: Final[dict[Any, Any]] = {
     vol.Exclusive(ATTR_DATE, "repeat", msg=_DATE_OR_WEEKDAYS): cv.date,
     # mon..sun; the client maps them to the API's 1 = Sunday .. 7 = Saturday.
     vol.Exclusive(ATTR_WEEKDAYS, "repeat", msg=_DATE_OR_WEEKDAYS): vol.All(
-        cv.ensure_list, vol.Length(min=1), [Weekday.parse]
+        cv.ensure_list, vol.Length(min=1), [vol.All(cv.string, Weekday)]
     ),
     vol.Optional(ATTR_ENABLED): cv.boolean,
     vol.Optional(ATTR_PROMPT): str,

@@ -295,8 +295,13 @@ async def test_ext_update_and_add(sim: Simulator, client: SynwayClient) -> None:
     assert ext.forward_busy.enabled is False
 
     await client.ext_add(
-        "1100", "Secret99", ExtensionChanges(name="New"), extension_type="SIP"
+        "1100",
+        "Secret99",
+        ExtensionChanges(name="New"),
+        extension_type=ExtensionType.SIP,
     )
+    # The member goes in; the PBX's own spelling goes out.
+    assert sim.requests[-1].body["extension_type"] == "SIP"
     (new,) = await client.ext_query(["1100"])
     assert (new.extension, new.name) == ("1100", "New")
     with pytest.raises(SynwayRequestError) as err:
@@ -486,7 +491,7 @@ async def test_call_control(sim: Simulator, client: SynwayClient) -> None:
     await client.unhold(callee)
     await client.record(callee)
     await client.audio(callee, AudioDirection.SPEAK, mute=True)
-    await client.audio(callee, "listen", volume=-4)
+    await client.audio(callee, AudioDirection.LISTEN, volume=-4)
     assert sim.requests[-1].body == {
         "uuid": callee,
         "direction": "listen",
@@ -516,7 +521,7 @@ async def test_tts_prompt(sim: Simulator, client: SynwayClient) -> None:
         url="http://10.10.8.134/tts",
         params={"fchtts_param": {"text": "你好"}},
     )
-    await client.play_sound_file(uuid, mode="both", tts=tts)
+    await client.play_sound_file(uuid, mode=PlayMode.BOTH, tts=tts)
     assert sim.requests[-1].body == {
         "uuid": uuid,
         "type": "tts",

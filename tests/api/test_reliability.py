@@ -77,7 +77,7 @@ async def test_oversized_answer_is_refused_by_content_length(
     fake_pbx: FakePbx, fake_client: SynwayClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "custom_components.synway_ippbx.api.client._MAX_RESPONSE_SIZE", 1000
+        "custom_components.synway_ippbx.api.session._MAX_RESPONSE_SIZE", 1000
     )
     fake_pbx.responses["trunk_list"] = {"status": "success", "pad": "x" * 2000}
     with pytest.raises(SynwayResponseError, match="too large"):
