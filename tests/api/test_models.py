@@ -103,7 +103,7 @@ def test_weekdays() -> None:
     assert Weekday("fri") is Weekday.FRI
     assert Weekday(Weekday.TUE) is Weekday.TUE
     for bad in ("mo", "xyz", "1", 8, True, None):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="is not a day of the week"):
             Weekday(bad)
 
 

@@ -278,9 +278,13 @@ class Weekday(StrEnum):
         return member
 
     @classmethod
-    def _missing_(cls, value: object) -> Self | None:
+    def _missing_(cls, value: object) -> Self:
+        day = None
         if isinstance(value, int) and not isinstance(value, bool):
-            return next((day for day in cls if day.api_value == value), None)
-        if isinstance(value, str) and len(word := normalise_word(value)) >= 3:
-            return next((day for day in cls if day.value == word[:3]), None)
-        return None
+            day = next((day for day in cls if day.api_value == value), None)
+        elif isinstance(value, str) and len(word := normalise_word(value)) >= 3:
+            day = next((day for day in cls if day.value == word[:3]), None)
+        if day is None:
+            # Raised as it is by Enum: a message a user can act on.
+            raise ValueError(f"{value!r} is not a day of the week (mon..sun)")
+        return day
