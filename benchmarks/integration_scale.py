@@ -8,13 +8,21 @@ it writes: the goal is none); the cost of a report and how many states one repor
 
 A second test then registers the same number of bare entities (same platforms, same devices,
 same enabled/disabled split) through a trivial mock integration in a fresh Home Assistant,
-and prints our setup time as a ratio of that floor: Home Assistant's own cost of registering
-that many entities. Figures, not a test: nothing here fails on timing.
+and prints our setup cost as a ratio of that floor: Home Assistant's own cost of registering
+that many entities. The ratio is of CPU time (the machine is shared; wall time is printed
+too), both measured alike: logging at Home Assistant's default level, garbage collected
+first, no listener of the benchmark's own during setup. ``BENCH_PROFILE=<dir>`` writes a
+cProfile of each setup there. Figures, not a test: nothing here fails on timing.
 """
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
+from contextlib import contextmanager
+import cProfile
+import gc
+import logging
+import os
 from pathlib import Path
 import resource
 import sys
@@ -37,7 +45,7 @@ from homeassistant.const import (
     CONF_USERNAME,
     EVENT_STATE_CHANGED,
 )
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
@@ -73,6 +81,33 @@ CALLS = 200
 _SHAPE: dict[str, object] = {}
 
 
+@contextmanager
+def _measured(name: str) -> Iterator[list[float]]:
+    """Wall and CPU seconds of the block (the list is filled when it ends).
+
+    CPU time of the whole process (every thread) is the figure to compare: the machine
+    is shared, and waiting for a core is not a cost of either setup. Garbage from before
+    is collected first, so neither side pays for the other's. With BENCH_PROFILE=<dir>,
+    a cProfile of the block goes to <dir>/<name>.prof.
+    """
+    gc.collect()
+    profile = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
+    result: list[float] = []
+    wall, cpu = time.perf_counter(), time.process_time()
+    if profile is not None:
+        profile.enable()
+    try:
+        yield result
+    finally:
+        if profile is not None:
+            profile.disable()
+        result[:] = [time.perf_counter() - wall, time.process_time() - cpu]
+        if profile is not None:
+            folder = Path(os.environ["BENCH_PROFILE"])
+            folder.mkdir(parents=True, exist_ok=True)
+            profile.dump_stats(folder / f"{name}.prof")
+
+
 def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -89,6 +124,20 @@ def _current_rss_mib() -> float:
 async def enable_event_loop_debug() -> None:
     """Measure with the event loop as in production: the harness turns debug mode on."""
     asyncio.get_running_loop().set_debug(False)
+
+
+@pytest.fixture(autouse=True)
+def production_log_level() -> Iterator[None]:
+    """Log as Home Assistant does by default (warnings): the harness logs at INFO.
+
+    At INFO each of the ~52,000 registrations writes a line to the terminal, in both
+    setups alike: that constant padded both sides and so flattered the ratio.
+    """
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.WARNING)
+    yield
+    root.setLevel(level)
 
 
 @pytest.fixture
@@ -111,8 +160,6 @@ async def test_scale(
     report_client: TestClient[Request, Application],
 ) -> None:
     """Set up against the big PBX, then poll and push reports; print the figures."""
-    written: list[Event[EventStateChangedData]] = []
-    hass.bus.async_listen(EVENT_STATE_CHANGED, written.append)
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id=big_pbx.host,
@@ -130,17 +177,18 @@ async def test_scale(
     )
     entry.add_to_hass(hass)
     rss = _current_rss_mib()
-    start = time.perf_counter()
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    setup = time.perf_counter() - start
+    with _measured("ours") as setup_cost:
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    setup, setup_cpu = setup_cost
     grown = _current_rss_mib() - rss
     entities = len(hass.states.async_entity_ids())
-    # All primary entities fit under Home Assistant's per-entry limit.
-    assert len(hass.states.async_entity_ids("event")) == EXTENSIONS + 50 + 1
     registered = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    # Every object got its entities (the Call event entity may start disabled).
+    assert sum(item.domain == "event" for item in registered) == EXTENSIONS + 50 + 1
     _SHAPE.update(
         setup=setup,
+        setup_cpu=setup_cpu,
         devices=len(
             dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
         ),
@@ -149,7 +197,8 @@ async def test_scale(
         ),
     )
     print(
-        f"\nsetup: {setup:.2f} s, {entities} entities enabled of {len(registered)}; "
+        f"\nsetup: {setup:.2f} s ({setup_cpu:.2f} s CPU), {entities} entities enabled "
+        f"of {len(registered)}; "
         f"memory: +{grown:.0f} MiB RSS, {grown / EXTENSIONS * 1000:.1f} MiB "
         f"per 1,000 extensions"
     )
@@ -158,7 +207,15 @@ async def test_scale(
         f"{grown / EXTENSIONS * 1000:.0f} MiB",
     )
 
-    written.clear()
+    # Counted from here on, not during setup (the floor has no such listener), and as a
+    # callback: a plain function would run in the executor, one job per state.
+    written: list[Event[EventStateChangedData]] = []
+
+    @callback
+    def _written(event: Event[EventStateChangedData]) -> None:
+        written.append(event)
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, _written)
     start = time.perf_counter()
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
@@ -268,20 +325,25 @@ async def test_bare_entities_floor(hass: HomeAssistant) -> None:
         mock_platform(hass, f"bare_entities.{domain}", platform_for(domain))
     entry = MockConfigEntry(domain="bare_entities")
     entry.add_to_hass(hass)
-    with mock_config_flow("bare_entities", ConfigFlow):
-        start = time.perf_counter()
+    with (
+        mock_config_flow("bare_entities", ConfigFlow),
+        _measured("floor") as floor_cost,
+    ):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
-        bare = time.perf_counter() - start
+    bare, bare_cpu = floor_cost
     ours = float(_SHAPE["setup"])  # type: ignore[arg-type]
+    ours_cpu = float(_SHAPE["setup_cpu"])  # type: ignore[arg-type]
+    ratio = ours_cpu / bare_cpu
     print(
         f"\nsetup floor: {sum(platforms.values())} bare entities on {devices} devices "
-        f"in {bare:.2f} s; ours {ours:.2f} s, ratio {ours / bare:.2f}× (goal ≤ 1.3×)"
+        f"in {bare:.2f} s ({bare_cpu:.2f} s CPU); ours {ours:.2f} s ({ours_cpu:.2f} s "
+        f"CPU), ratio {ratio:.2f}× in CPU ({ours / bare:.2f}× wall) (goal ≤ 1.3×)"
     )
     record(
         f"Setup of 3,000 extensions ({sum(platforms.values())} entities) vs. as many "
-        "bare entities",
-        f"{ours:.1f} s vs. {bare:.1f} s: {ours / bare:.2f}×",
+        "bare entities (CPU)",
+        f"{ours_cpu:.1f} s vs. {bare_cpu:.1f} s: {ratio:.2f}×",
         "≤ 1.3×",
-        met=ours / bare <= 1.3,
+        met=ratio <= 1.3,
     )

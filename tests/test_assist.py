@@ -31,22 +31,44 @@ async def assist_agent(hass: HomeAssistant, tmp_path: Path) -> None:
     assert await async_setup_component(hass, "conversation", {})
 
 
+async def _set_up_assist(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    names: dict[str, str],
+) -> MockConfigEntry:
+    """Name some extensions on the PBX, then set up with 1000 as the Assist extension."""
+    for number, name in names.items():
+        simulator.state.extensions[number].settings["username"] = name
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_ASSIST_EXTENSION: ASSIST}
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
 @pytest.fixture
 async def assist_entry(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
 ) -> MockConfigEntry:
     """1000 is the voice assistant extension; 1003 is Reception, 1004 Alice."""
-    simulator.state.extensions["1003"].settings["username"] = "Reception"
-    simulator.state.extensions["1004"].settings["username"] = "Alice"
-    simulator.state.extensions["1005"].settings["username"] = "Front Desk"
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
+    return await _set_up_assist(
+        hass,
+        simulator,
         mock_config_entry,
-        options={**mock_config_entry.options, CONF_ASSIST_EXTENSION: ASSIST},
+        {"1003": "Reception", "1004": "Alice", "1005": "Front Desk"},
     )
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    return mock_config_entry
+
+
+@pytest.fixture
+async def chinese_reception(
+    hass: HomeAssistant, simulator: Simulator, assist_entry: MockConfigEntry
+) -> None:
+    """Reception renamed 前台 on the PBX, and the entry reloaded to learn it."""
+    simulator.state.extensions["1003"].settings["username"] = "前台"
+    await hass.config_entries.async_reload(assist_entry.entry_id)
 
 
 async def say(
@@ -64,9 +86,13 @@ def speech(response: intent.IntentResponse) -> str:
     return str(response.speech["plain"]["speech"])
 
 
-def dialled(simulator: Simulator, before: int) -> list[dict[str, Any]]:
-    """The ext_outbound requests sent since ``before``."""
-    return [
+async def say_and_dial(
+    hass: HomeAssistant, simulator: Simulator, text: str, language: str = "en"
+) -> tuple[intent.IntentResponse, list[dict[str, Any]]]:
+    """Say a sentence; return the response and the ext_outbound requests it sent."""
+    before = len(simulator.requests)
+    response = await say(hass, text, language)
+    return response, [
         request.body
         for request in simulator.requests[before:]
         if request.path.endswith("ext_outbound")
@@ -95,11 +121,10 @@ async def test_call_sentences(
     hass: HomeAssistant, simulator: Simulator, sentence: str, answer: str, number: str
 ) -> None:
     """Every README call sentence reaches the PBX from the voice assistant extension."""
-    before = len(simulator.requests)
-    response = await say(hass, sentence)
+    response, calls = await say_and_dial(hass, simulator, sentence)
     assert speech(response) == answer
     assert response.response_type is intent.IntentResponseType.ACTION_DONE
-    assert dialled(simulator, before) == [{"extid": ASSIST, "calledid": number}]
+    assert calls == [{"extid": ASSIST, "calledid": number}]
 
 
 @pytest.mark.parametrize(
@@ -126,10 +151,9 @@ async def test_call_from_another_extension(
     body: dict[str, str],
 ) -> None:
     """ "Call X from Y" rings Y first."""
-    before = len(simulator.requests)
-    response = await say(hass, sentence)
+    response, calls = await say_and_dial(hass, simulator, sentence)
     assert speech(response) == answer
-    assert dialled(simulator, before) == [body]
+    assert calls == [body]
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -137,10 +161,9 @@ async def test_call_from_without_assist_extension(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
     """Naming the calling phone works with no voice assistant extension set."""
-    before = len(simulator.requests)
-    response = await say(hass, "call 5551234 from 1001")
+    response, calls = await say_and_dial(hass, simulator, "call 5551234 from 1001")
     assert speech(response) == "Calling 5551234 from 1001"
-    assert dialled(simulator, before) == [{"extid": "1001", "calledid": "5551234"}]
+    assert calls == [{"extid": "1001", "calledid": "5551234"}]
 
 
 @pytest.mark.parametrize(
@@ -180,21 +203,14 @@ async def test_ambiguous_name(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
 ) -> None:
     """Two extensions with one name: Assist asks which, with both numbers."""
-    simulator.state.extensions["1004"].settings["username"] = "Office"
-    simulator.state.extensions["1005"].settings["username"] = "office"
-    mock_config_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(
-        mock_config_entry,
-        options={**mock_config_entry.options, CONF_ASSIST_EXTENSION: ASSIST},
+    await _set_up_assist(
+        hass, simulator, mock_config_entry, {"1004": "Office", "1005": "office"}
     )
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    before = len(simulator.requests)
-    response = await say(hass, "call office")
+    response, calls = await say_and_dial(hass, simulator, "call office")
     assert speech(response) == (
         "Several extensions are called office: 1004 and 1005. Which one do you mean?"
     )
-    assert dialled(simulator, before) == []
+    assert calls == []
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -202,10 +218,9 @@ async def test_no_voice_assistant_extension(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
     """Without a voice assistant extension, Assist says how to set one."""
-    before = len(simulator.requests)
-    response = await say(hass, "call 1002")
+    response, calls = await say_and_dial(hass, simulator, "call 1002")
     assert speech(response).startswith("No voice assistant extension is set.")
-    assert dialled(simulator, before) == []
+    assert calls == []
 
 
 async def test_no_pbx(hass: HomeAssistant) -> None:
@@ -305,19 +320,14 @@ async def test_who_called_and_missed(hass: HomeAssistant, simulator: Simulator) 
         ("拨打号码555-1234", "正在呼叫 5551234", "5551234"),
     ],
 )
-@pytest.mark.usefixtures("assist_entry")
+@pytest.mark.usefixtures("chinese_reception")
 async def test_chinese_sentences(
     hass: HomeAssistant, simulator: Simulator, sentence: str, answer: str, number: str
 ) -> None:
     """The Simplified Chinese file works the same, and answers in Chinese."""
-    simulator.state.extensions["1003"].settings["username"] = "前台"
-    await hass.config_entries.async_reload(
-        hass.config_entries.async_entries("synway_ippbx")[0].entry_id
-    )
-    before = len(simulator.requests)
-    response = await say(hass, sentence, "zh-Hans")
+    response, calls = await say_and_dial(hass, simulator, sentence, "zh-Hans")
     assert speech(response) == answer
-    assert dialled(simulator, before) == [{"extid": ASSIST, "calledid": number}]
+    assert calls == [{"extid": ASSIST, "calledid": number}]
 
 
 @pytest.mark.usefixtures("assist_entry")
@@ -373,26 +383,17 @@ async def test_every_readme_sentence_reaches_our_intents(
         ("接电话", "PBX 无法替您接听电话：请拿起听筒接听。"),
     ],
 )
-@pytest.mark.usefixtures("assist_entry")
+@pytest.mark.usefixtures("chinese_reception")
 async def test_chinese_questions(
     hass: HomeAssistant, simulator: Simulator, sentence: str, answer: str
 ) -> None:
     """Hanging up, status and call records, asked and answered in Chinese."""
-    simulator.state.extensions["1003"].settings["username"] = "前台"
-    await hass.config_entries.async_reload(
-        hass.config_entries.async_entries("synway_ippbx")[0].entry_id
-    )
     assert speech(await say(hass, sentence, "zh-Hans")) == answer
 
 
-@pytest.mark.usefixtures("assist_entry")
+@pytest.mark.usefixtures("chinese_reception")
 async def test_chinese_call_from(hass: HomeAssistant, simulator: Simulator) -> None:
     """ "用前台打给Alice": the named phone rings first."""
-    simulator.state.extensions["1003"].settings["username"] = "前台"
-    await hass.config_entries.async_reload(
-        hass.config_entries.async_entries("synway_ippbx")[0].entry_id
-    )
-    before = len(simulator.requests)
-    response = await say(hass, "用前台打给Alice", "zh-Hans")
+    response, calls = await say_and_dial(hass, simulator, "用前台打给Alice", "zh-Hans")
     assert speech(response) == "正在用 前台 (1003) 呼叫 Alice (1004)"
-    assert dialled(simulator, before) == [{"extid": "1003", "calledid": "1004"}]
+    assert calls == [{"extid": "1003", "calledid": "1004"}]

@@ -24,9 +24,8 @@ from custom_components.synway_ippbx.intent import (
     INTENT_CALL_EXTENSION,
     INTENT_CALL_NUMBER,
     INTENT_HANG_UP,
-    async_phrase,
-    translation_language,
 )
+from custom_components.synway_ippbx.voice import async_phrase, translation_language
 from simulator import Simulator
 from tests.conftest import settle
 
@@ -286,7 +285,8 @@ def test_every_spoken_sentence_is_translated(language: str) -> None:
     """Each error and answer the voice code speaks exists in English and Chinese."""
     package = Path(__file__).parent.parent / "custom_components/synway_ippbx"
     code = "".join(
-        (package / name).read_text(encoding="utf-8") for name in ("intent.py", "llm.py")
+        (package / name).read_text(encoding="utf-8")
+        for name in ("intent.py", "voice.py", "llm.py")
     )
     errors = set(re.findall(r'SpokenError\(\s*"(\w+)"', code))
     answers = set(re.findall(r'"(voice_\w+)"', code)) - errors

@@ -6,12 +6,13 @@ own clock passed 10 s. Home Assistant's clock (freezer) and the simulator's cloc
 (``simulator.advance``) only move when a test moves them.
 """
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
 import pytest
@@ -35,94 +36,116 @@ from simulator.config import TrunkSpec
 from tests.conftest import settle
 
 
-async def _setup(
-    hass: HomeAssistant, entry: MockConfigEntry, **options: Any
-) -> MockConfigEntry:
-    """Set the integration up with screening options."""
-    screened = MockConfigEntry(
-        domain=entry.domain,
-        title=entry.title,
-        unique_id=entry.unique_id,
-        data=dict(entry.data),
-        options={**entry.options, **options},
-    )
-    screened.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(screened.entry_id)
-    await hass.async_block_till_done()
-    return screened
+class Screening:
+    """An entry set up with screening options, and what a test does and reads with it."""
+
+    def __init__(
+        self, hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+    ) -> None:
+        """Capture the integration's bus events from now on."""
+        self.hass = hass
+        self.simulator = simulator
+        self.entry = entry
+        self.events = async_capture_events(hass, EVENT_SYNWAY)
+
+    async def call(self, caller: str, trunk: str = "SIP-1") -> Any:
+        """An inbound call, once its reports were handled."""
+        call = self.simulator.call_inbound(caller, trunk)
+        await settle(self.hass, self.simulator)
+        return call
+
+    async def wait(self, freezer: FrozenDateTimeFactory, seconds: int) -> None:
+        """Let seconds pass on both clocks."""
+        freezer.tick(timedelta(seconds=seconds))
+        self.simulator.advance(seconds)
+        async_fire_time_changed(self.hass)
+        await settle(self.hass, self.simulator)
+
+    def requests(self, name: str) -> list[Any]:
+        """The API requests of one kind the PBX received."""
+        return [r for r in self.simulator.requests if r.name == name]
+
+    def callin_events(self) -> list[dict[str, Any]]:
+        """The CallinRequest bus events."""
+        return self._events("CallinRequest")
+
+    def screened_events(self) -> list[dict[str, Any]]:
+        """The CallinScreened bus events (a decision after the request)."""
+        return self._events("CallinScreened")
+
+    def _events(self, name: str) -> list[dict[str, Any]]:
+        return [dict(e.data) for e in self.events if e.data.get("event") == name]
 
 
-def _requests(simulator: Simulator, name: str) -> list[Any]:
-    return [r for r in simulator.requests if r.name == name]
+type StartScreening = Callable[..., Awaitable[Screening]]
 
 
-def _callin_events(events: list[Event[Any]]) -> list[dict[str, Any]]:
-    return [dict(e.data) for e in events if e.data.get("event") == "CallinRequest"]
-
-
-def _screened_events(events: list[Event[Any]]) -> list[dict[str, Any]]:
-    return [dict(e.data) for e in events if e.data.get("event") == "CallinScreened"]
-
-
-async def test_blocked_caller_refused_at_once(
+@pytest.fixture
+def screening(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
-) -> None:
+) -> StartScreening:
+    """Set the integration up with screening options (keyword arguments)."""
+
+    async def _start(**options: Any) -> Screening:
+        entry = MockConfigEntry(
+            domain=mock_config_entry.domain,
+            title=mock_config_entry.title,
+            unique_id=mock_config_entry.unique_id,
+            data=dict(mock_config_entry.data),
+            options={**mock_config_entry.options, **options},
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        return Screening(hass, simulator, entry)
+
+    return _start
+
+
+async def test_blocked_caller_refused_at_once(screening: StartScreening) -> None:
     """A number on the block list is refused without waiting (the PBX clock stands still)."""
-    await _setup(
-        hass,
-        mock_config_entry,
-        **{CONF_SCREEN_BLOCK: ["0900*", "5550100"], CONF_SCREEN_DEFAULT: "accept"},
+    screen = await screening(
+        **{CONF_SCREEN_BLOCK: ["0900*", "5550100"], CONF_SCREEN_DEFAULT: "accept"}
     )
-    events = async_capture_events(hass, EVENT_SYNWAY)
-    call = simulator.call_inbound("0900123456", "SIP-1")
-    await settle(hass, simulator)
+    call = await screen.call("0900123456")
     # Refused by us: no simulated second passed, so the PBX's window did not close it.
     assert call.ended
-    assert len(_requests(simulator, "inbound_refuse")) == 1
-    assert not _requests(simulator, "inbound_accept")
-    (event,) = _callin_events(events)
+    assert len(screen.requests("inbound_refuse")) == 1
+    assert not screen.requests("inbound_accept")
+    (event,) = screen.callin_events()
     assert event["screened"] == {"decision": "refuse", "by": "block_list"}
 
 
-async def test_allowed_caller_accepted(
-    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
-) -> None:
+async def test_allowed_caller_accepted(screening: StartScreening) -> None:
     """A number on the allow list is let through at once, even with default refuse."""
-    await _setup(
-        hass,
-        mock_config_entry,
-        **{CONF_SCREEN_ALLOW: ["555 0199"], CONF_SCREEN_DEFAULT: "refuse"},
+    screen = await screening(
+        **{CONF_SCREEN_ALLOW: ["555 0199"], CONF_SCREEN_DEFAULT: "refuse"}
     )
-    events = async_capture_events(hass, EVENT_SYNWAY)
-    call = simulator.call_inbound("5550199", "SIP-1")
-    await settle(hass, simulator)
+    call = await screen.call("5550199")
     assert not call.pending_accept
     assert not call.ended
-    assert len(_requests(simulator, "inbound_accept")) == 1
-    (event,) = _callin_events(events)
+    assert len(screen.requests("inbound_accept")) == 1
+    (event,) = screen.callin_events()
     assert event["screened"] == {"decision": "accept", "by": "allow_list"}
 
     # Anyone else meets the default.
-    other = simulator.call_inbound("5550111", "SIP-1")
-    await settle(hass, simulator)
+    other = await screen.call("5550111")
     assert other.ended
-    assert _callin_events(events)[-1]["screened"] == {
+    assert screen.callin_events()[-1]["screened"] == {
         "decision": "refuse",
         "by": "default",
     }
 
 
 async def test_no_screening_leaves_the_call_to_the_pbx(
-    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+    screening: StartScreening, simulator: Simulator
 ) -> None:
     """Without screening options nothing is sent and the event has no screened field."""
-    await _setup(hass, mock_config_entry)
-    events = async_capture_events(hass, EVENT_SYNWAY)
-    call = simulator.call_inbound("5550100", "SIP-1")
-    await settle(hass, simulator)
+    screen = await screening()
+    call = await screen.call("5550100")
     assert call.pending_accept
-    assert not _requests(simulator, "inbound_accept")
-    assert "screened" not in _callin_events(events)[0]
+    assert not screen.requests("inbound_accept")
+    assert "screened" not in screen.callin_events()[0]
     simulator.advance(10)
     assert not call.pending_accept
 
@@ -150,66 +173,49 @@ async def _automation(hass: HomeAssistant, service: str) -> None:
 
 
 async def test_automation_decides_in_time(
-    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant, screening: StartScreening
 ) -> None:
     """An automation refusing within the window wins; no fallback follows."""
     await _automation(hass, "refuse_inbound")
-    await _setup(
-        hass,
-        mock_config_entry,
-        **{CONF_SCREEN_DEFAULT: "automation", CONF_SCREEN_FALLBACK: "accept"},
+    screen = await screening(
+        **{CONF_SCREEN_DEFAULT: "automation", CONF_SCREEN_FALLBACK: "accept"}
     )
-    events = async_capture_events(hass, EVENT_SYNWAY)
-    call = simulator.call_inbound("5550123", "SIP-1")
-    await settle(hass, simulator)
+    call = await screen.call("5550123")
     assert call.ended
-    (event,) = _callin_events(events)
+    (event,) = screen.callin_events()
     assert event["screened"] == {
         "decision": "automation",
         "by": "default",
         "fallback": "accept",
         "fallback_after": 8,
     }
-    assert _screened_events(events)[0]["screened"] == {
+    assert screen.screened_events()[0]["screened"] == {
         "decision": "refuse",
         "by": "automation",
     }
-    assert not _requests(simulator, "inbound_accept")
+    assert not screen.requests("inbound_accept")
 
 
 async def test_automation_too_late_gets_the_fallback(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    mock_config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, screening: StartScreening, freezer: FrozenDateTimeFactory
 ) -> None:
     """No decision by 8 s: the fallback is applied before the PBX's 10 s are up."""
-    await _setup(
-        hass,
-        mock_config_entry,
-        **{CONF_SCREEN_DEFAULT: "automation", CONF_SCREEN_FALLBACK: "refuse"},
+    screen = await screening(
+        **{CONF_SCREEN_DEFAULT: "automation", CONF_SCREEN_FALLBACK: "refuse"}
     )
-    events = async_capture_events(hass, EVENT_SYNWAY)
-    call = simulator.call_inbound("5550124", "SIP-1")
-    await settle(hass, simulator)
+    call = await screen.call("5550124")
     assert call.pending_accept
 
     # 7 s on both clocks: still waiting for the automation.
-    freezer.tick(timedelta(seconds=7))
-    simulator.advance(7)
-    async_fire_time_changed(hass)
-    await settle(hass, simulator)
+    await screen.wait(freezer, 7)
     assert call.pending_accept
-    assert not _screened_events(events)
+    assert not screen.screened_events()
 
     # 8 s: our fallback refuses; the PBX's own window (10 s) has not closed yet.
-    freezer.tick(timedelta(seconds=1))
-    simulator.advance(1)
-    async_fire_time_changed(hass)
-    await settle(hass, simulator)
+    await screen.wait(freezer, 1)
     assert call.ended
-    assert len(_requests(simulator, "inbound_refuse")) == 1
-    assert _screened_events(events)[0]["screened"] == {
+    assert len(screen.requests("inbound_refuse")) == 1
+    assert screen.screened_events()[0]["screened"] == {
         "decision": "refuse",
         "by": "fallback",
     }
@@ -258,47 +264,39 @@ def test_odd_options_mean_no_screening() -> None:
 
 
 async def test_call_decided_elsewhere(
-    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+    screening: StartScreening, simulator: Simulator
 ) -> None:
     """Another API client accepts first: the reports show it, and no fallback follows."""
     simulator.add_trunk(TrunkSpec("SIP-3", destination="1001", control_inbound=True))
-    await _setup(hass, mock_config_entry, **{CONF_SCREEN_DEFAULT: "automation"})
-    events = async_capture_events(hass, EVENT_SYNWAY)
-    call = simulator.call_inbound("5550125", "SIP-3")
-    await settle(hass, simulator)
+    screen = await screening(**{CONF_SCREEN_DEFAULT: "automation"})
+    call = await screen.call("5550125", "SIP-3")
     simulator.accept(call.callid)  # e.g. a CRM on the same PBX
-    await settle(hass, simulator)
-    assert _screened_events(events)[0]["screened"] == {
+    await settle(screen.hass, simulator)
+    assert screen.screened_events()[0]["screened"] == {
         "decision": "accept",
         "by": "automation",
     }
-    assert not _requests(simulator, "inbound_accept")
+    assert not screen.requests("inbound_accept")
 
 
-async def test_caller_neither_listed_left_to_the_pbx(
-    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
-) -> None:
+async def test_caller_neither_listed_left_to_the_pbx(screening: StartScreening) -> None:
     """With only a block list, other callers are the PBX's to route."""
-    await _setup(hass, mock_config_entry, **{CONF_SCREEN_BLOCK: ["0900*"]})
-    events = async_capture_events(hass, EVENT_SYNWAY)
-    call = simulator.call_inbound("5550126", "SIP-1")
-    await settle(hass, simulator)
+    screen = await screening(**{CONF_SCREEN_BLOCK: ["0900*"]})
+    call = await screen.call("5550126")
     assert call.pending_accept
-    assert _callin_events(events)[0]["screened"] == {"decision": "pbx", "by": "default"}
+    assert screen.callin_events()[0]["screened"] == {"decision": "pbx", "by": "default"}
 
 
 async def test_pbx_failure_is_a_debug_line(
-    hass: HomeAssistant,
+    screening: StartScreening,
     simulator: Simulator,
-    mock_config_entry: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """When the refusal cannot be sent the PBX routes the call itself; no traceback."""
-    await _setup(hass, mock_config_entry, **{CONF_SCREEN_DEFAULT: "refuse"})
+    screen = await screening(**{CONF_SCREEN_DEFAULT: "refuse"})
     simulator.set_faults(http_500=True)
     caplog.set_level(logging.DEBUG, "custom_components.synway_ippbx")
-    call = simulator.call_inbound("5550127", "SIP-1")
-    await settle(hass, simulator)
+    call = await screen.call("5550127")
     assert "Could not refuse inbound call" in caplog.text
     assert "Traceback" not in caplog.text
     simulator.advance(10)
@@ -307,18 +305,14 @@ async def test_pbx_failure_is_a_debug_line(
 
 
 async def test_unload_while_waiting_cancels_the_fallback(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    mock_config_entry: MockConfigEntry,
-    freezer: FrozenDateTimeFactory,
+    hass: HomeAssistant, screening: StartScreening, freezer: FrozenDateTimeFactory
 ) -> None:
     """An entry unloaded during the window sends nothing later."""
-    entry = await _setup(hass, mock_config_entry, **{CONF_SCREEN_DEFAULT: "automation"})
-    call = simulator.call_inbound("5550128", "SIP-1")
-    await settle(hass, simulator)
-    assert await hass.config_entries.async_unload(entry.entry_id)
+    screen = await screening(**{CONF_SCREEN_DEFAULT: "automation"})
+    call = await screen.call("5550128")
+    assert await hass.config_entries.async_unload(screen.entry.entry_id)
     freezer.tick(timedelta(seconds=9))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert call.pending_accept
-    assert not _requests(simulator, "inbound_accept")
+    assert not screen.requests("inbound_accept")

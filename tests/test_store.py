@@ -20,11 +20,11 @@ from custom_components.synway_ippbx.api import (
     TrunkType,
     parse_report,
 )
+from custom_components.synway_ippbx.records import QueuePoll
 from custom_components.synway_ippbx.store import (
     HUB_KEY,
     STRUCTURE_KEY,
     PbxStore,
-    QueuePoll,
     extension_key,
     queue_key,
     trunk_key,

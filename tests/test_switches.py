@@ -16,7 +16,7 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -390,3 +390,24 @@ async def test_odd_destination_from_the_pbx_shows(
     state = state_of(hass, "text.extension_1001_forward_on_busy_to")
     assert state.startswith("sip:front-desk@198.51.100.7")
     assert len(state) <= 255
+
+
+async def test_entity_added_later_brings_the_device_name_up_to_date(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Device info is shared by an object's entities, but not past a rename on the PBX."""
+    simulator.state.extensions["1006"].settings["username"] = "Night desk"
+    await poll(hass, freezer)
+    simulator.state.queues["6701"].agents["1006"].logged_in = True
+    await poll(hass, freezer)
+    # Named after the device as it is now.
+    assert state_of(hass, "switch.night_desk_1006_logged_in_to_support") == "on"
+    entity = er.async_get(hass).async_get("switch.night_desk_1006_logged_in_to_support")
+    assert entity is not None and entity.device_id is not None
+    device = device_registry.async_get(entity.device_id)
+    assert device is not None
+    assert device.name == "Night desk (1006)"

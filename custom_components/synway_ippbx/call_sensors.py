@@ -1,6 +1,6 @@
 """Sensors of the day's call figures and of the last missed call (see statistics.py)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, override
@@ -36,34 +36,27 @@ def _figures(coordinator: SynwayCoordinator, pbx_id: str) -> DayFigures:
     return features.statistics.figures(pbx_id or None)
 
 
+def _figure(
+    key: str, read: Callable[[DayFigures], int], *, duration: bool = False
+) -> CallFigureDescription:
+    """One of the day's figures; a duration shows in minutes."""
+    return CallFigureDescription(
+        key=key,
+        translation_key=key,
+        kind=ObjectKind.EXTENSION,
+        secondary=True,
+        device_class=SensorDeviceClass.DURATION if duration else None,
+        native_unit_of_measurement=UnitOfTime.SECONDS if duration else None,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES if duration else None,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda coordinator, pbx_id: read(_figures(coordinator, pbx_id)),
+    )
+
+
 FIGURES: tuple[CallFigureDescription, ...] = (
-    CallFigureDescription(
-        key="calls_today",
-        translation_key="calls_today",
-        kind=ObjectKind.EXTENSION,
-        secondary=True,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda coordinator, pbx_id: _figures(coordinator, pbx_id).calls,
-    ),
-    CallFigureDescription(
-        key="missed_calls_today",
-        translation_key="missed_calls_today",
-        kind=ObjectKind.EXTENSION,
-        secondary=True,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda coordinator, pbx_id: _figures(coordinator, pbx_id).missed,
-    ),
-    CallFigureDescription(
-        key="talk_time_today",
-        translation_key="talk_time_today",
-        kind=ObjectKind.EXTENSION,
-        secondary=True,
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.SECONDS,
-        suggested_unit_of_measurement=UnitOfTime.MINUTES,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda coordinator, pbx_id: _figures(coordinator, pbx_id).talk_time,
-    ),
+    _figure("calls_today", lambda figures: figures.calls),
+    _figure("missed_calls_today", lambda figures: figures.missed),
+    _figure("talk_time_today", lambda figures: figures.talk_time, duration=True),
 )
 
 

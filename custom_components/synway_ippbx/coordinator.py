@@ -11,6 +11,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.debounce import Debouncer
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
@@ -40,9 +41,11 @@ from .const import (
     LOGGER,
     REPORT_SILENCE,
 )
+from .devices import DeviceInputs
 from .events import report_events, report_signal
 from .features import Features
-from .store import HUB_KEY, Key, PbxStore, QueuePoll
+from .records import QueuePoll
+from .store import HUB_KEY, Key, PbxStore
 
 ISSUE_API_DISABLED = "api_disabled"
 ISSUE_CLIENT_LIMIT = "too_many_clients"
@@ -80,6 +83,10 @@ class SynwayRuntimeData:
     report_url: str | None
     # Screening, settings switches, agents and call figures (features.py), after setup.
     features: Features | None = None
+    # Device info per object and what it was built from (devices.object_device_info).
+    device_infos: dict[Key, tuple[DeviceInputs, DeviceInfo]] = field(
+        default_factory=dict
+    )
 
 
 type SynwayConfigEntry = ConfigEntry[SynwayRuntimeData]

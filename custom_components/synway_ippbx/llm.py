@@ -20,15 +20,8 @@ import probatio
 from .api import CallRecord
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
-from .intent import (
-    INTENT_CALL_EXTENSION,
-    INTENT_CALL_NUMBER,
-    INTENT_HANG_UP,
-    SpokenError,
-    async_phrase,
-    find_extension,
-    recent_calls,
-)
+from .intent import INTENT_CALL_EXTENSION, INTENT_CALL_NUMBER, INTENT_HANG_UP
+from .voice import SpokenError, async_phrase, find_extension, recent_calls
 
 # The call tools reach the telephone network: a call rings people outside Home Assistant.
 LLM_ANNOTATIONS: Final = ToolAnnotations(open_world=True)

@@ -20,8 +20,9 @@ from .api import ExtensionChanges, ExtensionSettings, Forwarding
 from .const import DOMAIN, ObjectKind
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
-from .features import Features, forward_change, queue_label
+from .features import forward_change, queue_label
 from .helpers import pbx_command
+from .setting_entity import ExtensionSettingEntity
 from .store import STRUCTURE_KEY, extension_key, queue_key
 
 PARALLEL_UPDATES = 1
@@ -178,48 +179,15 @@ async def async_setup_entry(
     entry.async_on_unload(_unwatch)
 
 
-class SettingSwitch(SynwayEntity, SwitchEntity):
+class SettingSwitch(ExtensionSettingEntity, SwitchEntity):
     """An extension setting read with ext_query and written with ext_mod."""
 
-    _follows_reports = False
-
     entity_description: SettingSwitchDescription
-
-    def __init__(
-        self,
-        entry: SynwayConfigEntry,
-        key: tuple[str, str],
-        description: SettingSwitchDescription,
-        features: Features,
-    ) -> None:
-        """Attach to the extension and the settings cache."""
-        super().__init__(entry, key, description)
-        self._features = features
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Wake when the extension's settings were read again."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self._features.settings.async_add_listener(
-                self.pbx_id, self._handle_coordinator_update
-            )
-        )
 
     @override
     def _state_fingerprint(self) -> Any:
         """Settings change through the cache's listener; polls change only availability."""
         return (self.is_on, self.extra_state_attributes)
-
-    @property
-    def _settings(self) -> ExtensionSettings | None:
-        return self._features.settings.settings.get(self.pbx_id)
-
-    @property
-    @override
-    def available(self) -> bool:
-        """Unavailable until the settings were read."""
-        return super().available and self._settings is not None
 
     @property
     @override

@@ -10,12 +10,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api import ExtensionChanges, ExtensionSettings, Forwarding
+from .api import ExtensionChanges, Forwarding
 from .const import ObjectKind
 from .coordinator import SynwayConfigEntry
-from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
+from .entity import SynwayEntityDescription, async_add_object_entities
 from .features import Features, forward_change
 from .helpers import pbx_command
+from .setting_entity import ExtensionSettingEntity
 
 PARALLEL_UPDATES = 1
 
@@ -69,10 +70,8 @@ async def async_setup_entry(
     async_add_object_entities(entry, async_add_entities, _build)
 
 
-class ForwardDestination(SynwayEntity, TextEntity):
+class ForwardDestination(ExtensionSettingEntity, TextEntity):
     """The number a forwarding rule sends calls to; editing it keeps the rule on or off."""
-
-    _follows_reports = False
 
     def __init__(
         self,
@@ -82,19 +81,8 @@ class ForwardDestination(SynwayEntity, TextEntity):
         features: Features,
     ) -> None:
         """Attach to the extension and the settings cache."""
-        super().__init__(entry, key, description)
-        self._features = features
+        super().__init__(entry, key, description, features)
         self._attribute = description.key.removesuffix("_destination")
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Wake when the extension's settings were read again."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self._features.settings.async_add_listener(
-                self.pbx_id, self._handle_coordinator_update
-            )
-        )
 
     @override
     def _state_fingerprint(self) -> str | None:
@@ -103,16 +91,8 @@ class ForwardDestination(SynwayEntity, TextEntity):
 
     @property
     def _forwarding(self) -> Forwarding | None:
-        settings: ExtensionSettings | None = self._features.settings.settings.get(
-            self.pbx_id
-        )
+        settings = self._settings
         return getattr(settings, self._attribute) if settings else None
-
-    @property
-    @override
-    def available(self) -> bool:
-        """Unavailable until the settings were read."""
-        return super().available and self._forwarding is not None
 
     @property
     @override
