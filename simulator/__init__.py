@@ -15,7 +15,8 @@ from .config import (
     SimulatorConfig,
     TrunkSpec,
 )
-from .server import ApiRequest, Simulator
+from .context import ApiRequest
+from .server import Simulator
 
 __all__ = [
     "ApiRequest",

@@ -8,18 +8,15 @@ server turns into ``{"status":"failed","errno":"<n>"}`` with HTTP 200.
 from collections.abc import Callable
 import datetime
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .auth import ApiError, Session
 from .config import ExtensionSpec
-from .engine import CallError
-from .state import FORWARD_KINDS, Leg
-
-if TYPE_CHECKING:
-    from .server import Simulator
+from .context import PbxContext
+from .state import FORWARD_KINDS, CallError, Leg
 
 type Body = dict[str, Any]
-type Handler = Callable[[Simulator, Session, Body], Any]
+type Handler = Callable[[PbxContext, Session, Body], Any]
 
 OK: Body = {"status": "success"}
 TC_TYPES = ("All", "WorkTime", "Holiday", "Custom")
@@ -55,7 +52,7 @@ def _int(value: str, low: int, high: int, errno: int = 25) -> int:
     return number
 
 
-def _leg(sim: Simulator, body: Body) -> Leg:
+def _leg(sim: PbxContext, body: Body) -> Leg:
     uuid = req(body, "uuid")
     leg = sim.state.legs.get(uuid)
     if leg is None:
@@ -68,7 +65,7 @@ def _split(value: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- authentication
-def heartbeat(sim: Simulator, session: Session, body: Body) -> Any:
+def heartbeat(sim: PbxContext, session: Session, body: Body) -> Any:
     """Refresh the token (done by the auth check) and take a new report URL if given."""
     url = opt(body, "url")
     if url:
@@ -77,14 +74,14 @@ def heartbeat(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def logout(sim: Simulator, session: Session, body: Body) -> Any:
+def logout(sim: PbxContext, session: Session, body: Body) -> Any:
     """End the session."""
     sim.auth.logout(session)
     return OK
 
 
 # ---------------------------------------------------------------- extensions
-def ext_query(sim: Simulator, session: Session, body: Body) -> Any:
+def ext_query(sim: PbxContext, session: Session, body: Body) -> Any:
     """Settings of some or all extensions."""
     exts = sim.state.extensions
     wanted = opt(body, "extid")
@@ -100,7 +97,7 @@ def ext_query(sim: Simulator, session: Session, body: Body) -> Any:
     }
 
 
-def _settings_with_dnd(sim: Simulator, ext: Any) -> dict[str, Any]:
+def _settings_with_dnd(sim: PbxContext, ext: Any) -> dict[str, Any]:
     """The settings, plus do-not-disturb where the firmware quirk reports it."""
     settings: dict[str, Any] = dict(ext.settings)
     if sim.config.quirks.dnd_setting:
@@ -152,7 +149,7 @@ def _validate_settings(body: Body) -> dict[str, str]:
     return changes
 
 
-def ext_mod(sim: Simulator, session: Session, body: Body) -> Any:
+def ext_mod(sim: PbxContext, session: Session, body: Body) -> Any:
     """Update or add an extension (errno 39 full, 40 exists, 41 out of range)."""
     action = req(body, "action")
     if action not in ("update", "add"):
@@ -185,7 +182,7 @@ def ext_mod(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def ext_status(sim: Simulator, session: Session, body: Body) -> Any:
+def ext_status(sim: PbxContext, session: Session, body: Body) -> Any:
     """Statuses, one page (``ext_status_page_size``) at a time."""
     exts = sim.state.extensions
     wanted = opt(body, "extid")
@@ -226,7 +223,7 @@ def ext_status(sim: Simulator, session: Session, body: Body) -> Any:
 
 
 # ---------------------------------------------------------------- trunks
-def trunk_list(sim: Simulator, session: Session, body: Body) -> Any:
+def trunk_list(sim: PbxContext, session: Session, body: Body) -> Any:
     """Every trunk with its type and status."""
     trunks = []
     for trunk in sim.state.trunks.values():
@@ -237,7 +234,7 @@ def trunk_list(sim: Simulator, session: Session, body: Body) -> Any:
     return {"status": "success", "trunklist": trunks}
 
 
-def trunk_query(sim: Simulator, session: Session, body: Body) -> Any:
+def trunk_query(sim: PbxContext, session: Session, body: Body) -> Any:
     """Settings of some or all trunks."""
     trunks = sim.state.trunks
     wanted = opt(body, "trunkname")
@@ -257,7 +254,7 @@ def trunk_query(sim: Simulator, session: Session, body: Body) -> Any:
 
 
 # ---------------------------------------------------------------- queues and agents
-def queue_list(sim: Simulator, session: Session, body: Body) -> Any:
+def queue_list(sim: PbxContext, session: Session, body: Body) -> Any:
     """Every queue."""
     return {
         "status": "success",
@@ -268,14 +265,14 @@ def queue_list(sim: Simulator, session: Session, body: Body) -> Any:
     }
 
 
-def _queue(sim: Simulator, body: Body) -> Any:
+def _queue(sim: PbxContext, body: Body) -> Any:
     queue = sim.state.queues.get(req(body, "queueid"))
     if queue is None:
         raise ApiError(12)
     return queue
 
 
-def queue_members(sim: Simulator, session: Session, body: Body) -> Any:
+def queue_members(sim: PbxContext, session: Session, body: Body) -> Any:
     """Waiting callers and agents of a queue."""
     queue = _queue(sim, body)
     now = sim.clock.now()
@@ -336,7 +333,7 @@ def queue_members(sim: Simulator, session: Session, body: Body) -> Any:
     }
 
 
-def _agent(sim: Simulator, body: Body, *, password: bool, dynamic: bool) -> Any:
+def _agent(sim: PbxContext, body: Body, *, password: bool, dynamic: bool) -> Any:
     queue = _queue(sim, body)
     extid = req(body, "extid")
     if extid not in sim.state.extensions:
@@ -349,7 +346,7 @@ def _agent(sim: Simulator, body: Body, *, password: bool, dynamic: bool) -> Any:
     return queue, agent
 
 
-def agent_query(sim: Simulator, session: Session, body: Body) -> Any:
+def agent_query(sim: PbxContext, session: Session, body: Body) -> Any:
     """A dynamic agent's status."""
     queue, agent = _agent(sim, body, password=True, dynamic=True)
     status = (
@@ -363,7 +360,7 @@ def agent_query(sim: Simulator, session: Session, body: Body) -> Any:
     }
 
 
-def _all_queues(sim: Simulator, body: Body) -> list[tuple[Any, Any]]:
+def _all_queues(sim: PbxContext, body: Body) -> list[tuple[Any, Any]]:
     extid = req(body, "extid")
     if extid not in sim.state.extensions:
         raise ApiError(11)
@@ -377,7 +374,7 @@ def _all_queues(sim: Simulator, body: Body) -> list[tuple[Any, Any]]:
     return pairs
 
 
-def agent_login(sim: Simulator, session: Session, body: Body) -> Any:
+def agent_login(sim: PbxContext, session: Session, body: Body) -> Any:
     """A dynamic agent logs in (``mode":"all"``: every queue it belongs to)."""
     if opt(body, "mode") == "all":
         pairs = _all_queues(sim, body)
@@ -399,7 +396,7 @@ def agent_login(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def agent_logout(sim: Simulator, session: Session, body: Body) -> Any:
+def agent_logout(sim: PbxContext, session: Session, body: Body) -> Any:
     """A dynamic agent logs out (errno 26 when not logged in)."""
     if opt(body, "mode") == "all":
         pairs = [p for p in _all_queues(sim, body) if p[1].logged_in]
@@ -424,7 +421,7 @@ def agent_logout(sim: Simulator, session: Session, body: Body) -> Any:
     return {"status": "success", "queueid": queue.number, "extid": pairs[0][1].extid}
 
 
-def agent_break(sim: Simulator, session: Session, body: Body) -> Any:
+def agent_break(sim: PbxContext, session: Session, body: Body) -> Any:
     """Pause an agent: AgentWrapUp on (+ AgentStatus onbreak for dynamic agents)."""
     queue, agent = _agent(sim, body, password=False, dynamic=False)
     if not agent.logged_in or agent.paused:
@@ -450,7 +447,7 @@ def agent_break(sim: Simulator, session: Session, body: Body) -> Any:
     return {"status": "success", "queueid": queue.number, "extid": agent.extid}
 
 
-def agent_resume(sim: Simulator, session: Session, body: Body) -> Any:
+def agent_resume(sim: PbxContext, session: Session, body: Body) -> Any:
     """Resume a paused agent (errno 27 when not paused)."""
     queue, agent = _agent(sim, body, password=False, dynamic=False)
     if not agent.paused:
@@ -478,7 +475,7 @@ def agent_resume(sim: Simulator, session: Session, body: Body) -> Any:
 
 
 # ---------------------------------------------------------------- outbound routes, IVR
-def _route_body(sim: Simulator, route: Any) -> Body:
+def _route_body(sim: PbxContext, route: Any) -> Body:
     exts = sim.state.extensions
     trunks = sim.state.trunks
     return {
@@ -512,7 +509,7 @@ def _route_body(sim: Simulator, route: Any) -> Body:
     }
 
 
-def outbound_query(sim: Simulator, session: Session, body: Body) -> Any:
+def outbound_query(sim: PbxContext, session: Session, body: Body) -> Any:
     """Outbound routes: a bare JSON list, as the manual's example shows."""
     name = opt(body, "outboundname") or opt(body, " outboundname ")
     routes = sim.state.routes
@@ -541,7 +538,7 @@ def _members(value: Any, known: Any, errno: int) -> list[str]:
     return items
 
 
-def outbound_mod(sim: Simulator, session: Session, body: Body) -> Any:
+def outbound_mod(sim: PbxContext, session: Session, body: Body) -> Any:
     """Update or add an outbound route (errno 35 unknown, 44 exists)."""
     name = req(body, "outboundname")
     action = req(body, "action")
@@ -585,7 +582,7 @@ def outbound_mod(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def ivr_list(sim: Simulator, session: Session, body: Body) -> Any:
+def ivr_list(sim: PbxContext, session: Session, body: Body) -> Any:
     """Every IVR."""
     return {
         "status": "success",
@@ -658,7 +655,7 @@ def _alarm_body(alarm: Any) -> Body:
     }
 
 
-def alarm_query(sim: Simulator, session: Session, body: Body) -> Any:
+def alarm_query(sim: PbxContext, session: Session, body: Body) -> Any:
     """Alarms of one extension (an object) or of all extensions (a list)."""
     extid = opt(body, "extid")
     alarms = sim.state.alarms.values()
@@ -681,7 +678,7 @@ def alarm_query(sim: Simulator, session: Session, body: Body) -> Any:
     }
 
 
-def alarm_add(sim: Simulator, session: Session, body: Body) -> Any:
+def alarm_add(sim: PbxContext, session: Session, body: Body) -> Any:
     """Add an alarm to one or more extensions (comma-separated)."""
     extids = _split(req(body, "extid"))
     if any(e not in sim.state.extensions for e in extids):
@@ -697,7 +694,7 @@ def alarm_add(sim: Simulator, session: Session, body: Body) -> Any:
     return {"status": "success", "wakeup_uuid": ",".join(uuids)}
 
 
-def alarm_mod(sim: Simulator, session: Session, body: Body) -> Any:
+def alarm_mod(sim: PbxContext, session: Session, body: Body) -> Any:
     """Change an alarm (errno 16 unknown)."""
     alarm = sim.state.alarms.get(req(body, "wakeup_uuid"))
     if alarm is None:
@@ -706,7 +703,7 @@ def alarm_mod(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def alarm_del(sim: Simulator, session: Session, body: Body) -> Any:
+def alarm_del(sim: PbxContext, session: Session, body: Body) -> Any:
     """Delete an alarm (optionally checking it belongs to one of ``extid``)."""
     uuid = req(body, "wakeup_uuid")
     alarm = sim.state.alarms.get(uuid)
@@ -725,7 +722,7 @@ def _engine[T](action: Callable[[], T]) -> T:
         raise ApiError(err.errno) from None
 
 
-def monitor(sim: Simulator, session: Session, body: Body) -> Any:
+def monitor(sim: PbxContext, session: Session, body: Body) -> Any:
     """``extid`` monitors ``monitorid``'s call (errno 9 mode, 10 authority)."""
     spy = sim.state.extensions.get(req(body, "extid"))
     target = sim.state.extensions.get(req(body, "monitorid"))
@@ -736,7 +733,7 @@ def monitor(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def play_sound_file(sim: Simulator, session: Session, body: Body) -> Any:
+def play_sound_file(sim: PbxContext, session: Session, body: Body) -> Any:
     """Play custom prompts or TTS to a leg (errno 7 no such file, 8 wrong mode)."""
     leg = _leg(sim, body)
     kind = opt(body, "type") or "custom"
@@ -761,7 +758,7 @@ def play_sound_file(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def ext_outbound(sim: Simulator, session: Session, body: Body) -> Any:
+def ext_outbound(sim: PbxContext, session: Session, body: Body) -> Any:
     """The extension rings first; once answered, the external number is dialled."""
     extid = req(body, "extid")
     number = req(body, "calledid")
@@ -781,7 +778,7 @@ def ext_outbound(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def transfer_ext(sim: Simulator, session: Session, body: Body) -> Any:
+def transfer_ext(sim: PbxContext, session: Session, body: Body) -> Any:
     """Transfer the leg ``uuid`` to an extension or an outside number."""
     leg = _leg(sim, body)
     target = req(body, "extid")
@@ -789,28 +786,28 @@ def transfer_ext(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def hangup(sim: Simulator, session: Session, body: Body) -> Any:
+def hangup(sim: PbxContext, session: Session, body: Body) -> Any:
     """Hang up the leg's call."""
     leg = _leg(sim, body)
     _engine(lambda: sim.engine.hangup(leg))
     return OK
 
 
-def hold(sim: Simulator, session: Session, body: Body) -> Any:
+def hold(sim: PbxContext, session: Session, body: Body) -> Any:
     """Hold the leg."""
     leg = _leg(sim, body)
     _engine(lambda: sim.engine.hold(leg))
     return OK
 
 
-def unhold(sim: Simulator, session: Session, body: Body) -> Any:
+def unhold(sim: PbxContext, session: Session, body: Body) -> Any:
     """Resume the held leg."""
     leg = _leg(sim, body)
     _engine(lambda: sim.engine.unhold(leg))
     return OK
 
 
-def audio(sim: Simulator, session: Session, body: Body) -> Any:
+def audio(sim: PbxContext, session: Session, body: Body) -> Any:
     """Volume (-4..4) or mute/unmute for speak, listen or both."""
     leg = _leg(sim, body)
     direction = req(body, "direction")
@@ -833,7 +830,7 @@ def audio(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def _pending_call(sim: Simulator, body: Body) -> Any:
+def _pending_call(sim: PbxContext, body: Body) -> Any:
     uuid = req(body, "uuid")
     call = sim.state.calls.get(uuid)
     if call is None or not call.pending_accept:
@@ -841,21 +838,21 @@ def _pending_call(sim: Simulator, body: Body) -> Any:
     return call
 
 
-def inbound_accept(sim: Simulator, session: Session, body: Body) -> Any:
+def inbound_accept(sim: PbxContext, session: Session, body: Body) -> Any:
     """Route a CallinRequest call now."""
     call = _pending_call(sim, body)
     _engine(lambda: sim.engine.accept(call))
     return OK
 
 
-def inbound_refuse(sim: Simulator, session: Session, body: Body) -> Any:
+def inbound_refuse(sim: PbxContext, session: Session, body: Body) -> Any:
     """Drop a CallinRequest call (no CDR)."""
     call = _pending_call(sim, body)
     _engine(lambda: sim.engine.refuse(call))
     return OK
 
 
-def hook(sim: Simulator, session: Session, body: Body) -> Any:
+def hook(sim: PbxContext, session: Session, body: Body) -> Any:
     """Take an FXO port off-hook (``on``) or put it back on-hook (``off``)."""
     port = req(body, "port")
     mode = req(body, "mode")
@@ -868,7 +865,7 @@ def hook(sim: Simulator, session: Session, body: Body) -> Any:
     return OK
 
 
-def record(sim: Simulator, session: Session, body: Body) -> Any:
+def record(sim: PbxContext, session: Session, body: Body) -> Any:
     """Start recording the leg, or stop its running recording."""
     leg = _leg(sim, body)
     _engine(lambda: sim.engine.record(leg))
@@ -916,7 +913,7 @@ def _stamp_filter(body: Body, key: str) -> str | None:
     return value
 
 
-def cdrs(sim: Simulator, session: Session, body: Body) -> Any:
+def cdrs(sim: PbxContext, session: Session, body: Body) -> Any:
     """Finished calls, newest first, filtered and paged (``limit`` per page)."""
     extid = opt(body, "extid")
     caller = opt(body, "caller_id_number")
@@ -992,7 +989,7 @@ def cdrs(sim: Simulator, session: Session, body: Body) -> Any:
     }
 
 
-def cdr_query(sim: Simulator, session: Session, body: Body) -> Any:
+def cdr_query(sim: PbxContext, session: Session, body: Body) -> Any:
     """The full record of one CDR."""
     rec = sim.state.cdr_index.get(req(body, "cdrid"))
     if rec is None:
@@ -1000,7 +997,7 @@ def cdr_query(sim: Simulator, session: Session, body: Body) -> Any:
     return {"status": "success", "data": [dict(rec)]}
 
 
-def getevent(sim: Simulator, session: Session, body: Body) -> Any:
+def getevent(sim: PbxContext, session: Session, body: Body) -> Any:
     """The oldest queued event of a ``type=synway`` client (just a status when none)."""
     if not session.synway:
         raise ApiError(25)

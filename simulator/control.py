@@ -43,17 +43,15 @@ Actions (POST, JSON body; answer ``{"status":"ok", ...}`` or HTTP 400 ``{"status
 from collections.abc import Awaitable, Callable
 import dataclasses
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from .config import QueueSpec, TrunkSpec
-from .engine import CallError
+from .context import Controls
+from .state import CallError
 
-if TYPE_CHECKING:
-    from .server import Simulator
-
-type Action = Callable[[Simulator, dict[str, Any]], Any]
+type Action = Callable[[Controls, dict[str, Any]], Any]
 
 
 def _s(body: dict[str, Any], key: str, default: str | None = None) -> str:
@@ -127,7 +125,7 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def add_control_routes(app: web.Application, sim: Simulator) -> None:
+def add_control_routes(app: web.Application, sim: Controls) -> None:
     """Mount the control API on ``app``."""
 
     async def state(request: web.Request) -> web.Response:

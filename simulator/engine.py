@@ -21,9 +21,11 @@ import re
 import time
 from typing import Any
 
+from .cdr import cdr_record, cdr_report, stamp
 from .clock import Clock
 from .config import SimulatorConfig
-from .state import Call, Extension, Ivr, Leg, PbxState, Queue, Recording, Trunk
+from .queues import QueueDesk
+from .state import Call, CallError, Extension, Ivr, Leg, PbxState, Recording, Trunk
 from .wire import Repeated
 
 type Emit = Callable[[dict[str, Any]], None]
@@ -39,23 +41,7 @@ QUERY_WORDS = {
 }
 
 
-def stamp(epoch: float | None) -> str:
-    """The manual's time format, in the PBX's local time."""
-    if epoch is None:
-        return ""
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(epoch))
-
-
-class CallError(Exception):
-    """An engine action refused; carries the API errno."""
-
-    def __init__(self, errno: int) -> None:
-        """Remember the errno."""
-        super().__init__(errno)
-        self.errno = errno
-
-
-class Engine:
+class Engine(QueueDesk):
     """Drives calls through their states and emits the reports."""
 
     def __init__(
@@ -434,82 +420,6 @@ class Engine:
         caller.state = "ringing"
         self._route(call, dest)
 
-    def _enqueue(self, call: Call, queue: Queue) -> None:
-        caller = call.caller
-        if len(queue.waiting) >= queue.max_callers and queue.overflow_destination:
-            self.emit(
-                {
-                    "event": "QueueOverflow",
-                    "number": queue.number,
-                    "destination": queue.overflow_destination,
-                    "callid": call.callid,
-                }
-            )
-            self._route(call, queue.overflow_destination)
-            return
-        call.queue = queue
-        call.queue_joined = self.clock.now()
-        caller.state = "queued"
-        queue.waiting.append(call)
-        self._queue_status(queue, "Add", call)
-        self.dispatch(queue)
-
-    def _queue_status(self, queue: Queue, action: str, call: Call) -> None:
-        self.emit(
-            {
-                "event": "QueueStatus",
-                "number": queue.number,
-                "callercount": str(len(queue.waiting)),
-                "action": action,
-                "callfrom": call.callfrom,
-                "callid": call.callid,
-            }
-        )
-
-    def agent_free(self, queue: Queue, extid: str) -> bool:
-        """True if the agent can take a queue call now."""
-        agent = queue.agents.get(extid)
-        ext = self.state.extensions.get(extid)
-        if agent is None or ext is None or not agent.logged_in or agent.paused:
-            return False
-        return ext.reachable and not ext.busy and not ext.dnd
-
-    def dispatch(self, queue: Queue) -> None:
-        """Ring every free agent for the longest-waiting caller that nobody is ringing."""
-        for call in list(queue.waiting):
-            if any(leg.state == "ringing" for leg in call.legs[1:]):
-                continue
-            free = [e for e in queue.agents if self.agent_free(queue, e)]
-            if not free:
-                return
-            caller = call.caller
-            legs = []
-            for extid in free:
-                leg = self.ext_leg(
-                    call,
-                    self.state.extensions[extid],
-                    "called",
-                    caller.callerid or caller.frm,
-                )
-                leg.state = "ringing"
-                legs.append(leg)
-            call.agent_ring_started = self.clock.now()
-            if self.config.quirks.duplicate_keys and len(legs) > 1:
-                self._report("RING", call, [caller, *legs])
-            else:
-                for leg in legs:
-                    self._report("RING", call, [caller, leg])
-            for leg in legs:
-                if leg.ext is None:  # pragma: no cover - impossible by construction
-                    raise CallError(-1)
-                self._push(leg.ext, "Ringing")
-
-    def dispatch_all(self) -> None:
-        """Offer waiting callers to agents that may have become free."""
-        for queue in self.state.queues.values():
-            if queue.waiting:
-                self.dispatch(queue)
-
     # ------------------------------------------------------------------ answering
     def answer(self, leg: Leg) -> None:
         """A ringing party picks up."""
@@ -695,126 +605,10 @@ class Engine:
         lastdest: str,
     ) -> None:
         now = self.clock.now()
-        caller = call.caller
-        if not lastdest:
-            lastdest = (
-                main.ext.number
-                if main and main.ext
-                else main.to
-                if main and main.trunk
-                else caller.lastdest or call.callto
-            )
-        talk = int(now - answer) if answer is not None else 0
-        report: dict[str, Any] = {
-            "event": "CDR",
-            "callid": call.callid,
-            "callfrom": call.callfrom,
-            "callto": call.callto,
-            "callerid": caller.callerid,
-            "originaldest": call.originaldest or call.callto,
-            "lastdest": lastdest,
-        }
-        if call.didnumber:
-            report["didnumber"] = call.didnumber
-        if caller.trunk is not None:
-            report["srctrunk"] = caller.trunk.name
-        if main is not None and main.trunk is not None:
-            report["desttrunk"] = main.trunk.name
-        report |= {
-            "status": status,
-            "reason": cause,
-            "type": call.kind,
-            "calltime": stamp(call.started),
-            "answertime": stamp(answer),
-            "hanguptime": stamp(now),
-            "talktime": str(talk),
-        }
-        if call.queue is not None:
-            joined = call.queue_joined or call.started
-            answered = call.queue_answered
-            report["waittimeinqueue"] = str(int((answered or now) - joined))
-            ring = call.agent_ring_started
-            report["agentringtime"] = (
-                str(int((answered or now) - ring)) if ring else "0"
-            )
-            report["agenttalktime"] = str(int(now - answered)) if answered else "0"
-        if call.user_id:
-            report["user_id"] = call.user_id
+        report = cdr_report(call, status, cause, main, answer, lastdest, now)
         self.emit(report)
-        self.state.cdrs.append(self._cdr_record(call, report, now, answer, main))
+        self.state.cdrs.append(cdr_record(call, report, now, answer, main))
         self.state.cdr_index[call.callid] = self.state.cdrs[-1]
-
-    def _cdr_record(
-        self,
-        call: Call,
-        report: dict[str, Any],
-        now: float,
-        answer: float | None,
-        main: Leg | None,
-    ) -> dict[str, Any]:
-        status = report["status"]
-        if status == "ANSWERED":
-            call_status = "answered"
-        elif report["reason"] == "ORIGINATOR_CANCEL":
-            call_status = "cancelled"
-        elif status == "NO ANSWER":
-            call_status = "missed"
-        else:
-            call_status = "failed"
-        direction = {"Internal": "local", "inbound": "inbound", "outbound": "outbound"}[
-            call.kind
-        ]
-        gateway = report.get("srctrunk") or report.get("desttrunk")
-        ext = call.caller.ext
-        record_name = call.record_names[0] if call.record_names else None
-        return {
-            "uuid": call.callid,
-            "extension_uuid": ext.uuid if ext else None,
-            "direction": direction,
-            "caller_id_name": call.callfrom,
-            "caller_id_number": call.callfrom,
-            "caller_destination": call.originaldest or call.callto,
-            "source_number": None,
-            "destination_number": call.callto,
-            "start_stamp": stamp(call.started),
-            "start_epoch": str(int(call.started)),
-            "answer_stamp": stamp(answer) or None,
-            "answer_epoch": str(int(answer)) if answer else None,
-            "end_stamp": stamp(now),
-            "end_epoch": str(int(now)),
-            "duration": str(int(now - call.started)),
-            "billsec": report["talktime"],
-            "hangup_cause": report["reason"],
-            "call_status": call_status,
-            "gateway_name": gateway,
-            "outbound_callerid_number": (
-                call.caller.callerid if call.kind == "outbound" else None
-            ),
-            "did_number": call.didnumber or None,
-            "last_destination": report["lastdest"],
-            "cc_queue": call.queue.number if call.queue else None,
-            "cc_queue_joined_epoch": str(int(call.queue_joined))
-            if call.queue_joined
-            else None,
-            "cc_queue_answered_epoch": (
-                str(int(call.queue_answered)) if call.queue_answered else None
-            ),
-            "cc_queue_terminated_epoch": str(int(now)) if call.queue else None,
-            "cc_cancel_reason": (
-                "BREAK_OUT" if call.queue and not call.queue_answered else None
-            ),
-            "cc_queue_wait_time_in_queue": report.get("waittimeinqueue"),
-            "cc_agent_ring_time": report.get("agentringtime"),
-            "cc_agent_talk_time": report.get("agenttalktime"),
-            "rtp_audio_in_mos": "4.5" if answer else None,
-            "record_name": record_name,
-            "trunk_record_name": None,
-            "one_touch_record_name": None,
-            "conference_name": None,
-            "cost": "0.00",
-            "bridge_uuid": main.uuid if main else None,
-            "sip_hangup_disposition": "recv_bye" if answer else None,
-        }
 
     # ------------------------------------------------------------------ in-call actions
     def hold(self, leg: Leg, *, api: bool = True) -> None:

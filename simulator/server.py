@@ -17,7 +17,7 @@ extension number (its current leg). The same actions exist over HTTP under ``/_s
 
 import asyncio
 from collections import deque
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 import json
 import logging
 import random
@@ -29,25 +29,14 @@ from . import api
 from .auth import ApiError, Auth, Session
 from .clock import Clock
 from .config import ExtensionSpec, QueueSpec, SimulatorConfig, TrunkSpec
+from .context import ApiRequest
 from .delivery import Dispatcher, report_url
-from .engine import CallError, Engine
-from .state import Call, Ids, Leg, PbxState
+from .engine import Engine
+from .state import Call, CallError, Ids, Leg, PbxState
 from .tls import server_context
 from .wire import Repeated, encode_response
 
 _LOGGER = logging.getLogger(__name__)
-
-
-@dataclass
-class ApiRequest:
-    """One request received on ``/API/``, kept for assertions."""
-
-    path: str
-    name: str
-    body: Any
-    token: str | None
-    method: str
-    time: float
 
 
 def concerns(report: dict[str, Any], extid: str) -> bool:
@@ -252,7 +241,13 @@ class Simulator:
                 body = raw.decode(errors="replace")
         self.requests.append(
             ApiRequest(
-                request.path, name, body, token, request.method, self.clock.now()
+                request.path,
+                name,
+                body,
+                token,
+                request.method,
+                self.clock.now(),
+                request.headers.get("User-Agent", ""),
             )
         )
         if name != "login" and name not in api.HANDLERS:

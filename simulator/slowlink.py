@@ -39,6 +39,7 @@ class SlowLink:
         self.connections = 0
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task[None]] = set()
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
         """Start listening (0 picks a free port)."""
@@ -52,17 +53,28 @@ class SlowLink:
         return int(self._server.sockets[0].getsockname()[1])
 
     async def stop(self) -> None:
-        """Stop listening and cut every connection."""
+        """Stop listening, cut every connection and wait until its handler has ended.
+
+        Closing a socket only schedules the handler's end; returning before it ran would
+        leave a task behind for whoever stops the link (a test harness reports it).
+        """
         if self._server is not None:
             self._server.close()
             self._server = None
         for writer in list(self._writers):
             writer.close()
+        handlers = list(self._handlers)
+        for task in handlers:
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
 
     async def _handle(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
     ) -> None:
         self.connections += 1
+        if (task := asyncio.current_task()) is not None:
+            self._handlers.add(task)
+            task.add_done_callback(self._handlers.discard)
         try:
             up_reader, up_writer = await asyncio.open_connection(*self.target)
         except OSError:

@@ -391,3 +391,12 @@ class PbxState:
             if trunk.kind == "FXO" and trunk.port == port:
                 return trunk
         return None
+
+
+class CallError(Exception):
+    """An engine action refused; carries the API errno."""
+
+    def __init__(self, errno: int) -> None:
+        """Remember the errno."""
+        super().__init__(errno)
+        self.errno = errno

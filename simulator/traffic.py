@@ -14,13 +14,10 @@ demo's default: a couple of calls a minute, at most a quarter of the phones busy
 from collections.abc import Callable
 import contextlib
 import random
-from typing import TYPE_CHECKING
 
 from .clock import Timer
-from .engine import CallError
-
-if TYPE_CHECKING:
-    from .server import Simulator
+from .context import Controls
+from .state import CallError
 
 # The demo's default traffic: calls per minute and the busy cap (see the module doc).
 OFFICE_CALLS_PER_MINUTE = 2.0
@@ -43,7 +40,7 @@ class Traffic:
 
     def __init__(
         self,
-        sim: Simulator,
+        sim: Controls,
         calls_per_minute: float,
         seed: int = 0,
         max_busy: float = 1.0,

@@ -1,6 +1,6 @@
 """Shared fixtures: the Home Assistant harness and the PBX simulator."""
 
-from collections.abc import Generator
+from collections.abc import AsyncGenerator, Generator
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -78,11 +78,16 @@ async def report_client(
 
 
 @pytest.fixture
-def mock_config_entry(
+async def mock_config_entry(
     simulator: Simulator, report_client: TestClient[Request, Application]
-) -> MockConfigEntry:
-    """A config entry pointing at the simulator, reports posted to our webhook."""
-    return MockConfigEntry(
+) -> AsyncGenerator[MockConfigEntry]:
+    """A config entry pointing at the simulator, reports posted to our webhook.
+
+    At teardown the simulator stops posting before Home Assistant's server closes: the
+    simulator is set up first, so it would otherwise outlive the server it posts to, and a
+    report arriving while a server closes makes asyncio log an error (CPython gh-109564).
+    """
+    yield MockConfigEntry(
         domain=DOMAIN,
         title="Synway IPPBX (127.0.0.1)",
         # Fixed, as unique ids derive from it: snapshots repeat.
@@ -101,6 +106,7 @@ def mock_config_entry(
             CONF_REPORT_URL: f"127.0.0.1:{report_client.port}/api/webhook/{WEBHOOK_ID}",
         },
     )
+    await simulator.dispatcher.close()
 
 
 @pytest.fixture

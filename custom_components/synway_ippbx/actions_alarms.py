@@ -41,11 +41,19 @@ SETTINGS: Final = (
     ATTR_RETRIES,
 )
 _DATE_OR_WEEKDAYS = "give date or weekdays, not both"
+
+
+def _weekday(value: Any) -> Weekday:
+    """A day by name ("mon", "Monday"); a number is refused (the API's 1 is Sunday)."""
+    # Not the bare class: the schema library would list the values instead of our message.
+    return Weekday(cv.string(value))
+
+
 ALARM_FIELDS: Final[dict[Any, Any]] = {
     vol.Exclusive(ATTR_DATE, "repeat", msg=_DATE_OR_WEEKDAYS): cv.date,
     # mon..sun; the client maps them to the API's 1 = Sunday .. 7 = Saturday.
     vol.Exclusive(ATTR_WEEKDAYS, "repeat", msg=_DATE_OR_WEEKDAYS): vol.All(
-        cv.ensure_list, vol.Length(min=1), [Weekday.parse]
+        cv.ensure_list, vol.Length(min=1), [_weekday]
     ),
     vol.Optional(ATTR_ENABLED): cv.boolean,
     vol.Optional(ATTR_PROMPT): str,

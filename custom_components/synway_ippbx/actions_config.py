@@ -119,7 +119,7 @@ async def _add_extension(
         call.data[ATTR_EXTENSION],
         call.data[ATTR_PASSWORD],
         None if changes.is_empty else changes,
-        ExtensionType(kind).api_value if kind is not None else None,
+        ExtensionType(kind) if kind is not None else None,
     )
     # The new extension's devices and entities come with the next poll: poll now.
     await runtime.coordinator.async_request_refresh()

@@ -11,8 +11,13 @@ import pytest
 from custom_components.synway_ippbx.api import (
     AlarmChanges,
     AlarmSettings,
+    AudioDirection,
+    CallDirection,
     CdrQuery,
     ExtensionChanges,
+    ExtensionType,
+    MonitorMode,
+    PlayMode,
     RingReport,
     SynwayClient,
     SynwayConnectionError,
@@ -97,19 +102,6 @@ async def test_concurrent_relogin_is_single(
     fake_pbx.login_delay = 0.05
     await asyncio.gather(*(fake_client.queue_list() for _ in range(20)))
     assert fake_pbx.logins == 2
-
-
-async def test_on_relogin_failure_is_contained(
-    fake_pbx: FakePbx, fake_client: SynwayClient, caplog: pytest.LogCaptureFixture
-) -> None:
-    def boom() -> None:
-        raise RuntimeError("callback bug")
-
-    fake_client.on_relogin = boom
-    await fake_client.login()
-    fake_pbx.expire_tokens()
-    await fake_client.queue_list()
-    assert "on_relogin callback failed" in caplog.text
 
 
 async def test_event_pull_login_body(fake_pbx: FakePbx) -> None:
@@ -232,7 +224,9 @@ async def test_cdrs_all_limit_and_anonymous(
         return {"status": "success", "max_page": 5, "limit": 4, "data": records}
 
     fake_pbx.responses["cdrs"] = page
-    records = await fake_client.cdrs_all(CdrQuery(direction="inbound"), limit=6)  # type: ignore[arg-type]
+    records = await fake_client.cdrs_all(
+        CdrQuery(direction=CallDirection.INBOUND), limit=6
+    )
     assert len(records) == 6
     assert [r.record_id for r in records][:4] == ["r1-0", "r1-1", "r1-2", ""]
     assert sorted(r.body["page"] for r in fake_pbx.calls("cdrs") if r.body) == [
@@ -281,22 +275,16 @@ def test_constructor_validation() -> None:
         SynwayClient("", USERNAME, PASSWORD)
     with pytest.raises(ValueError):
         SynwayClient("pbx", "", PASSWORD)
-    with pytest.raises(TypeError):
-        SynwayClient("pbx", USERNAME, None)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         SynwayClient("pbx", USERNAME, PASSWORD, request_timeout=0)
     with pytest.raises(ValueError):
         SynwayClient("pbx", USERNAME, PASSWORD, request_timeout=float("inf"))
-    with pytest.raises(TypeError):
-        SynwayClient("pbx", USERNAME, PASSWORD, request_timeout="10")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         SynwayClient(
             "pbx", USERNAME, PASSWORD, event_pull=True, event_pull_extension="1,2"
         )
     client = SynwayClient("pbx", USERNAME, PASSWORD, report_url="  ")
     assert client.report_url is None
-    with pytest.raises(TypeError):
-        client.report_url = 5  # type: ignore[assignment]
     assert client.address.unique_id == "pbx:443"
 
 
@@ -307,76 +295,60 @@ BAD_CALLS: list[tuple[str, tuple[Any, ...], dict[str, Any], type[Exception]]] = 
     ("ext_query", (["10,11"],), {}, ValueError),
     ("ext_update", ("1000", ExtensionChanges()), {}, ValueError),
     ("ext_update", ("", ExtensionChanges(name="a")), {}, ValueError),
-    ("ext_update", ("1000", {"name": "a"}), {}, TypeError),
     ("ext_add", ("1000", ""), {}, ValueError),
-    ("ext_add", ("1000", "pw", {"name": "a"}), {}, TypeError),
-    ("ext_add", ("1000", "pw", None, ""), {}, ValueError),
+    ("ext_add", ("1000", "pw", None, ExtensionType.UNKNOWN), {}, ValueError),
     ("ext_status", ("1000", 0), {}, ValueError),
-    ("ext_status", (None, "2"), {}, TypeError),
-    ("ext_status", (True,), {}, TypeError),
     ("ext_status_all", (), {"concurrency": 0}, ValueError),
     ("trunk_query", (["a", ""],), {}, ValueError),
     ("queue_members", ("",), {}, ValueError),
     ("agent_query", ("6700", ""), {}, ValueError),
     ("agent_query", ("6700", "1003", ""), {}, ValueError),
-    ("agent_login", ("6700", "1003"), {"all_queues": "yes"}, TypeError),
-    ("agent_logout", ("6700", None), {}, TypeError),
     ("agent_break", ("", "1003"), {}, ValueError),
     ("agent_resume", ("6700", " "), {}, ValueError),
     ("outbound_query", ("",), {}, ValueError),
     ("outbound_mod", ("r",), {}, ValueError),
-    ("outbound_mod", ("r",), {"enabled": 1}, TypeError),
-    ("outbound_mod", ("r",), {"add": "no", "enabled": True}, TypeError),
     ("outbound_mod", ("r",), {"trunks": "fxo1"}, TypeError),
     ("alarm_query", ("",), {}, ValueError),
-    ("alarm_add", ("1000", {"name": "a"}), {}, TypeError),
     ("alarm_add", ("", _ALARM), {}, ValueError),
     ("alarm_mod", ("id", AlarmChanges()), {}, ValueError),
-    ("alarm_mod", ("id", {"name": "a"}), {}, TypeError),
     ("alarm_del", ("",), {}, ValueError),
-    ("monitor", ("1000", "1001", "spy"), {}, ValueError),
-    ("monitor", ("1000", "", "listen"), {}, ValueError),
-    ("play_sound_file", ("u",), {"mode": "loud", "files": ["a.wav"]}, ValueError),
-    ("play_sound_file", ("u",), {"mode": "local"}, ValueError),
-    ("play_sound_file", ("u",), {"mode": "local", "files": []}, ValueError),
-    ("play_sound_file", ("u",), {"mode": "local", "files": "a.wav"}, TypeError),
+    ("monitor", ("1000", "", MonitorMode.LISTEN), {}, ValueError),
+    ("play_sound_file", ("u",), {"mode": PlayMode.LOCAL}, ValueError),
+    ("play_sound_file", ("u",), {"mode": PlayMode.LOCAL, "files": []}, ValueError),
+    ("play_sound_file", ("u",), {"mode": PlayMode.LOCAL, "files": "a.wav"}, TypeError),
     (
         "play_sound_file",
         ("u",),
-        {"mode": "local", "files": ["a.wav,b.wav"]},
+        {"mode": PlayMode.LOCAL, "files": ["a.wav,b.wav"]},
         ValueError,
     ),
-    ("play_sound_file", ("u",), {"mode": "local", "tts": {"type": "x"}}, TypeError),
-    ("play_sound_file", ("",), {"mode": "local", "files": ["a.wav"]}, ValueError),
+    (
+        "play_sound_file",
+        ("",),
+        {"mode": PlayMode.LOCAL, "files": ["a.wav"]},
+        ValueError,
+    ),
     (
         "play_sound_file",
         ("u",),
-        {"mode": "local", "files": ["a"], "tts": TtsPrompt(type="t", url="u")},
+        {"mode": PlayMode.LOCAL, "files": ["a"], "tts": TtsPrompt(type="t", url="u")},
         ValueError,
     ),
     ("ext_outbound", ("1000", ""), {}, ValueError),
     ("ext_outbound", ("1000", "555", ""), {}, ValueError),
     ("transfer_ext", ("u", ""), {}, ValueError),
     ("hangup", ("",), {}, ValueError),
-    ("hangup", (None,), {}, TypeError),
     ("hold", ("  ",), {}, ValueError),
     ("unhold", ("a,b",), {}, ValueError),
     ("record", ("",), {}, ValueError),
-    ("audio", ("u", "speak"), {}, ValueError),
-    ("audio", ("u", "speak"), {"mute": True, "volume": 1}, ValueError),
-    ("audio", ("u", "speak"), {"volume": 5}, ValueError),
-    ("audio", ("u", "speak"), {"volume": -5}, ValueError),
-    ("audio", ("u", "speak"), {"volume": 1.5}, TypeError),
-    ("audio", ("u", "speak"), {"volume": True}, TypeError),
-    ("audio", ("u", "speak"), {"mute": "yes"}, TypeError),
-    ("audio", ("u", "sideways"), {"mute": True}, ValueError),
+    ("audio", ("u", AudioDirection.SPEAK), {}, ValueError),
+    ("audio", ("u", AudioDirection.SPEAK), {"mute": True, "volume": 1}, ValueError),
+    ("audio", ("u", AudioDirection.SPEAK), {"volume": 5}, ValueError),
+    ("audio", ("u", AudioDirection.SPEAK), {"volume": -5}, ValueError),
     ("inbound_accept", ("",), {}, ValueError),
     ("inbound_refuse", ("",), {}, ValueError),
     ("hook", (0, True), {}, ValueError),
     ("hook", ("x", True), {}, ValueError),
-    ("hook", (True, True), {}, TypeError),
-    ("hook", (1, "on"), {}, TypeError),
-    ("cdrs", ({"extid": "1"},), {}, TypeError),
     ("cdrs", (None, 0), {}, ValueError),
     ("cdrs_all", (), {"limit": 0}, ValueError),
     ("cdrs_all", (), {"concurrency": 0}, ValueError),

@@ -7,6 +7,7 @@ import datetime as dt
 import aiohttp
 import pytest
 
+from custom_components.synway_ippbx import api
 from custom_components.synway_ippbx.api import (
     AgentState,
     AlarmChanges,
@@ -149,8 +150,6 @@ async def test_client_limit(sim: Simulator) -> None:
 async def test_token_expiry_relogs_in_once_and_retries(
     sim: Simulator, client: SynwayClient
 ) -> None:
-    relogins: list[None] = []
-    client.on_relogin = lambda: relogins.append(None)
     await client.trunk_list()
     first_token = client.token
     sim.advance(sim.config.token_ttl + 1)
@@ -158,9 +157,20 @@ async def test_token_expiry_relogs_in_once_and_retries(
     assert trunks
     assert client.token != first_token
     assert _logins(sim) == 2
-    assert len(relogins) == 1
     names = [request.name for request in sim.requests]
     assert names == ["login", "trunk_list", "trunk_list", "login", "trunk_list"]
+
+
+async def test_requests_name_the_client_and_its_version(
+    sim: Simulator, client: SynwayClient
+) -> None:
+    """The PBX's logs can tell this client, and which release, from a browser."""
+    await client.trunk_list()
+    assert sim.requests
+    assert {request.user_agent for request in sim.requests} == {
+        f"python-synway-ippbx/{api.__version__}"
+    }
+    assert f"python-synway-ippbx/{api.__version__}" == api.USER_AGENT
 
 
 async def test_heartbeat_keeps_the_token_alive(
@@ -285,8 +295,13 @@ async def test_ext_update_and_add(sim: Simulator, client: SynwayClient) -> None:
     assert ext.forward_busy.enabled is False
 
     await client.ext_add(
-        "1100", "Secret99", ExtensionChanges(name="New"), extension_type="SIP"
+        "1100",
+        "Secret99",
+        ExtensionChanges(name="New"),
+        extension_type=ExtensionType.SIP,
     )
+    # The member goes in; the PBX's own spelling goes out.
+    assert sim.requests[-1].body["extension_type"] == "SIP"
     (new,) = await client.ext_query(["1100"])
     assert (new.extension, new.name) == ("1100", "New")
     with pytest.raises(SynwayRequestError) as err:
@@ -476,7 +491,7 @@ async def test_call_control(sim: Simulator, client: SynwayClient) -> None:
     await client.unhold(callee)
     await client.record(callee)
     await client.audio(callee, AudioDirection.SPEAK, mute=True)
-    await client.audio(callee, "listen", volume=-4)
+    await client.audio(callee, AudioDirection.LISTEN, volume=-4)
     assert sim.requests[-1].body == {
         "uuid": callee,
         "direction": "listen",
@@ -506,7 +521,7 @@ async def test_tts_prompt(sim: Simulator, client: SynwayClient) -> None:
         url="http://10.10.8.134/tts",
         params={"fchtts_param": {"text": "你好"}},
     )
-    await client.play_sound_file(uuid, mode="both", tts=tts)
+    await client.play_sound_file(uuid, mode=PlayMode.BOTH, tts=tts)
     assert sim.requests[-1].body == {
         "uuid": uuid,
         "type": "tts",

@@ -51,46 +51,60 @@ def _load(text: str) -> Any:
 
 
 def test_enum_parsing() -> None:
-    assert ExtensionStatus.parse("InUse") is ExtensionStatus.IN_USE
-    assert ExtensionStatus.parse(" ring back ") is ExtensionStatus.RINGBACK
-    assert ExtensionStatus.parse("Talking") is ExtensionStatus.TALKING
-    assert ExtensionStatus.parse(None) is ExtensionStatus.UNKNOWN
-    assert ExtensionStatus.parse(True) is ExtensionStatus.UNKNOWN
-    assert ExtensionStatus.parse(ExtensionStatus.HOLD) is ExtensionStatus.HOLD
-    assert TrunkStatus.parse("fail to register") is TrunkStatus.FAIL_TO_REGISTER
-    assert TrunkStatus.parse("in use") is TrunkStatus.IN_USE
-    assert QueueMemberState.parse("In a queue call") is QueueMemberState.IN_QUEUE_CALL
-    assert AgentState.parse("on break") is AgentState.ON_BREAK
+    """Calling the class parses: loose spellings agree, unknown words become UNKNOWN."""
+    assert ExtensionStatus("InUse") is ExtensionStatus.IN_USE
+    assert ExtensionStatus(" ring back ") is ExtensionStatus.RINGBACK
+    assert ExtensionStatus("Talking") is ExtensionStatus.TALKING
+    assert ExtensionStatus("on hold") is ExtensionStatus.HOLD
+    assert ExtensionStatus(None) is ExtensionStatus.UNKNOWN
+    assert ExtensionStatus(True) is ExtensionStatus.UNKNOWN
+    assert ExtensionStatus(7) is ExtensionStatus.UNKNOWN
+    assert ExtensionStatus("no such state") is ExtensionStatus.UNKNOWN
+    assert ExtensionStatus(ExtensionStatus.HOLD) is ExtensionStatus.HOLD
+    assert TrunkStatus("fail to register") is TrunkStatus.FAIL_TO_REGISTER
+    assert TrunkStatus("in use") is TrunkStatus.IN_USE
+    assert QueueMemberState("In a queue call") is QueueMemberState.IN_QUEUE_CALL
+    assert AgentState("on break") is AgentState.ON_BREAK
     assert AgentState.LOGGED_IN.api_value == "logged in"
-    assert CdrStatus.parse("ivr:IVR") is CdrStatus.IVR
-    assert MonitorMode.parse("bargein") is MonitorMode.BARGE_IN
-    assert MonitorMode.parse("barge_in") is MonitorMode.BARGE_IN
+    assert CdrStatus("ivr:IVR") is CdrStatus.IVR
+    assert MonitorMode("bargein") is MonitorMode.BARGE_IN
+    assert MonitorMode("barge_in") is MonitorMode.BARGE_IN
     assert MonitorMode.BARGE_IN.api_value == "bargein"
-    assert EavesdropMode.parse("barge-in") is EavesdropMode.BARGE_IN
+    assert EavesdropMode("barge-in") is EavesdropMode.BARGE_IN
     assert TimeConditionType.WORK_TIME.api_value == "WorkTime"
-    assert TrunkType.parse("FXO") is TrunkType.FXO
+    assert TimeConditionType("WorkTime") is TimeConditionType.WORK_TIME
+    assert TrunkType("FXO") is TrunkType.FXO
     assert ExtensionStatus.RINGBACK.value == "ringback"
     assert str(ExtensionStatus.IN_USE) == "in_use"
+    # The loose spellings are lookups only: members, values and exports are unchanged.
+    assert [member.value for member in MonitorMode] == ["listen", "whisper", "barge_in"]
+    # Without an UNKNOWN member an unknown word is refused.
     with pytest.raises(ValueError, match="MonitorMode"):
-        MonitorMode.parse("spy")
-    assert MonitorMode.try_parse("spy") is None
+        MonitorMode("spy")
 
 
 def test_weekdays() -> None:
     assert Weekday.SUN.api_value == 1
     assert Weekday.MON.api_value == 2
     assert Weekday.SAT.api_value == 7
-    assert Weekday.from_api("1") is Weekday.SUN
-    assert Weekday.from_api(7) is Weekday.SAT
-    assert Weekday.from_api("8") is None
-    assert Weekday.from_api("x") is None
-    assert Weekday.from_api(True) is None
-    assert Weekday.parse("Monday") is Weekday.MON
-    assert Weekday.parse("fri") is Weekday.FRI
-    assert Weekday.parse(Weekday.TUE) is Weekday.TUE
-    for bad in ("mo", "xyz", 2, None):
-        with pytest.raises(ValueError):
-            Weekday.parse(bad)
+    assert [day.value for day in Weekday] == [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+    ]
+    # A number is the API's (1 = Sunday); a text is a day's name.
+    assert Weekday(1) is Weekday.SUN
+    assert Weekday(7) is Weekday.SAT
+    assert Weekday("Monday") is Weekday.MON
+    assert Weekday("fri") is Weekday.FRI
+    assert Weekday(Weekday.TUE) is Weekday.TUE
+    for bad in ("mo", "xyz", "1", 8, True, None):
+        with pytest.raises(ValueError, match="is not a day of the week"):
+            Weekday(bad)
 
 
 def test_extension_settings_from_manual() -> None:
@@ -151,7 +165,7 @@ def test_extension_changes_to_api() -> None:
     changes = ExtensionChanges(
         name="Andy",
         caller_id="",
-        call_permission="long distance",  # type: ignore[arg-type]
+        call_permission=CallPermission.LONG_DISTANCE,
         enabled=True,
         voicemail=False,
         recording=True,
@@ -190,15 +204,11 @@ def test_extension_changes_to_api() -> None:
     ("kwargs", "error"),
     [
         ({"name": ""}, ValueError),
-        ({"name": 5}, TypeError),
-        ({"call_permission": "everything"}, ValueError),
-        ({"call_permission": "unknown"}, ValueError),
+        ({"name": " "}, ValueError),
+        ({"call_permission": CallPermission.UNKNOWN}, ValueError),
         ({"call_timeout": 0}, ValueError),
-        ({"call_timeout": "30"}, TypeError),
-        ({"max_call_duration": True}, TypeError),
-        ({"enabled": "yes"}, TypeError),
-        ({"forward_busy": 1003}, TypeError),
-        ({"extra": {"a": 1}}, TypeError),
+        ({"max_call_duration": 0}, ValueError),
+        ({"max_registrations": 0}, ValueError),
     ],
 )
 def test_extension_changes_validation(
@@ -387,7 +397,7 @@ def test_alarm_settings() -> None:
     weekly = AlarmSettings(
         name="w",
         time=dt.time(7),
-        weekdays=["sun", Weekday.SAT, "mon"],  # type: ignore[arg-type]
+        weekdays=frozenset({Weekday.SUN, Weekday.SAT, Weekday.MON}),
         enabled=False,
         prompt="p.wav",
         snooze_interval=300,
@@ -415,13 +425,8 @@ def test_alarm_settings() -> None:
             ValueError,
         ),
         ({"name": "", "time": dt.time(1), "date": dt.date(2030, 1, 1)}, ValueError),
-        ({"name": "a", "time": "07:00", "date": dt.date(2030, 1, 1)}, TypeError),
-        ({"name": "a", "time": None, "date": dt.date(2030, 1, 1)}, ValueError),
-        ({"name": "a", "time": dt.time(1), "date": "2030-01-01"}, TypeError),
         ({"name": "a", "time": dt.time(1), "date": dt.datetime(2030, 1, 1)}, TypeError),
-        ({"name": "a", "time": dt.time(1), "weekdays": []}, ValueError),
-        ({"name": "a", "time": dt.time(1), "weekdays": "mon"}, TypeError),
-        ({"name": "a", "time": dt.time(1), "weekdays": ["funday"]}, ValueError),
+        ({"name": "a", "time": dt.time(1), "weekdays": frozenset()}, ValueError),
         (
             {
                 "name": "a",
@@ -439,15 +444,6 @@ def test_alarm_settings() -> None:
                 "retries": -1,
             },
             ValueError,
-        ),
-        (
-            {
-                "name": "a",
-                "time": dt.time(1),
-                "date": dt.date(2030, 1, 1),
-                "enabled": "yes",
-            },
-            TypeError,
         ),
     ],
 )
@@ -484,10 +480,10 @@ def test_alarm_changes() -> None:
     assert dated.to_api() == {"wakeup_custom_day": "false", "wakeup_mday": "2031-02-03"}
     with pytest.raises(ValueError):
         AlarmChanges(date=dt.date(2031, 2, 3), weekdays=frozenset({Weekday.WED}))
+    with pytest.raises(ValueError):
+        AlarmChanges(weekdays=frozenset())
     with pytest.raises(TypeError):
-        AlarmChanges(enabled=1)  # type: ignore[arg-type]
-    with pytest.raises(TypeError):
-        AlarmChanges(time="8:00")  # type: ignore[arg-type]
+        AlarmChanges(date=dt.datetime(2031, 2, 3, 8))
 
 
 def test_tts_prompt() -> None:
@@ -503,8 +499,8 @@ def test_tts_prompt() -> None:
     }
     with pytest.raises(ValueError):
         TtsPrompt(type="", url="u")
-    with pytest.raises(TypeError):
-        TtsPrompt(type="t", url="u", params=[1])  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        TtsPrompt(type="t", url=" ")
 
 
 def test_cdr_query() -> None:
@@ -517,8 +513,8 @@ def test_cdr_query() -> None:
         started_before=dt.datetime(2019, 5, 28, 12),
         ended_after=dt.datetime(2019, 5, 27, 13),
         ended_before=dt.datetime(2019, 5, 28, 13, 0, 5),
-        direction="Inbound",  # type: ignore[arg-type]
-        status="answered",  # type: ignore[arg-type]
+        direction=CallDirection.INBOUND,
+        status=CdrStatus.ANSWERED,
     )
     assert query.to_api() == {
         "extid": "1001",
@@ -541,12 +537,9 @@ def test_cdr_query() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error"),
     [
-        ({"status": "voicemail"}, ValueError),
-        ({"status": "nonsense"}, ValueError),
-        ({"direction": "sideways"}, ValueError),
-        ({"direction": "unknown"}, ValueError),
-        ({"started_after": "2019-05-27"}, TypeError),
-        ({"started_after": dt.date(2019, 5, 27)}, TypeError),
+        ({"status": CdrStatus.VOICEMAIL}, ValueError),
+        ({"status": CdrStatus.UNKNOWN}, ValueError),
+        ({"direction": CallDirection.UNKNOWN}, ValueError),
         ({"extension": ""}, ValueError),
     ],
 )

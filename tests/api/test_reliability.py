@@ -2,10 +2,12 @@
 
 import asyncio
 from collections.abc import Callable
+import ssl
 from typing import Any
 from unittest.mock import Mock
 
-from aiohttp import StreamReader
+from aiohttp import ClientConnectorCertificateError, ClientConnectorError, StreamReader
+from aiohttp.client_reqrep import ConnectionKey
 import pytest
 
 from custom_components.synway_ippbx.api import (
@@ -20,6 +22,7 @@ from custom_components.synway_ippbx.api import (
     report_from_object,
 )
 from custom_components.synway_ippbx.api.parsing import MAX_DEPTH, loads, to_plain
+from custom_components.synway_ippbx.api.transport import tls_refused
 from simulator import Simulator
 from simulator.testing import ExternalSimulator
 
@@ -77,7 +80,7 @@ async def test_oversized_answer_is_refused_by_content_length(
     fake_pbx: FakePbx, fake_client: SynwayClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "custom_components.synway_ippbx.api.client._MAX_RESPONSE_SIZE", 1000
+        "custom_components.synway_ippbx.api.session._MAX_RESPONSE_SIZE", 1000
     )
     fake_pbx.responses["trunk_list"] = {"status": "success", "pad": "x" * 2000}
     with pytest.raises(SynwayResponseError, match="too large"):
@@ -228,3 +231,14 @@ async def test_a_modern_pbx_never_gets_the_legacy_context(simulator: Simulator) 
         await client.login()
         assert not client.legacy_tls
         await client.logout()
+
+
+def test_only_a_refused_handshake_is_a_reason_to_downgrade() -> None:
+    """A protocol alert or a reset mid-handshake is; a certificate problem never is."""
+    key = ConnectionKey("pbx", 443, True, False, None, None, None)
+    assert tls_refused(ClientConnectorError(key, ssl.SSLError(1, "alert")))
+    assert tls_refused(ClientConnectorError(key, ConnectionResetError()))
+    assert not tls_refused(ClientConnectorError(key, ConnectionRefusedError()))
+    unverified = ssl.SSLCertVerificationError(1, "self-signed")
+    assert not tls_refused(ClientConnectorError(key, unverified))
+    assert not tls_refused(ClientConnectorCertificateError(key, unverified))

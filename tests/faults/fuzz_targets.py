@@ -41,7 +41,7 @@ def _model(parse: Callable[[Any], object]) -> Callable[[Any], object]:
 TARGETS: dict[str, Target] = {
     "report": (report_bodies, parse_report),
     "answer": (answer_bodies, lambda body: SynwayClient._decode("fuzz", body)),
-    "agent_state": (json_values, AgentState.parse),
+    "agent_state": (json_values, AgentState),
     "alarms": (json_values, lambda value: alarms_from_api(loads(encode(value)))),
     **{
         model.__name__: (json_objects, _model(model.from_api))

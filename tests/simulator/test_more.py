@@ -9,7 +9,7 @@ import pytest
 
 from simulator import Simulator, SimulatorConfig, TrunkSpec
 from simulator.__main__ import build_config, parse_args
-from simulator.engine import CallError
+from simulator.state import CallError
 from simulator.testing import ReportReceiver, fixture_config
 from simulator.traffic import OFFICE_CALLS_PER_MINUTE, OFFICE_MAX_BUSY, Traffic
 

@@ -43,6 +43,22 @@ async def test_bytes_cross_the_link_in_segments(socket_enabled: None) -> None:
     await link.stop()
 
 
+async def test_stop_leaves_no_connection_handler_running(socket_enabled: None) -> None:
+    """After stop() returns, nothing of the link runs on (the harness fails lingering tasks)."""
+    before = asyncio.all_tasks()
+    server = await asyncio.start_server(_echo, "127.0.0.1", 0)
+    link = SlowLink("127.0.0.1", server.sockets[0].getsockname()[1], both_ways=True)
+    await link.start()
+    reader, writer = await asyncio.open_connection("127.0.0.1", link.port)
+    writer.write(b"ping")
+    assert await reader.readexactly(4) == b"ping"
+    await link.stop()
+    assert asyncio.all_tasks() - before == set()
+    writer.close()
+    server.close()
+    await server.wait_closed()
+
+
 async def test_unreachable_target_closes_the_connection(socket_enabled: None) -> None:
     server = await asyncio.start_server(_echo, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]

@@ -1,7 +1,14 @@
 """Async client of the Synway IPPBX HTTP API: no Home Assistant imports, publishable as is."""
 
 from .address import PbxAddress, parse_address
-from .client import BodyTooLargeError, SynwayClient, legacy_tls_context, read_body
+from .client import (
+    USER_AGENT,
+    BodyTooLargeError,
+    SynwayClient,
+    __version__,
+    legacy_tls_context,
+    read_body,
+)
 from .credentials import password_candidates, password_digest
 from .enums import (
     AgentState,
@@ -107,6 +114,7 @@ __all__ = [
     "MAX_REPORT_SIZE",
     "REPORT_EVENTS",
     "TOKEN_ERRNOS",
+    "USER_AGENT",
     "AgentState",
     "AgentStatusChange",
     "AgentStatusReport",
@@ -193,6 +201,7 @@ __all__ = [
     "UnholdReport",
     "UnknownReport",
     "Weekday",
+    "__version__",
     "error_from_errno",
     "legacy_tls_context",
     "parse_address",

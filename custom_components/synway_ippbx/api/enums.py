@@ -1,68 +1,54 @@
 """Enumerations of the manual, parsed loosely from the PBX's spellings.
 
-Values are Pythonic snake_case; ``api_value`` is what the PBX expects in a request. Parsing
-ignores case, spaces, dashes and underscores, so ``InUse``, ``in use`` and ``in_use`` agree.
+Values are Pythonic snake_case; ``api_value`` is what the PBX expects in a request. Each
+member declares its request spelling and any other spellings seen from the PBX next to its
+value. Calling the class is the parser: ``ExtensionStatus("InUse")``, ``"in use"`` and
+``"in_use"`` agree (case, spaces, dashes and underscores are ignored), and a word nobody
+declared becomes ``UNKNOWN`` where the enumeration has one (a ValueError otherwise).
 """
 
 from enum import StrEnum
-from typing import Any, Self
+from typing import Self
 
 from .parsing import normalise_word
 
-# Members whose request spelling differs from their value, filled in below the classes.
-_API_VALUES: dict[StrEnum, str] = {}
-# Extra spellings seen from the PBX, keyed by class then by normalised word.
-_ALIASES: dict[type[StrEnum], dict[str, str]] = {}
-_LOOKUPS: dict[type[StrEnum], dict[str, Any]] = {}
-
 
 class ApiEnum(StrEnum):
-    """A manual enumeration: tolerant parsing and the API's own spelling."""
+    """A manual enumeration: tolerant parsing and the API's own spelling.
 
-    @property
-    def api_value(self) -> str:
-        """The spelling the PBX uses in requests."""
-        return _API_VALUES.get(self, self.value)
+    Members are declared as ``value`` or ``value, api_value, *aliases``.
+    """
 
-    @classmethod
-    def _lookup(cls) -> dict[str, Self]:
-        table = _LOOKUPS.get(cls)
-        if table is None:
-            table = {}
-            for member in cls:
-                for word in (member.value, member.name, member.api_value):
-                    table[normalise_word(word)] = member
-            for word, value in _ALIASES.get(cls, {}).items():
-                table[word] = cls(value)
-            _LOOKUPS[cls] = table
-        return table
+    _value_: str
+    api_value: str
+    """The spelling the PBX uses in requests."""
 
-    @classmethod
-    def try_parse(cls, value: object) -> Self | None:
-        """Return the member for a PBX or user spelling, or ``None``."""
-        if isinstance(value, cls):
-            return value
-        if value is None or isinstance(value, bool):
-            return None
-        return cls._lookup().get(normalise_word(value))
+    def __new__(
+        cls, value: object, api_value: str | None = None, *aliases: str
+    ) -> Self:
+        """Build a member; its loose spellings become extra values of it.
 
-    @classmethod
-    def parse(cls, value: object) -> Self:
-        """Return the member for a spelling; unknown ones become UNKNOWN where it exists.
-
-        Raises:
-            ValueError: the spelling is unknown and the enumeration has no UNKNOWN member.
+        (Once the class exists, calling it looks a value up instead, hence ``object``: any
+        value off the wire may be passed.)
         """
-        member = cls.try_parse(value)
-        if member is not None:
-            return member
-        unknown = cls._lookup().get("unknown")
-        if unknown is not None:
-            return unknown
-        allowed = ", ".join(member.value for member in cls)
-        raise ValueError(
-            f"{value!r} is not a valid {cls.__name__} (expected one of: {allowed})"
-        )
+        member = str.__new__(cls, value)
+        member._value_ = str(value)
+        member.api_value = api_value or member._value_
+        for word in dict.fromkeys(
+            normalise_word(word) for word in (value, member.api_value, *aliases)
+        ):
+            if word != member._value_:
+                member._add_value_alias_(word)
+        return member
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self | None:
+        """Match a loose spelling; anything else is UNKNOWN where that member exists."""
+        if value is not None and not isinstance(value, bool):
+            member = cls._value2member_map_.get(normalise_word(value))
+            if member is not None:
+                return cls(member.value)
+        return cls.__members__.get("UNKNOWN")
 
 
 class ExtensionStatus(ApiEnum):
@@ -74,9 +60,9 @@ class ExtensionStatus(ApiEnum):
     REGISTERED = "registered"
     UNREGISTERED = "unregistered"
     BUSY = "busy"
-    IDLE = "idle"
+    IDLE = "idle", None, "available"
     IN_USE = "in_use"
-    HOLD = "hold"
+    HOLD = "hold", None, "onhold"
     HANGUP = "hangup"
     UNKNOWN = "unknown"
 
@@ -84,16 +70,16 @@ class ExtensionStatus(ApiEnum):
 class ExtensionType(ApiEnum):
     """Kind of extension."""
 
-    SIP = "sip"
-    FXS = "fxs"
+    SIP = "sip", "SIP"
+    FXS = "fxs", "FXS"
     UNKNOWN = "unknown"
 
 
 class TrunkType(ApiEnum):
     """Kind of trunk."""
 
-    SIP = "sip"
-    FXO = "fxo"
+    SIP = "sip", "SIP"
+    FXO = "fxo", "FXO"
     UNKNOWN = "unknown"
 
 
@@ -103,7 +89,7 @@ class TrunkStatus(ApiEnum):
     DISABLED = "disabled"
     STOPPED = "stopped"
     REGISTERED = "registered"
-    FAIL_TO_REGISTER = "fail_to_register"
+    FAIL_TO_REGISTER = "fail_to_register", None, "failed"
     UNMONITORED = "unmonitored"
     USABLE = "usable"
     UNUSABLE = "unusable"
@@ -115,9 +101,9 @@ class TrunkStatus(ApiEnum):
 class AgentState(ApiEnum):
     """A dynamic agent's state in a queue (agent_query)."""
 
-    LOGGED_IN = "logged_in"
-    LOGGED_OUT = "logged_out"
-    ON_BREAK = "on_break"
+    LOGGED_IN = "logged_in", "logged in", "login"
+    LOGGED_OUT = "logged_out", "logged out", "logout"
+    ON_BREAK = "on_break", "on break", "paused"
     UNKNOWN = "unknown"
 
 
@@ -134,7 +120,7 @@ class QueueMemberState(ApiEnum):
 
     WAITING = "waiting"
     RECEIVING = "receiving"
-    IN_QUEUE_CALL = "in_queue_call"
+    IN_QUEUE_CALL = "in_queue_call", None, "inaqueuecall", "incall"
     UNKNOWN = "unknown"
 
 
@@ -152,17 +138,17 @@ class CallPermission(ApiEnum):
 class TimeConditionType(ApiEnum):
     """When a forwarding rule applies."""
 
-    ALL = "all"
-    WORK_TIME = "work_time"
-    HOLIDAY = "holiday"
-    CUSTOM = "custom"
+    ALL = "all", "All"
+    WORK_TIME = "work_time", "WorkTime"
+    HOLIDAY = "holiday", "Holiday"
+    CUSTOM = "custom", "Custom"
     UNKNOWN = "unknown"
 
 
 class EavesdropPermission(ApiEnum):
     """Who may monitor an extension (eavesdrop_enable)."""
 
-    DISABLE = "disable"
+    DISABLE = "disable", None, "disabled"
     ENABLE_ALL = "enable_all"
     ENABLE_EXTENSIONS = "enable_extensions"
     UNKNOWN = "unknown"
@@ -175,7 +161,7 @@ class EavesdropMode(ApiEnum):
     ALL = "all"
     LISTEN = "listen"
     WHISPER = "whisper"
-    BARGE_IN = "barge_in"
+    BARGE_IN = "barge_in", "barge-in"
     UNKNOWN = "unknown"
 
 
@@ -184,7 +170,7 @@ class MonitorMode(ApiEnum):
 
     LISTEN = "listen"
     WHISPER = "whisper"
-    BARGE_IN = "barge_in"
+    BARGE_IN = "barge_in", "bargein"
 
 
 class PlayMode(ApiEnum):
@@ -206,23 +192,23 @@ class AudioDirection(ApiEnum):
 class CallDirection(ApiEnum):
     """Direction of a call record (``local`` is an internal call)."""
 
-    INBOUND = "inbound"
-    OUTBOUND = "outbound"
-    LOCAL = "local"
+    INBOUND = "inbound", None, "in"
+    OUTBOUND = "outbound", None, "out"
+    LOCAL = "local", None, "internal"
     UNKNOWN = "unknown"
 
 
 class CdrStatus(ApiEnum):
     """Outcome of a call record."""
 
-    ANSWERED = "answered"
-    NO_ANSWER = "no_answer"
+    ANSWERED = "answered", None, "answerd"
+    NO_ANSWER = "no_answer", None, "noanswered"
     BUSY = "busy"
     MISSED = "missed"
     VOICEMAIL = "voicemail"
-    CANCELLED = "cancelled"
+    CANCELLED = "cancelled", None, "canceled"
     FAILED = "failed"
-    IVR = "ivr"
+    IVR = "ivr", None, "ivr:IVR"
     CALLCENTER = "callcenter"
     CONFERENCE = "conference"
     UNKNOWN = "unknown"
@@ -232,19 +218,19 @@ class OutboundPinType(ApiEnum):
     """Password requirement of an outbound route."""
 
     NONE = "none"
-    PIN_LIST = "pin_list"
-    SINGLE_PIN = "single_pin"
+    PIN_LIST = "pin_list", "pinlist"
+    SINGLE_PIN = "single_pin", "singlepin"
     UNKNOWN = "unknown"
 
 
 class RecordType(ApiEnum):
     """What is being recorded (RECORDSTART/RECORDEND)."""
 
-    EXTENSION = "extension"
+    EXTENSION = "extension", "ext"
     TRUNK = "trunk"
-    ONE_TOUCH = "one_touch"
-    VOICE_MESSAGE = "voice_message"
-    CONFERENCE = "conference"
+    ONE_TOUCH = "one_touch", "key"
+    VOICE_MESSAGE = "voice_message", "msg"
+    CONFERENCE = "conference", "conf"
     UNKNOWN = "unknown"
 
 
@@ -253,8 +239,8 @@ class AgentStatusChange(ApiEnum):
 
     LOGIN = "login"
     LOGOUT = "logout"
-    ON_BREAK = "on_break"
-    RESUME = "resume"
+    ON_BREAK = "on_break", "onbreak", "break", "pause"
+    RESUME = "resume", None, "unpause"
     UNKNOWN = "unknown"
 
 
@@ -266,111 +252,39 @@ class QueueAction(ApiEnum):
     UNKNOWN = "unknown"
 
 
-_API_VALUES.update(
-    {
-        ExtensionType.SIP: "SIP",
-        ExtensionType.FXS: "FXS",
-        TrunkType.SIP: "SIP",
-        TrunkType.FXO: "FXO",
-        TimeConditionType.ALL: "All",
-        TimeConditionType.WORK_TIME: "WorkTime",
-        TimeConditionType.HOLIDAY: "Holiday",
-        TimeConditionType.CUSTOM: "Custom",
-        EavesdropMode.BARGE_IN: "barge-in",
-        MonitorMode.BARGE_IN: "bargein",
-        OutboundPinType.PIN_LIST: "pinlist",
-        OutboundPinType.SINGLE_PIN: "singlepin",
-        RecordType.EXTENSION: "ext",
-        RecordType.ONE_TOUCH: "key",
-        RecordType.VOICE_MESSAGE: "msg",
-        RecordType.CONFERENCE: "conf",
-        AgentStatusChange.ON_BREAK: "onbreak",
-        AgentState.LOGGED_IN: "logged in",
-        AgentState.LOGGED_OUT: "logged out",
-        AgentState.ON_BREAK: "on break",
-    }
-)
-_ALIASES.update(
-    {
-        ExtensionStatus: {"inuse": "in_use", "onhold": "hold", "available": "idle"},
-        QueueMemberState: {"inaqueuecall": "in_queue_call", "incall": "in_queue_call"},
-        CallDirection: {"internal": "local", "in": "inbound", "out": "outbound"},
-        CdrStatus: {
-            "ivrivr": "ivr",
-            "noanswered": "no_answer",
-            "answerd": "answered",
-            "canceled": "cancelled",
-        },
-        AgentState: {
-            "login": "logged_in",
-            "logout": "logged_out",
-            "paused": "on_break",
-        },
-        AgentStatusChange: {
-            "break": "on_break",
-            "pause": "on_break",
-            "unpause": "resume",
-        },
-        TrunkStatus: {"failed": "fail_to_register", "inuse": "in_use"},
-        EavesdropPermission: {"enableall": "enable_all", "disabled": "disable"},
-    }
-)
-
-
 class Weekday(StrEnum):
-    """A day of the week; the API numbers them 1 = Sunday to 7 = Saturday."""
+    """A day of the week; the API numbers them 1 = Sunday to 7 = Saturday.
 
-    MON = "mon"
-    TUE = "tue"
-    WED = "wed"
-    THU = "thu"
-    FRI = "fri"
-    SAT = "sat"
-    SUN = "sun"
+    ``Weekday(1)`` reads the API's number; ``Weekday("Monday")`` a name (three letters do).
+    """
 
-    @property
-    def api_value(self) -> int:
-        """The PBX's number for the day (1 = Sunday ... 7 = Saturday)."""
-        return _WEEKDAY_NUMBERS[self]
+    _value_: str
+    api_value: int
+    """The PBX's number for the day."""
 
-    @classmethod
-    def from_api(cls, value: object) -> Self | None:
-        """Return the day for the PBX's number (``"1"`` = Sunday), or ``None``."""
-        if isinstance(value, bool):
-            return None
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            return None
-        for day, day_number in _WEEKDAY_NUMBERS.items():
-            if day_number == number:
-                return cls(day)
-        return None
+    MON = "mon", 2
+    TUE = "tue", 3
+    WED = "wed", 4
+    THU = "thu", 5
+    FRI = "fri", 6
+    SAT = "sat", 7
+    SUN = "sun", 1
+
+    def __new__(cls, value: object, api_value: int = 0) -> Self:
+        """Build a member from its name and API number (called with one value, a lookup)."""
+        member = str.__new__(cls, value)
+        member._value_ = str(value)
+        member.api_value = api_value
+        return member
 
     @classmethod
-    def parse(cls, value: object) -> Self:
-        """Accept a member, ``"mon"``, ``"Monday"`` or a ``datetime`` weekday name.
-
-        Raises:
-            ValueError: not a day of the week.
-        """
-        if isinstance(value, cls):
-            return value
-        if isinstance(value, str):
-            word = normalise_word(value)[:3]
-            if len(normalise_word(value)) >= 3:
-                for member in cls:
-                    if member.value == word:
-                        return member
-        raise ValueError(f"{value!r} is not a day of the week (mon..sun)")
-
-
-_WEEKDAY_NUMBERS: dict[Weekday, int] = {
-    Weekday.SUN: 1,
-    Weekday.MON: 2,
-    Weekday.TUE: 3,
-    Weekday.WED: 4,
-    Weekday.THU: 5,
-    Weekday.FRI: 6,
-    Weekday.SAT: 7,
-}
+    def _missing_(cls, value: object) -> Self:
+        day = None
+        if isinstance(value, int) and not isinstance(value, bool):
+            day = next((day for day in cls if day.api_value == value), None)
+        elif isinstance(value, str) and len(word := normalise_word(value)) >= 3:
+            day = next((day for day in cls if day.value == word[:3]), None)
+        if day is None:
+            # Raised as it is by Enum: a message a user can act on.
+            raise ValueError(f"{value!r} is not a day of the week (mon..sun)")
+        return day

@@ -1,0 +1,139 @@
+"""The base of every model: JSON-friendly export, and fields that say where they come from.
+
+Response models (``WireModel``) declare each field once with :func:`wire`: the PBX's keys and
+the parser; one generic ``from_api`` reads them, never raises on missing or oddly typed
+fields, and keeps the PBX's own dict in ``raw``. ``to_dict`` gives a JSON-serialisable dict
+with Pythonic keys (what the integration returns from its actions).
+"""
+
+from collections.abc import Callable, Mapping, Set as AbstractSet
+from dataclasses import MISSING, dataclass, field, fields
+import datetime as dt
+from enum import Enum
+from functools import partial
+from typing import Any, Self
+
+from .enums import ApiEnum, Weekday
+from .parsing import split_list, to_plain, to_str
+
+_WEEKDAY_ORDER = list(Weekday)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, ApiModel):
+        return value.to_dict()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.time):  # datetime is a date too
+        return value.isoformat()
+    if isinstance(value, AbstractSet):
+        items = list(value)
+        if all(isinstance(item, Weekday) for item in items):
+            items.sort(key=_WEEKDAY_ORDER.index)
+        else:
+            items.sort(key=str)
+        return [_jsonable(item) for item in items]
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    return value
+
+
+def raw_field() -> Any:
+    """Declare the ``raw`` field: the PBX's dict, left out of equality and repr."""
+    return field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ApiModel:
+    """Base of every model: JSON-friendly export."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields as JSON-serialisable values, without ``raw`` and secrets."""
+        return {
+            item.name: _jsonable(getattr(self, item.name))
+            for item in fields(self)
+            if item.name != "raw" and not item.metadata.get("secret", False)
+        }
+
+
+type Parse = Callable[[object], Any]
+
+
+def wire(
+    *keys: str, parse: Parse = to_str, default: Any = MISSING, secret: bool = False
+) -> Any:
+    """Declare a field read from the PBX's ``keys``: the first one that parses wins.
+
+    A field without a default reads as ``""`` when the PBX leaves it out.
+    """
+    metadata: dict[str, Any] = {"api": (keys, parse)}
+    if secret:
+        metadata["secret"] = True
+    return field(default=default, repr=not secret, metadata=metadata)
+
+
+def _enum_or_none[E: ApiEnum](kind: type[E], value: object) -> E | None:
+    # An absent field stays None; a present but unknown word is the enum's UNKNOWN.
+    return kind(value) if to_str(value) else None
+
+
+def optional_enum[E: ApiEnum](kind: type[E]) -> Parse:
+    """Parse an enumeration field that the PBX may leave out (``None`` then)."""
+    return partial(_enum_or_none, kind)
+
+
+def split_on(separator: str) -> Parse:
+    """Parse a list sent as one string with ``separator`` between the items."""
+    return partial(split_list, separator=separator)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WireModel(ApiModel):
+    """A response model whose fields say where they come from (:func:`wire`)."""
+
+    raw: Mapping[str, Any] = raw_field()
+
+    @classmethod
+    def wire_fields(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The declared fields read from ``data``; absent ones are left to defaults."""
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            if (spec := item.metadata.get("api")) is None:
+                continue
+            keys, parse = spec
+            value = None
+            for key in keys:
+                if (value := parse(data.get(key))) is not None:
+                    break
+            if value is None and item.default is MISSING:
+                value = ""
+            if value is not None:
+                values[item.name] = value
+        return values
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one object of the PBX's response."""
+        return cls(**cls.wire_fields(data), raw=to_plain(data))
+
+
+# --------------------------------------------------------------------------- request values
+
+
+def api_bool(value: bool) -> str:
+    """The PBX's spelling of a flag in a request."""
+    return "true" if value else "false"
+
+
+def check_text(name: str, value: str | None, *, allow_empty: bool = False) -> None:
+    """Refuse a blank text the PBX would refuse (``None`` leaves a setting alone)."""
+    if value is not None and not allow_empty and not value.strip():
+        raise ValueError(f"{name} must not be empty")
+
+
+def check_int(name: str, value: int | None, minimum: int = 0) -> None:
+    """Refuse a number below what the PBX accepts (``None`` leaves a setting alone)."""
+    if value is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}")

@@ -1,0 +1,221 @@
+"""Extensions: their settings (ext_query), changes to them (ext_mod) and states (ext_status)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from .base import (
+    ApiModel,
+    WireModel,
+    api_bool,
+    check_int,
+    check_text,
+    optional_enum,
+    wire,
+)
+from .enums import (
+    CallPermission,
+    EavesdropMode,
+    EavesdropPermission,
+    ExtensionStatus,
+    ExtensionType,
+    TimeConditionType,
+)
+from .parsing import mappings, split_list, to_bool, to_int, to_plain, to_str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Forwarding(ApiModel):
+    """One forwarding rule of an extension (always, busy, no answer, unregistered, follow me)."""
+
+    enabled: bool | None = None
+    destination: str | None = None
+    time_condition: TimeConditionType | None = None
+    time_condition_uuid: str | None = None
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any], prefix: str) -> Self:
+        """Read the ``<prefix>_enabled``/``_destination``/``_tc_type``/``_tc_uuid`` fields."""
+        tc_type = data.get(f"{prefix}_tc_type")
+        return cls(
+            enabled=to_bool(data.get(f"{prefix}_enabled")),
+            destination=to_str(data.get(f"{prefix}_destination")),
+            time_condition=TimeConditionType(tc_type) if to_str(tc_type) else None,
+            time_condition_uuid=to_str(data.get(f"{prefix}_tc_uuid")),
+        )
+
+
+_FORWARD_PREFIXES = {
+    "forward_always": "forward_all",
+    "forward_busy": "forward_busy",
+    "forward_no_answer": "forward_no_answer",
+    "forward_unregistered": "forward_user_not_registered",
+    "follow_me": "follow_me",
+}
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExtensionSettings(WireModel):
+    """The settings of one extension (ext_query). ``to_dict`` leaves the password out."""
+
+    extension: str = wire("extension")
+    name: str | None = wire("username", default=None)
+    caller_id: str | None = wire("effective_caller_id_number", default=None)
+    extension_type: ExtensionType | None = wire(
+        "extension_type", parse=optional_enum(ExtensionType), default=None
+    )
+    password: str | None = wire("password", default=None, secret=True)
+    enabled: bool | None = wire("enabled", parse=to_bool, default=None)
+    call_permission: CallPermission | None = wire(
+        "call_permission", parse=optional_enum(CallPermission), default=None
+    )
+    voicemail: bool | None = wire("voicemail_enabled", parse=to_bool, default=None)
+    recording: bool | None = wire("user_record", parse=to_bool, default=None)
+    max_registrations: int | None = wire(
+        "max_registrations", parse=to_int, default=None
+    )
+    forward_always: Forwarding = field(default_factory=Forwarding)
+    forward_busy: Forwarding = field(default_factory=Forwarding)
+    forward_no_answer: Forwarding = field(default_factory=Forwarding)
+    forward_unregistered: Forwarding = field(default_factory=Forwarding)
+    follow_me: Forwarding = field(default_factory=Forwarding)
+    codecs: tuple[str, ...] = wire(
+        "absolute_codec_string", parse=split_list, default=()
+    )
+    force_ping: bool | None = wire("force_ping", parse=to_bool, default=None)
+    call_timeout: int | None = wire("call_timeout", parse=to_int, default=None)
+    max_call_duration: int | None = wire(
+        "max_call_duration", parse=to_int, default=None
+    )
+    outbound_restriction: bool | None = wire(
+        "outbound_restriction", parse=to_bool, default=None
+    )
+    extension_trunk: bool | None = wire("extension_trunk", parse=to_bool, default=None)
+    eavesdrop_permission: EavesdropPermission | None = wire(
+        "eavesdrop_enable", parse=optional_enum(EavesdropPermission), default=None
+    )
+    eavesdrop_mode: EavesdropMode | None = wire(
+        "eavesdrop_mode", parse=optional_enum(EavesdropMode), default=None
+    )
+    eavesdrop_extensions: tuple[str, ...] = wire(
+        "eavesdrop_extensions", parse=split_list, default=()
+    )
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from one ``extinfo`` item; forwarding rules share a field pattern."""
+        forwards: dict[str, Any] = {
+            name: Forwarding.from_api(data, prefix)
+            for name, prefix in _FORWARD_PREFIXES.items()
+        }
+        return cls(**cls.wire_fields(data), raw=to_plain(data), **forwards)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExtensionChanges(ApiModel):
+    """Settings to change on an extension (ext_mod); ``None`` leaves a setting alone.
+
+    A forwarding field takes a destination to switch that forwarding on, or ``""`` to switch
+    it off. ``extra`` passes further raw API fields through unchanged.
+    """
+
+    name: str | None = None
+    caller_id: str | None = None
+    call_permission: CallPermission | None = None
+    enabled: bool | None = None
+    voicemail: bool | None = None
+    recording: bool | None = None
+    forward_always: str | None = None
+    forward_busy: str | None = None
+    forward_no_answer: str | None = None
+    forward_unregistered: str | None = None
+    follow_me: str | None = None
+    call_timeout: int | None = None
+    max_call_duration: int | None = None
+    max_registrations: int | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Reject values the PBX would refuse, before anything is sent."""
+        check_text("name", self.name)
+        if self.call_permission is CallPermission.UNKNOWN:
+            raise ValueError("call_permission must be a known permission")
+        check_int("call_timeout", self.call_timeout, 1)
+        check_int("max_call_duration", self.max_call_duration, 1)
+        check_int("max_registrations", self.max_registrations, 1)
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether nothing would change."""
+        return not self.to_api()
+
+    def to_api(self) -> dict[str, str]:
+        """Return the ext_mod fields for these changes."""
+        body: dict[str, str] = {}
+        if self.name is not None:
+            body["username"] = self.name
+        if self.caller_id is not None:
+            body["effective_caller_id_number"] = self.caller_id
+        if self.call_permission is not None:
+            body["call_permission"] = self.call_permission.api_value
+        if self.enabled is not None:
+            body["enabled"] = api_bool(self.enabled)
+        if self.voicemail is not None:
+            body["voicemail_enabled"] = api_bool(self.voicemail)
+        if self.recording is not None:
+            body["user_record"] = api_bool(self.recording)
+        for name, prefix in _FORWARD_PREFIXES.items():
+            destination: str | None = getattr(self, name)
+            if destination is None:
+                continue
+            destination = destination.strip()
+            body[f"{prefix}_enabled"] = api_bool(bool(destination))
+            if destination:
+                body[f"{prefix}_destination"] = destination
+        if self.call_timeout is not None:
+            body["call_timeout"] = str(self.call_timeout)
+        if self.max_call_duration is not None:
+            body["max_call_duration"] = str(self.max_call_duration)
+        if self.max_registrations is not None:
+            body["max_registrations"] = str(self.max_registrations)
+        body.update(self.extra)
+        return body
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExtensionState(WireModel):
+    """The live state of one extension (ext_status)."""
+
+    extension: str = wire("extension", "extid")
+    name: str | None = wire("effective_caller_id_name", default=None)
+    type: ExtensionType = wire(
+        "extension_type", parse=ExtensionType, default=ExtensionType.UNKNOWN
+    )
+    uuid: str | None = wire("extension_uuid", default=None)
+    port: str | None = wire("port", default=None)
+    ip_port: str | None = wire("ip_port", "ip", default=None)
+    status: ExtensionStatus = wire(
+        "status", parse=ExtensionStatus, default=ExtensionStatus.UNKNOWN
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ExtensionStatusPage(WireModel):
+    """One page of ext_status."""
+
+    total: int | None = wire("total", parse=to_int, default=None)
+    max_page: int | None = wire("max_page", parse=to_int, default=None)
+    page: int | None = wire("page", parse=to_int, default=None)
+    count: int | None = wire("count", parse=to_int, default=None)
+    extensions: list[ExtensionState] = field(default_factory=list)
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> Self:
+        """Build from the ext_status response."""
+        return cls(
+            **cls.wire_fields(data),
+            extensions=[
+                ExtensionState.from_api(item) for item in mappings(data.get("data"))
+            ],
+            raw={key: to_plain(value) for key, value in data.items() if key != "data"},
+        )
