@@ -9,10 +9,10 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synway_ippbx.activity import async_activity_data
 from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import DOMAIN, EVENT_ACTIVITY
 from custom_components.synway_ippbx.describe import describe_report, shown_by
-from custom_components.synway_ippbx.events import async_activity_data
 from custom_components.synway_ippbx.logbook import DEFAULT_NAME, async_describe_events
 
 type Describer = Callable[[Event[Mapping[str, Any]]], dict[str, str]]

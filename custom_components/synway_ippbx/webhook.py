@@ -15,6 +15,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.util import dt as dt_util
 
+from .activity import async_activity_data
 from .api import (
     MAX_REPORT_SIZE,
     AgentStatusReport,
@@ -41,7 +42,7 @@ from .const import (
     LOGGER,
 )
 from .coordinator import SynwayConfigEntry
-from .events import async_activity_data, async_bus_event_data
+from .events import async_bus_event_data
 from .repairs import async_raise_untrusted_sender
 
 type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
