@@ -7,6 +7,7 @@ from pathlib import Path
 import re
 import shutil
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.automation.config import (
@@ -31,15 +32,12 @@ from tests.conftest import settle
 BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation" / "synway_ippbx"
 
 INPUTS: dict[str, dict[str, Any]] = {
-    "missed_call_notify.yaml": {"call_event": "event.extension_1001_call"},
+    "missed_call_notify.yaml": {"extension": "1001"},
     "flash_light_while_ringing.yaml": {
         "status_sensor": "sensor.extension_1001_status",
         "light": "light.desk",
     },
-    "doorbell_intercom.yaml": {
-        "call_event": "event.extension_1001_call",
-        "doorbell_extension": "1008",
-    },
+    "doorbell_intercom.yaml": {"extension": "1001", "doorbell_extension": "1008"},
 }
 
 
@@ -106,54 +104,97 @@ async def _spin() -> None:
         await asyncio.sleep(0)
 
 
-def _call_event(
-    hass: HomeAssistant, when: str, event_type: str, **attributes: Any
-) -> None:
-    hass.states.async_set(
-        "event.extension_1001_call",
-        when,
-        {"event_type": event_type, "call_id": "c1", "callee": "1001", **attributes},
+def _report(hass: HomeAssistant, call_type: str, **data: Any) -> None:
+    """A ``synway_ippbx_event`` as the integration fires it (the fields blueprints read)."""
+    hass.bus.async_fire(
+        "synway_ippbx_event",
+        {"call_type": call_type, "callid": "c1", "callee_number": "1001", **data},
     )
 
 
-async def test_missed_call_notifies_once(hass: HomeAssistant) -> None:
-    """A missed call notifies once; answered calls and other events do not."""
+async def _pause(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let the missed-call blueprint's quiet time after notifying pass."""
+    freezer.tick(timedelta(seconds=6))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def test_missed_call_notifies_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """A missed call notifies once; answered calls and other phones do not."""
     calls = async_mock_service(hass, "persistent_notification", "create")
-    _call_event(hass, "2025-01-01T10:00:00", "ring", caller="88861158")
     await _automation(hass, "missed_call_notify.yaml")
 
-    _call_event(hass, "2025-01-01T10:00:01", "hangup", caller="1000", missed=False)
+    _report(hass, "ring", caller_number="88861158")
+    _report(hass, "hangup", caller_number="1000", missed=False)
+    _report(hass, "hangup", caller_number="1000", missed=True, callee_number="1002")
     await hass.async_block_till_done()
     assert not calls
 
-    _call_event(
-        hass, "2025-01-01T10:00:02", "call_failed", caller="88861158", missed=True
-    )
+    _report(hass, "call_failed", caller_number="88861158", missed=True)
     await hass.async_block_till_done()
-    _call_event(hass, "2025-01-01T10:00:03", "hangup", caller="88861158", missed=True)
+    _report(hass, "hangup", caller_number="88861158", missed=True)
     await hass.async_block_till_done()
     assert len(calls) == 1
     assert calls[0].data["message"] == "Missed call from 88861158 on extension 1001"
+    await _pause(hass, freezer)
 
-    _call_event(hass, "2025-01-01T10:01:00", "hangup", caller="1002", missed=True)
+    _report(hass, "hangup", caller_number="1002", missed=True, callid="c2")
     await hass.async_block_till_done()
     assert len(calls) == 2
     assert calls[1].data["message"] == "Missed call from 1002 on extension 1001"
 
 
+@pytest.mark.parametrize("large", [False, True], ids=["10", "501"])
+async def test_missed_call_end_to_end_on_any_pbx(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    large: bool,
+) -> None:
+    """Nothing to enable: the blueprint hears the PBX on a small and a large PBX."""
+    mock_config_entry.add_to_hass(hass)
+    with patch(
+        "custom_components.synway_ippbx.entity.LARGE_PBX_EXTENSIONS",
+        5 if large else 1000,
+    ):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+    simulator.state.extensions["1002"].settings["username"] = "Alice"
+    calls = async_mock_service(hass, "persistent_notification", "create")
+    await _automation(hass, "missed_call_notify.yaml")
+    simulator.call_internal("1002", "1001")
+    await settle(hass, simulator)
+    simulator.hangup("1002")
+    await settle(hass, simulator)
+    simulator.call_internal("1001", "1003", answer=True)
+    await settle(hass, simulator)
+    simulator.hangup("1001")
+    await settle(hass, simulator)
+    assert [call.data["message"] for call in calls] == [
+        "Missed call from 1002 on extension 1001"
+    ]
+
+
 async def test_doorbell_rings(hass: HomeAssistant) -> None:
     """A ring from the door phone runs the actions; other callers do not."""
     calls = async_mock_service(hass, "persistent_notification", "create")
-    _call_event(hass, "2025-01-01T10:00:00", "hangup", caller="1000")
     await _automation(hass, "doorbell_intercom.yaml")
 
-    _call_event(hass, "2025-01-01T10:00:01", "ring", caller="1000")
+    _report(hass, "ring", caller_number="1000")
+    _report(hass, "ring", caller_number="1008", callee_number="1002")
+    _report(hass, "call_failed", caller_number="1008", cause="ORIGINATOR_CANCEL")
     await hass.async_block_till_done()
     assert not calls
-    _call_event(hass, "2025-01-01T10:00:02", "ring", caller="1008")
+    _report(hass, "ring", caller_number="1008")
     await hass.async_block_till_done()
     assert len(calls) == 1
     assert calls[0].data == {"title": "Doorbell", "message": "Someone is at the door"}
+    _report(hass, "call_failed", caller_number="1008", reason="486 Busy Here")
+    await hass.async_block_till_done()
+    assert len(calls) == 2
 
 
 async def test_light_flashes_while_ringing(
@@ -198,12 +239,6 @@ async def test_doorbell_notifies_when_the_extension_is_busy(
     await settle(hass, simulator)
     simulator.call_internal("1008", "1001")
     await settle(hass, simulator)
-    event = hass.states.get("event.extension_1001_call")
-    assert event is not None
-    assert (event.attributes["event_type"], event.attributes["cause"]) == (
-        "call_failed",
-        "USER_BUSY",
-    )
     assert len(calls) == 1
     assert calls[0].data == {"title": "Doorbell", "message": "Someone is at the door"}
     # Free again: the next ring notifies as usual, a call from elsewhere does not.
@@ -214,6 +249,8 @@ async def test_doorbell_notifies_when_the_extension_is_busy(
     simulator.call_internal("1008", "1001")
     await settle(hass, simulator)
     assert len(calls) == 2
+    # The Call event entity, which it used to need, stays disabled.
+    assert hass.states.get("event.extension_1001_call") is None
 
 
 def _readme_blocklist() -> dict[str, Any]:

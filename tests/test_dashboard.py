@@ -126,3 +126,17 @@ def test_readme_shows_the_screenshots() -> None:
     for path in shown:
         assert (DASHBOARD.parent.parent / path).is_file(), path
     assert "dashboards/synway_ippbx.yaml" in readme
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "init_integration")
+async def test_recent_calls_from_enabled_call_entities(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Where a user enabled the Call event entities, their last events are listed."""
+    simulator.call_internal("1000", "1001")
+    await settle(hass, simulator)
+    simulator.hangup("1000")
+    await settle(hass, simulator)
+    recent = (await _render(hass))["Recent calls"]
+    assert "| hangup |" in recent or "| call failed |" in recent
+    assert "Extension 1001" in recent

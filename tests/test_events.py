@@ -6,7 +6,6 @@ from typing import Any
 
 from homeassistant.components.automation.config import async_validate_config_item
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -62,6 +61,7 @@ def _events(bus: list[dict[str, Any]], call_type: str) -> list[dict[str, Any]]:
     return [data for data in bus if data.get("call_type") == call_type]
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_internal_answered_call(
     hass: HomeAssistant, simulator: Simulator, bus: list[dict[str, Any]]
 ) -> None:
@@ -120,6 +120,7 @@ async def test_internal_answered_call(
     assert (cdr_entity["event_type"], cdr_entity["call_type"]) == ("cdr", "cdr")
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_inbound_missed_call(
     hass: HomeAssistant, simulator: Simulator, bus: list[dict[str, Any]]
 ) -> None:
@@ -153,6 +154,7 @@ async def test_inbound_missed_call(
     assert (event["missed"], event["direction"]) == (True, "inbound")
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_outbound_call(
     hass: HomeAssistant, simulator: Simulator, bus: list[dict[str, Any]]
 ) -> None:
@@ -241,19 +243,13 @@ async def test_readme_examples_are_valid_automations(hass: HomeAssistant) -> Non
 async def test_readme_who_is_calling_example(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
 ) -> None:
-    """The README's who-is-calling automation names the caller, end to end."""
+    """The README's who-is-calling automation names the caller, nothing to enable."""
     simulator.state.extensions["1000"].settings["username"] = "Alice"
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     notes = async_mock_service(hass, "notify", "notify")
     example = _readme_examples()[1]
-    entity_id = next(
-        entry.entity_id
-        for entry in er.async_get(hass).entities.values()
-        if entry.unique_id.endswith("_extension_1001_call")
-    )
-    example["triggers"][0]["target"]["entity_id"] = entity_id
     assert await async_setup_component(
         hass, "automation", {"automation": {"id": "missed", **example}}
     )

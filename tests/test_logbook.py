@@ -5,10 +5,14 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synway_ippbx.const import DOMAIN, EVENT_SYNWAY
+from custom_components.synway_ippbx.activity import async_activity_data
+from custom_components.synway_ippbx.api import report_from_object
+from custom_components.synway_ippbx.const import DOMAIN, EVENT_ACTIVITY
+from custom_components.synway_ippbx.describe import describe_report, shown_by
 from custom_components.synway_ippbx.logbook import DEFAULT_NAME, async_describe_events
 
 type Describer = Callable[[Event[Mapping[str, Any]]], dict[str, str]]
@@ -22,21 +26,21 @@ TRUNK_OUT = {"from": "1002", "to": "1141", "trunk": "fxo3", "uuid": "e"}
 
 @pytest.fixture
 def describe(hass: HomeAssistant) -> Describer:
-    """The describer our logbook platform registers for synway_ippbx_event."""
+    """The describer our logbook platform registers for synway_ippbx_activity."""
     registered: dict[str, tuple[str, Describer]] = {}
 
     def _register(domain: str, event_type: str, describer: Describer) -> None:
         registered[event_type] = (domain, describer)
 
     async_describe_events(hass, _register)
-    domain, describer = registered[EVENT_SYNWAY]
+    domain, describer = registered[EVENT_ACTIVITY]
     assert domain == DOMAIN
     return describer
 
 
 def _message(describe: Describer, data: dict[str, Any]) -> str:
     """The row read as a sentence: its name (who), then its message (what)."""
-    row = describe(Event(EVENT_SYNWAY, data))
+    row = describe(Event(EVENT_ACTIVITY, data))
     if row["name"] == DEFAULT_NAME:
         return f"The PBX {row['message']}"
     return f"{row['name']} {row['message']}"
@@ -257,7 +261,7 @@ def test_name_is_the_entry_title(
     mock_config_entry.add_to_hass(hass)
     entry = describe(
         Event(
-            EVENT_SYNWAY,
+            EVENT_ACTIVITY,
             {"event": "Systemup", "config_entry_id": mock_config_entry.entry_id},
         )
     )
@@ -267,7 +271,7 @@ def test_name_is_the_entry_title(
         "icon": "mdi:restart",
     }
     assert (
-        describe(Event(EVENT_SYNWAY, {"event": "Systemup"}))["name"] == "Synway IPPBX"
+        describe(Event(EVENT_ACTIVITY, {"event": "Systemup"}))["name"] == "Synway IPPBX"
     )
 
 
@@ -290,7 +294,7 @@ def test_names_given_with_the_event(
     mock_config_entry.add_to_hass(hass)
     row = describe(
         Event(
-            EVENT_SYNWAY,
+            EVENT_ACTIVITY,
             {
                 "event": "RINGBACK",
                 "callerext": EXT_1000,
@@ -316,9 +320,98 @@ def test_status_reports_have_the_status_icon(
     """A phone's status report (shown on the Activity page) has a phone icon too."""
     row = describe(
         Event(
-            EVENT_SYNWAY,
+            EVENT_ACTIVITY,
             {"event": "ExtensionStatus", "extension": "1002", "status": status},
         )
     )
     assert row["icon"] == icon
     assert "entity_id" not in row
+
+
+@pytest.mark.parametrize(
+    ("data", "shower"),
+    [
+        ({"event": "RING", "calledext": EXT_1001}, ("sensor", "status")),
+        ({"event": "ExtensionStatus", "extension": "1002"}, ("sensor", "status")),
+        (
+            {"event": "HANGUP", "originator": "caller", "callerext": EXT_1000},
+            ("sensor", "status"),
+        ),
+        (
+            {"event": "CALLFAILED", "cause": "NO_ANSWER", "calledext": EXT_1001},
+            ("sensor", "last_missed_call"),
+        ),
+        (
+            {"event": "CALLFAILED", "callerext": EXT_1000, "calledext": EXT_1001},
+            ("event", "call"),
+        ),
+        ({"event": "TRANSFER", "transfer_from": "1001"}, ("event", "call")),
+        ({"event": "DTMF", "dtmf": "5", "callerext": EXT_1000}, ("event", "call")),
+        ({"event": "QueueOverflow", "number": "6700"}, ("event", "queue")),
+        (
+            {"event": "AgentStatus", "queueid": "6700", "extid": "1003"},
+            ("event", "queue"),
+        ),
+        ({"event": "Systemup"}, ("event", "pbx")),
+        ({"event": "CDR"}, ("event", "pbx")),
+        ({"event": "CallinRequest", "from": "88861158"}, ("event", "pbx")),
+        ({"event": "SOMETHINGNEW"}, None),
+    ],
+)
+def test_which_entity_shows_what_happened(
+    data: dict[str, Any], shower: tuple[str, str] | None
+) -> None:
+    """The rule of describe.py: the entity whose own row says what a report did."""
+    report = report_from_object(data)
+    assert shown_by(report, describe_report(report, lambda _number: None)) == shower
+
+
+@pytest.mark.parametrize(
+    ("data", "row"),
+    [
+        ({"event": "SOMETHINGNEW"}, None),
+        ({"event": "RING", "calledext": {"extid": "4321"}}, None),
+        ({"event": "HOLD"}, {}),
+    ],
+    ids=["not understood", "unknown phone", "no phone"],
+)
+async def test_activity_rows_of_odd_reports(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    data: dict[str, Any],
+    row: dict[str, Any] | None,
+) -> None:
+    """Nothing understood, or a phone not listed yet: no row; a call of no phone: a bare one."""
+    report = report_from_object(data)
+    activity = async_activity_data(hass, init_integration, report, dict(data))
+    if row is None:
+        assert activity is None
+    else:
+        assert activity is not None
+        assert "entity_id" not in activity
+        assert "device_id" not in activity
+
+
+async def test_a_disabled_status_hands_its_rows_to_words(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Who disables a phone's Status gets its status reports as described rows."""
+    data = {"event": "ExtensionStatus", "extension": "1001", "status": "Ringing"}
+    report = report_from_object(data)
+    assert async_activity_data(hass, init_integration, report, dict(data)) is None
+    status = next(
+        entry
+        for entry in entity_registry.entities.values()
+        if entry.unique_id.endswith("_extension_1001_status")
+    )
+    entity_registry.async_update_entity(
+        status.entity_id, disabled_by=er.RegistryEntryDisabler.USER
+    )
+    activity = async_activity_data(hass, init_integration, report, dict(data))
+    assert activity is not None
+    assert (activity["entity_id"], activity["device_id"]) == (
+        status.entity_id,
+        status.device_id,
+    )

@@ -1,6 +1,15 @@
-"""The Activity log as a user reads it: real recorder and logbook, real calls."""
+"""The Activity log as a user reads it: real recorder and logbook, real calls.
 
+One row per thing that happened, on the phone's own device page: the Status sensor's
+row for each call step, a described row only for what no enabled entity shows.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+import json
+from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -19,6 +28,19 @@ from pytest_homeassistant_custom_component.typing import (
 from simulator import Simulator
 from tests.conftest import settle
 
+ICONS = json.loads(
+    (
+        Path(__file__).parent.parent
+        / "custom_components"
+        / "synway_ippbx"
+        / "icons.json"
+    ).read_text(encoding="utf-8")
+)
+STATUS_ICONS = ICONS["entity"]["sensor"]["extension_status"]["state"]
+# Small: every extension entity its defaults allow; large: past LARGE_PBX_EXTENSIONS,
+# where the secondary ones (settings, figures, last missed call) start disabled.
+SIZES = pytest.mark.parametrize("large", [False, True], ids=["10", "501"])
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(
@@ -35,7 +57,55 @@ async def logbook(
     assert await async_setup_component(hass, "logbook", {})
 
 
-async def _rows(
+@contextmanager
+def _size(large: bool) -> Iterator[None]:
+    """The simulator's PBX counted as 10 or as 501 extensions (the threshold moves)."""
+    with patch(
+        "custom_components.synway_ippbx.entity.LARGE_PBX_EXTENSIONS",
+        5 if large else 1000,
+    ):
+        yield
+
+
+async def _setup(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    *,
+    large: bool = False,
+) -> None:
+    simulator.state.extensions["1003"].settings["username"] = "Reception"
+    simulator.state.extensions["1004"].settings["username"] = "Alice"
+    entry.add_to_hass(hass)
+    with _size(large):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+def _entity(hass: HomeAssistant, unique_end: str) -> str:
+    """An entity id by the end of its unique id (ids follow device names)."""
+    registry = er.async_get(hass)
+    return next(
+        entry.entity_id
+        for entry in registry.entities.values()
+        if entry.unique_id.endswith(unique_end)
+    )
+
+
+def _status(hass: HomeAssistant, extension: str) -> str:
+    return _entity(hass, f"_extension_{extension}_status")
+
+
+def _ours(hass: HomeAssistant) -> set[str]:
+    registry = er.async_get(hass)
+    return {
+        entry.entity_id
+        for entry in registry.entities.values()
+        if entry.platform == "synway_ippbx"
+    }
+
+
+async def _query(
     hass: HomeAssistant, ws: WebSocketGenerator, start: Any, **query: Any
 ) -> list[dict[str, Any]]:
     await async_wait_recording_done(hass)
@@ -45,279 +115,275 @@ async def _rows(
     )
     answer = await client.receive_json()
     assert answer["success"], answer
-    return [row for row in answer["result"] if row.get("domain") == "synway_ippbx"]
-
-
-def _call_entity(hass: HomeAssistant, extension: str) -> str:
-    """The call event entity of an extension (its id follows the device name)."""
-    registry = er.async_get(hass)
-    return next(
-        entry.entity_id
-        for entry in registry.entities.values()
-        if entry.unique_id.endswith(f"_extension_{extension}_call")
-    )
-
-
-async def test_rows_use_names_icons_and_the_extension_entity(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    mock_config_entry: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> None:
-    """ "Alice (1004) is calling Reception (1003)", on Alice's call entity."""
-    simulator.state.extensions["1003"].settings["username"] = "Reception"
-    simulator.state.extensions["1004"].settings["username"] = "Alice"
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
-    start = dt_util.utcnow()
-    simulator.call_internal("1004", "1003")
-    await settle(hass, simulator)
-    simulator.answer("1003")
-    await settle(hass, simulator)
-    simulator.hangup("1004")
-    await settle(hass, simulator)
-    rows = await _rows(hass, hass_ws_client, start)
-    lines = {(row["name"], row["message"]) for row in rows}
-    assert ("Alice (1004)", "is calling Reception (1003)") in lines
-    assert ("Reception (1003)", "answered a call from Alice (1004)") in lines
-    assert ("Alice (1004)", "hung up") in lines
-    calling = next(row for row in rows if row["message"].startswith("is calling"))
-    assert calling["entity_id"] == _call_entity(hass, "1004")
-    assert calling["icon"] == "mdi:phone-outgoing"
-    answered = next(row for row in rows if row["message"].startswith("answered"))
-    assert answered["entity_id"] == _call_entity(hass, "1003")
-    assert answered["icon"] == "mdi:phone-in-talk"
-
-
-async def test_rows_show_on_the_device_page(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    init_integration: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> None:
-    """The device page asks the logbook for its entities: the call rows are there."""
-    start = dt_util.utcnow()
-    simulator.call_internal("1000", "1001")
-    await settle(hass, simulator)
-    on_page = await _rows(
-        hass, hass_ws_client, start, entity_ids=[_call_entity(hass, "1000")]
-    )
-    assert any(row["message"] == "is calling 1001" for row in on_page)
-
-
-async def test_missed_call_row(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    init_integration: MockConfigEntry,
-    hass_ws_client: WebSocketGenerator,
-) -> None:
-    """A caller giving up while the phone rings reads as a missed call."""
-    start = dt_util.utcnow()
-    simulator.call_internal("1000", "1002")
-    await settle(hass, simulator)
-    simulator.hangup("1000")
-    await settle(hass, simulator)
-    rows = await _rows(hass, hass_ws_client, start)
-    missed = [row for row in rows if "missed" in row["message"]]
-    assert missed
-    assert missed[0]["name"] == "Extension 1002"
-    assert missed[0]["icon"] == "mdi:phone-missed"
-    assert missed[0]["entity_id"] == "event.extension_1002_call"
-
-
-def _device_page(hass: HomeAssistant, extension: str) -> dict[str, Any]:
-    """What an extension's device page asks the logbook for: its entities and device."""
-    registry = er.async_get(hass)
-    call = registry.async_get(_call_entity(hass, extension))
-    assert call is not None and call.device_id is not None
-    return {
-        "entity_ids": [
-            entry.entity_id
-            for entry in er.async_entries_for_device(
-                registry, call.device_id, include_disabled_entities=True
-            )
-        ],
-        "device_ids": [call.device_id],
-    }
+    return list(answer["result"])
 
 
 async def _page(
     hass: HomeAssistant, ws: WebSocketGenerator, start: Any, extension: str
 ) -> list[dict[str, Any]]:
-    """Every row of an extension's device page (state rows and described rows)."""
-    await async_wait_recording_done(hass)
-    client = await ws()
-    await client.send_json_auto_id(
-        {
-            "type": "logbook/get_events",
-            "start_time": start.isoformat(),
-            **_device_page(hass, extension),
-        }
+    """Every row of an extension's device page: its entities' and its device's."""
+    registry = er.async_get(hass)
+    status = registry.async_get(_status(hass, extension))
+    assert status is not None and status.device_id is not None
+    entities = [
+        entry.entity_id
+        for entry in er.async_entries_for_device(registry, status.device_id)
+    ]
+    return await _query(
+        hass, ws, start, entity_ids=entities, device_ids=[status.device_id]
     )
-    answer = await client.receive_json()
-    assert answer["success"], answer
-    return list(answer["result"])
 
 
-async def test_a_call_reads_one_row_per_step_on_each_phone(
+async def _activity(
+    hass: HomeAssistant, ws: WebSocketGenerator, start: Any
+) -> list[dict[str, Any]]:
+    """The Activity page's rows that come from this integration."""
+    ours = _ours(hass)
+    return [
+        row
+        for row in await _query(hass, ws, start)
+        if row.get("domain") == "synway_ippbx" or row.get("entity_id") in ours
+    ]
+
+
+def _status_row(hass: HomeAssistant, row: dict[str, Any], extension: str) -> str:
+    """A Status sensor row: its state, which has a phone icon."""
+    assert row["entity_id"] == _status(hass, extension), row
+    assert STATUS_ICONS[row["state"]].startswith("mdi:phone"), row
+    return str(row["state"])
+
+
+def _said(row: dict[str, Any]) -> tuple[str, str, str | None]:
+    """A described row as read: who, what, with which icon."""
+    return (row["name"], row["message"], row.get("icon"))
+
+
+@SIZES
+async def test_answering_a_call_is_one_row_per_phone(
     hass: HomeAssistant,
     simulator: Simulator,
     mock_config_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
+    large: bool,
 ) -> None:
-    """A call answered and ended: each phone's page says each step once, with names.
+    """Picking up: each phone's page says "Talking" once, on its Status sensor."""
+    await _setup(hass, simulator, mock_config_entry, large=large)
+    simulator.call_internal("1004", "1003")
+    await settle(hass, simulator)
+    start = dt_util.utcnow()
+    simulator.answer("1003")
+    await settle(hass, simulator)
+    for extension in ("1003", "1004"):
+        rows = await _page(hass, hass_ws_client, start, extension)
+        assert len(rows) == 1, rows
+        assert _status_row(hass, rows[0], extension) == "talking"
+    assert len(await _activity(hass, hass_ws_client, start)) == 2
 
-    No second text row from the PBX's status reports, no rows from the other party
-    coming and going: it rides on Status as attributes.
+
+@SIZES
+async def test_a_whole_call_reads_step_by_step(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    large: bool,
+) -> None:
+    """Ringing, talking, idle: one row per step and phone, none for the other party.
+
+    The other party rides on Status as attributes; the Call event entity starts
+    disabled, so it writes no second row.
     """
-    simulator.state.extensions["1003"].settings["username"] = "Reception"
-    simulator.state.extensions["1004"].settings["username"] = "Alice"
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await _setup(hass, simulator, mock_config_entry, large=large)
     start = dt_util.utcnow()
     simulator.call_internal("1004", "1003")
     await settle(hass, simulator)
     simulator.answer("1003")
     await settle(hass, simulator)
-    status = hass.states.get("sensor.reception_1003_status")
+    status = hass.states.get(_status(hass, "1003"))
     assert status is not None
     assert status.attributes["other_party"] == "1004"
     assert status.attributes["other_party_name"] == "Alice"
+    hung_up = dt_util.utcnow()
     simulator.hangup("1004")
     await settle(hass, simulator)
-
-    designed = {
-        "1004": [
-            ("Alice (1004)", "is calling Reception (1003)", "mdi:phone-outgoing"),
-            ("Alice (1004)", "got through to Reception (1003)", "mdi:phone-in-talk"),
-            ("Alice (1004)", "hung up", "mdi:phone-hangup"),
-        ],
-        "1003": [
-            (
-                "Reception (1003)",
-                "is ringing, call from Alice (1004)",
-                "mdi:phone-ring",
-            ),
-            (
-                "Reception (1003)",
-                "answered a call from Alice (1004)",
-                "mdi:phone-in-talk",
-            ),
-        ],
-    }
-    for extension, lines in designed.items():
-        page = await _page(hass, hass_ws_client, start, extension)
-        described = [row for row in page if row.get("domain") == "synway_ippbx"]
-        assert [
-            (row["name"], row["message"], row.get("icon")) for row in described
-        ] == lines
-        assert {row["entity_id"] for row in described} == {
-            _call_entity(hass, extension)
-        }
-        # The Status sensor says each state once; nothing else writes state rows but
-        # the call event entity.
-        states = [row for row in page if "state" in row]
-        assert {row["entity_id"].split(".")[0] for row in states} == {
-            "sensor",
-            "event",
-        }
-        assert [
-            row["state"] for row in states if row["entity_id"].startswith("sensor.")
-        ] == ["ringback" if extension == "1004" else "ringing", "talking", "idle"]
-        assert not any(row.get("state") == "unknown" for row in page)
+    steps = {"1004": ["ringback", "talking", "idle"], "1003": ["ringing", "talking"]}
+    steps["1003"].append("idle")
+    for extension, states in steps.items():
+        rows = await _page(hass, hass_ws_client, start, extension)
+        assert [_status_row(hass, row, extension) for row in rows] == states
+        after = await _page(hass, hass_ws_client, hung_up, extension)
+        assert [row.get("state") for row in after] == ["idle"]
+    assert hass.states.get(_entity(hass, "_extension_1003_call")) is None
+    activity = await _activity(hass, hass_ws_client, start)
+    phones = [row for row in activity if row["entity_id"].startswith("sensor.")]
+    assert len(phones) == 6
+    # Besides: the PBX's call record, on the PBX event entity.
+    assert [
+        row["attributes"]["event_type"] for row in activity if row not in phones
+    ] == ["cdr"]
+    assert not any(row.get("state") in ("unknown", "unavailable") for row in activity)
 
 
-async def _described(
-    hass: HomeAssistant, ws: WebSocketGenerator, start: Any, extension: str
-) -> list[tuple[str, str, str | None]]:
-    """The described rows of an extension's page: name, message, icon."""
-    page = await _page(hass, ws, start, extension)
-    rows = [row for row in page if row.get("domain") == "synway_ippbx"]
-    assert {row["entity_id"] for row in rows} <= {_call_entity(hass, extension)}
-    return [(row["name"], row["message"], row.get("icon")) for row in rows]
-
-
-async def test_a_missed_call_reads_as_missed_on_the_phone_that_rang(
+@SIZES
+async def test_a_missed_call_reads_once_as_missed(
     hass: HomeAssistant,
     simulator: Simulator,
-    init_integration: MockConfigEntry,
+    mock_config_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
+    large: bool,
 ) -> None:
-    """The caller gives up: the ringing phone's page says "missed", once."""
+    """The caller gives up: the phone that rang goes idle and says "missed", once.
+
+    Where its Last missed call sensor is enabled (up to 500 extensions) that sensor's
+    row is the one; past that, a described row takes its place.
+    """
+    await _setup(hass, simulator, mock_config_entry, large=large)
+    simulator.call_internal("1004", "1003")
+    await settle(hass, simulator)
     start = dt_util.utcnow()
-    simulator.call_internal("1000", "1002")
+    simulator.hangup("1004")
     await settle(hass, simulator)
-    simulator.hangup("1000")
-    await settle(hass, simulator)
-    assert await _described(hass, hass_ws_client, start, "1002") == [
-        ("Extension 1002", "is ringing, call from 1000", "mdi:phone-ring"),
-        ("Extension 1002", "missed a call from 1000", "mdi:phone-missed"),
-    ]
-    assert await _described(hass, hass_ws_client, start, "1000") == [
-        ("Extension 1000", "is calling 1002", "mdi:phone-outgoing"),
-    ]
+    rows = await _page(hass, hass_ws_client, start, "1003")
+    assert len(rows) == 2, rows
+    status = next(
+        row
+        for row in rows
+        if "state" in row and row["entity_id"] == _status(hass, "1003")
+    )
+    assert _status_row(hass, status, "1003") == "idle"
+    missed = next(row for row in rows if row is not status)
+    if large:
+        assert _said(missed) == (
+            "Reception (1003)",
+            "missed a call from Alice (1004)",
+            "mdi:phone-missed",
+        )
+        assert missed["entity_id"] == _status(hass, "1003")
+    else:
+        assert missed["entity_id"] == _entity(hass, "_extension_1003_last_missed_call")
+        last = hass.states.get(missed["entity_id"])
+        assert last is not None
+        assert last.attributes["number"] == "1004"
+    caller = await _page(hass, hass_ws_client, start, "1004")
+    assert [_status_row(hass, row, "1004") for row in caller] == ["idle"]
 
 
-async def test_the_callee_hanging_up_reads_on_the_callees_page(
+@SIZES
+async def test_status_reports_that_change_nothing_write_nothing(
     hass: HomeAssistant,
     simulator: Simulator,
-    init_integration: MockConfigEntry,
+    mock_config_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
+    large: bool,
 ) -> None:
-    """Whoever hangs up, the row is on that phone's page."""
+    """50 status reports of an idle phone: the Activity page stays empty."""
+    await _setup(hass, simulator, mock_config_entry, large=large)
     start = dt_util.utcnow()
-    simulator.call_internal("1000", "1001")
+    for number in range(50):
+        # Idle and Registered both mean a reachable phone with no call.
+        status = "Idle" if number % 2 else "Registered"
+        simulator.emit(
+            {"event": "ExtensionStatus", "extension": "1001", "status": status}
+        )
     await settle(hass, simulator)
-    simulator.answer("1001")
-    await settle(hass, simulator)
-    simulator.hangup("1001")
-    await settle(hass, simulator)
-    assert await _described(hass, hass_ws_client, start, "1001") == [
-        ("Extension 1001", "is ringing, call from 1000", "mdi:phone-ring"),
-        ("Extension 1001", "answered a call from 1000", "mdi:phone-in-talk"),
-        ("Extension 1001", "hung up", "mdi:phone-hangup"),
-    ]
-    assert await _described(hass, hass_ws_client, start, "1000") == [
-        ("Extension 1000", "is calling 1001", "mdi:phone-outgoing"),
-        ("Extension 1000", "got through to 1001", "mdi:phone-in-talk"),
-    ]
+    assert mock_config_entry.runtime_data.coordinator.reports.received >= 50
+    assert await _activity(hass, hass_ws_client, start) == []
 
 
-async def test_transfer_and_busy_read_on_the_phone_that_did_them(
+@SIZES
+async def test_transfer_and_failure_keep_their_described_rows(
     hass: HomeAssistant,
     simulator: Simulator,
-    init_integration: MockConfigEntry,
+    mock_config_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
+    large: bool,
 ) -> None:
-    """The transferring phone says it passed the call on; a busy callee fails the call."""
+    """What no enabled entity shows (a transfer, a failed call's cause) reads in words.
+
+    The row is on the phone's Status sensor, so its device page shows it.
+    """
+    await _setup(hass, simulator, mock_config_entry, large=large)
+    simulator.call_internal("1004", "1003")
+    await settle(hass, simulator)
+    simulator.answer("1003")
+    await settle(hass, simulator)
     start = dt_util.utcnow()
-    simulator.call_internal("1000", "1001")
+    simulator.transfer("1003", "1002")
     await settle(hass, simulator)
-    simulator.answer("1001")
+    simulator.call_internal("1001", "1004")
     await settle(hass, simulator)
-    simulator.transfer("1001", "1002")
-    await settle(hass, simulator)
-    simulator.call_internal("1003", "1000")
-    await settle(hass, simulator)
-    assert await _described(hass, hass_ws_client, start, "1001") == [
-        ("Extension 1001", "is ringing, call from 1000", "mdi:phone-ring"),
-        ("Extension 1001", "answered a call from 1000", "mdi:phone-in-talk"),
+    described = [
+        row
+        for row in await _activity(hass, hass_ws_client, start)
+        if row.get("domain") == "synway_ippbx"
+    ]
+    assert [_said(row) for row in described] == [
         (
-            "Extension 1001",
-            "transferred the call from 1000 to 1002",
+            "Reception (1003)",
+            "transferred the call from Alice (1004) to 1002",
             "mdi:phone-forward",
         ),
+        (
+            "Extension 1001",
+            "could not reach Alice (1004) (USER_BUSY)",
+            "mdi:phone-cancel",
+        ),
     ]
-    assert await _described(hass, hass_ws_client, start, "1000") == [
-        ("Extension 1000", "is calling 1001", "mdi:phone-outgoing"),
-        ("Extension 1000", "got through to 1001", "mdi:phone-in-talk"),
-        ("Extension 1000", "is calling 1002", "mdi:phone-outgoing"),
+    assert [row["entity_id"] for row in described] == [
+        _status(hass, "1003"),
+        _status(hass, "1001"),
     ]
-    assert await _described(hass, hass_ws_client, start, "1002") == [
-        ("Extension 1002", "is ringing, call from 1000", "mdi:phone-ring"),
+    page = await _page(hass, hass_ws_client, start, "1003")
+    assert _said(page[0])[1].startswith("transferred")
+
+
+async def test_an_enabled_call_entity_takes_over_its_rows(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Who enables a phone's Call event entity gets its rows instead of the words."""
+    await _setup(hass, simulator, mock_config_entry)
+    call = _entity(hass, "_extension_1001_call")
+    entity_registry.async_update_entity(call, disabled_by=None)
+    await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    start = dt_util.utcnow()
+    simulator.call_internal("1004", "1003", answer=True)
+    await settle(hass, simulator)
+    simulator.call_internal("1001", "1004")
+    await settle(hass, simulator)
+    rows = await _page(hass, hass_ws_client, start, "1001")
+    assert not [row for row in rows if row.get("domain") == "synway_ippbx"]
+    assert "call_failed" in [
+        row.get("attributes", {}).get("event_type")
+        for row in rows
+        if row["entity_id"] == call
     ]
-    assert await _described(hass, hass_ws_client, start, "1003") == [
-        ("Extension 1003", "could not reach 1000 (USER_BUSY)", "mdi:phone-cancel"),
-    ]
+
+
+async def test_pbx_and_queue_reports_are_shown_by_their_entities(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A reboot, queue callers and agents: their event entities' rows, no words."""
+    await _setup(hass, simulator, mock_config_entry)
+    start = dt_util.utcnow()
+    simulator.emit({"event": "Systemup"})
+    simulator.emit(
+        {
+            "event": "QueueStatus",
+            "number": "6700",
+            "callercount": "1",
+            "action": "Add",
+            "callfrom": "88861158",
+        }
+    )
+    await settle(hass, simulator)
+    rows = await _activity(hass, hass_ws_client, start)
+    assert not [row for row in rows if row.get("domain") == "synway_ippbx"]
+    assert _entity(hass, "_pbx") in {row["entity_id"] for row in rows}

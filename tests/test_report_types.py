@@ -165,6 +165,7 @@ async def test_failed_and_transferred_calls(hass: HomeAssistant, pbx: Pbx) -> No
     assert state_of(hass, "binary_sensor.extension_1002_on_a_call") == "off"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_in_call_reports(hass: HomeAssistant, pbx: Pbx) -> None:
     """DTMF (5.11), PLAYEND (5.12), RECORDSTART (5.13) and RECORDEND (5.14)."""
     await pbx.send("DTMF", callid=CALLID, callerext=CALLER, dtmf="5", index="0")

@@ -1,8 +1,27 @@
-"""Plain-words descriptions of PBX reports, for the logbook and its bus events.
+"""Plain-words descriptions of PBX reports, and which of them earn an Activity row.
 
-No Home Assistant imports: ``events`` asks it which phone a row is about (so the bus
-event carries that phone's entity and the row shows on its device page), and
-``logbook`` asks it what to say.
+No Home Assistant imports: ``events`` asks it which phone a report is about and which
+entity already shows it, and ``logbook`` asks it what to say.
+
+One row per thing that happened. Home Assistant's logbook already writes a row for
+every state an enabled entity takes, so a described row is added only for what no
+enabled entity of the subject's device shows (``shown_by``):
+
+* ring, ringback, answer, answered, hold, unhold, hang-up and the PBX's status
+  reports: the phone's Status sensor (always enabled) changes state, and that is the
+  row. A status report that changes nothing writes nothing.
+* a missed call: the phone's Last missed call sensor (enabled up to 500 extensions)
+  writes the row; where it is disabled, "missed a call from Alice (1004)" does.
+* a failed call with its cause, a transfer, DTMF, recording and prompts: the phone's
+  Call event entity would show them, but it starts disabled, so they read in words
+  (and stop doing so on the phones where a user enables it).
+* queue reports: the queue's event entity; PBX-wide reports (system_up,
+  callin_request, cdr, conferences): the PBX event entity. Both start enabled.
+* reports the integration does not understand: no row (they reach automations on
+  the bus all the same).
+
+Described rows are attributed to the phone's Status sensor (its device page shows
+them), else to the entity that would have shown them.
 """
 
 from collections.abc import Callable, Mapping
@@ -55,6 +74,8 @@ NORMALISED_FIELDS = frozenset(
         "answered",
         "missed",
         "entity_id",
+        "device_id",
+        "screened",
     }
 )
 # The caller hung up before anyone answered: a missed call for the callee.
@@ -107,6 +128,13 @@ class Line:
 
 
 type Names = Callable[[str | None], str | None]
+# An entity of a row's subject: its platform and the key its unique id ends with.
+type Shower = tuple[str, str]
+SHOWN_BY_STATUS: Shower = ("sensor", "status")
+SHOWN_BY_LAST_MISSED: Shower = ("sensor", "last_missed_call")
+SHOWN_BY_CALL: Shower = ("event", "call")
+SHOWN_BY_QUEUE: Shower = ("event", "queue")
+SHOWN_BY_PBX: Shower = ("event", "pbx")
 
 
 # -- parties -------------------------------------------------------------------------
@@ -362,8 +390,8 @@ def _describe_other(report: Report, names: Names) -> Line:
             words, icon = _STATUS_WORDS.get(
                 report.status, ("changed state", "mdi:phone")
             )
-            # Not on the phone's page: its Status sensor writes that row itself.
-            return Line(subject, words, None, icon)
+            key = extension_key(report.extension) if report.extension else None
+            return Line(subject, words, key, icon)
         case AgentStatusReport():
             verb = _AGENT_VERBS.get(report.status, "changed state in")
             return Line(
@@ -414,3 +442,48 @@ def _describe_other(report: Report, names: Names) -> Line:
             return Line(subject, verb, None, "mdi:account-group")
     event = report.event or "unknown"
     return Line(None, f"sent event {event}")
+
+
+# -- which entity shows what happened ---------------------------------------------------
+
+_STATUS_STEPS = (
+    ExtensionStatusReport,
+    RingReport,
+    RingbackReport,
+    AnswerReport,
+    AnsweredReport,
+    HoldReport,
+    UnholdReport,
+    HangupReport,
+)
+_PBX_WIDE = (
+    SystemUpReport,
+    CallinRequestReport,
+    CdrReport,
+    ConferenceCreateReport,
+    ConferenceDestroyReport,
+)
+_QUEUE_REPORTS = (
+    QueueStatusReport,
+    QueueOverflowReport,
+    AgentStatusReport,
+    AgentWrapUpReport,
+)
+
+
+def shown_by(report: Report, line: Line) -> Shower | None:
+    """The entity of ``line``'s subject that shows this happening as a row of its own.
+
+    None: nothing understood happened, so no row at all (see the module's docstring).
+    """
+    if line.icon == ICON_MISSED:
+        return SHOWN_BY_LAST_MISSED
+    if isinstance(report, _PBX_WIDE):
+        return SHOWN_BY_PBX
+    if isinstance(report, _STATUS_STEPS):
+        return SHOWN_BY_STATUS
+    if isinstance(report, _QUEUE_REPORTS):
+        return SHOWN_BY_QUEUE
+    if isinstance(report, CallReport):
+        return SHOWN_BY_CALL
+    return None

@@ -29,6 +29,9 @@ EVENTS: tuple[SynwayEventEntityDescription, ...] = (
         translation_key="call",
         kind=ObjectKind.EXTENSION,
         event_types=EXTENSION_EVENTS,
+        # Its every fire would be a second Activity row beside the Status sensor's;
+        # automations that must work on every phone use the synway_ippbx_event bus event.
+        entity_registry_enabled_default=False,
     ),
     SynwayEventEntityDescription(
         key="queue",

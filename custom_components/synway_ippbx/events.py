@@ -24,6 +24,7 @@ from .api import (
     ConferenceCreateReport,
     ConferenceDestroyReport,
     DtmfReport,
+    ExtensionStatusReport,
     HangupReport,
     HoldReport,
     PlayEndReport,
@@ -442,6 +443,8 @@ def report_subject(report: Report, *, missed: bool = False) -> Key | None:
     the call), so that the bus event names the entity its row is shown on. A phone's
     status report is about none: its Status sensor writes that row itself.
     """
+    if isinstance(report, ExtensionStatusReport):
+        return None
     key = describe_report(report, _no_names, missed=missed).key
     return key if key and key[1] else None
 

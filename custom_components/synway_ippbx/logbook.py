@@ -1,4 +1,9 @@
-"""Logbook: PBX reports (``synway_ippbx_event``) described in plain words."""
+"""Logbook: what happened on the PBX, in plain words, where no entity shows it.
+
+Only ``synway_ippbx_activity`` is described, fired for the reports that earn a row
+(see ``describe``); the ``synway_ippbx_event`` bus event of every report is for
+automations and writes no row, so the Activity page says each thing once.
+"""
 
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -12,7 +17,7 @@ from homeassistant.components.logbook.const import (
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import Event, HomeAssistant, callback
 
-from .const import DOMAIN, EVENT_SYNWAY
+from .const import DOMAIN, EVENT_ACTIVITY
 from .coordinator import SynwayConfigEntry
 from .describe import Names, describe_line
 
@@ -48,13 +53,13 @@ def async_describe_events(
         }
         if line.icon:
             row[LOGBOOK_ENTRY_ICON] = line.icon
-        # The entity the bus event names (the phone the row is about): the device page
-        # finds the row by it.
+        # The phone's Status sensor (the event also names its device): the device
+        # page finds the row by it.
         if isinstance(entity_id := data.get("entity_id"), str):
             row[LOGBOOK_ENTRY_ENTITY_ID] = entity_id
         return row
 
-    async_describe_event(DOMAIN, EVENT_SYNWAY, async_describe_report)
+    async_describe_event(DOMAIN, EVENT_ACTIVITY, async_describe_report)
 
 
 def _names(pbx: SynwayConfigEntry | None, data: Mapping[str, Any]) -> Names:

@@ -15,6 +15,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.util import dt as dt_util
 
+from .activity import async_activity_data
 from .api import (
     MAX_REPORT_SIZE,
     AgentStatusReport,
@@ -36,6 +37,7 @@ from .const import (
     CONF_TRUSTED_SENDER,
     CONF_WEBHOOK_ID,
     DOMAIN,
+    EVENT_ACTIVITY,
     EVENT_SYNWAY,
     LOGGER,
 )
@@ -187,7 +189,10 @@ class ReportReceiver:
             screened := features.async_handle_report(report)
         ) is not None:
             data["screened"] = screened
+        activity = async_activity_data(hass, self._entry, report, data)
         hass.bus.async_fire(EVENT_SYNWAY, data)
+        if activity is not None:
+            hass.bus.async_fire(EVENT_ACTIVITY, activity)
         coordinator.async_handle_report(report)
         return web.Response(status=200)
 
