@@ -11,16 +11,12 @@ from homeassistant.helpers import entity_registry as er
 
 from .api import ExtensionStatusReport, HangupReport, Report
 from .const import DOMAIN
-from .describe import SHOWN_BY_STATUS, Shower, describe_report, shown_by
+from .describe import SHOWN_BY_STATUS, Shower, describe_unnamed, shown_by
 from .devices import hub_identifier, object_identifier
 from .store import HUB_KEY, Key, extension_key
 
 if TYPE_CHECKING:
     from .coordinator import SynwayConfigEntry
-
-
-def _no_names(_number: str | None) -> str | None:
-    return None
 
 
 @callback
@@ -58,7 +54,7 @@ def async_activity_data(
         # The commonest report: no words needed to know it is the Status sensor's.
         key, shower = extension_key(report.extension), SHOWN_BY_STATUS
     else:
-        line = describe_report(report, _no_names, missed=data.get("missed") is True)
+        line = describe_unnamed(report, missed=data.get("missed") is True)
         if (found := shown_by(report, line)) is None:
             return None
         key = line.key if line.key is not None and line.key[1] else HUB_KEY

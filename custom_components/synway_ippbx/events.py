@@ -43,7 +43,7 @@ from .api import (
 from .api.enums import CallDirection, CdrStatus
 from .calls import LegState
 from .const import DOMAIN
-from .describe import describe_report
+from .describe import describe_unnamed
 from .devices import object_identifier
 from .store import HUB_KEY, Key, PbxStore, extension_key, queue_key
 
@@ -364,8 +364,24 @@ def _trunk(report: CallReport) -> str | None:
     return next((party.trunk for party in report.parties if party.trunk), None)
 
 
+# The last call report normalised, and its fields: the bus event and the event entities
+# both carry them, worked out back to back before the report is applied (so from the same
+# store); the second use takes the first's (callers never change the dict).
+_last_normalised: tuple[CallReport, str, dict[str, Any]] | None = None
+
+
 def _normalised(report: CallReport, store: PbxStore, event: str) -> dict[str, Any]:
     """The normalised fields of a call report, computed before it is applied."""
+    global _last_normalised  # noqa: PLW0603 (a one-entry memo)
+    last = _last_normalised
+    if last is not None and last[0] is report and last[1] == event:
+        return last[2]
+    fields = _normalise(report, store, event)
+    _last_normalised = (report, event, fields)
+    return fields
+
+
+def _normalise(report: CallReport, store: PbxStore, event: str) -> dict[str, Any]:
     caller, callee = _side(report, "caller"), _side(report, "called")
     fields: dict[str, Any] = {
         "call_type": event,
@@ -445,12 +461,8 @@ def report_subject(report: Report, *, missed: bool = False) -> Key | None:
     """
     if isinstance(report, ExtensionStatusReport):
         return None
-    key = describe_report(report, _no_names, missed=missed).key
+    key = describe_unnamed(report, missed=missed).key
     return key if key and key[1] else None
-
-
-def _no_names(_number: str | None) -> str | None:
-    return None
 
 
 # Which entity shows an object's events, by the end of its unique id.

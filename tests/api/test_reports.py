@@ -542,3 +542,23 @@ def test_fast_and_careful_decoding_agree(event: str) -> None:
     assert loads_clean(body.replace(b'"event"', b'"\\u0065vent"')) is None
     assert loads_clean(body[:-1] + b', "x": "' + b"y" * 300 + b'"}') is None
     assert loads_clean(body[:-1] + b', "event": "x"}') is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'\xef\xbb\xbf{"event":"RING","callid":"1"}',
+        b'{"event" : "RING", "callid" : "1"}',
+        b'{"event":"RING","callid":"1","duration":NaN}',
+        b'{"event":"RING","callid":"1","big":123456789012345678901234567890}',
+        b'{"event":"RING","callid":"1","event":"HANGUP"}',
+    ],
+    ids=["bom", "spaced-colons", "nan", "huge-int", "repeated-key"],
+)
+def test_fast_path_declines_or_agrees(body: bytes) -> None:
+    """Whatever orjson declines or cannot tell apart goes the careful way, same result."""
+    from custom_components.synway_ippbx.api.parsing import loads
+    from custom_components.synway_ippbx.api.reports import report_from_object
+
+    careful = report_from_object(loads(body.decode("utf-8-sig")))
+    assert parse_report(body) == careful

@@ -5,12 +5,15 @@ some firmware repeats keys inside one object. Everything here accepts all of tha
 raises on odd values; callers decide what a missing value means.
 """
 
+import codecs
 from collections.abc import Iterable, Iterator, Mapping
 import datetime as dt
 import json
 import math
 import re
 from typing import Any
+
+import orjson
 
 _TRUE_WORDS = frozenset({"true", "1", "yes", "on", "enable", "enabled", "y"})
 _FALSE_WORDS = frozenset({"false", "0", "no", "off", "disable", "disabled", "n"})
@@ -91,8 +94,8 @@ def loads_clean(raw: bytes) -> Any | None:
     """Decode a body already known to be clean, into plain dicts; ``None`` if it is not.
 
     The fast path for reports (nearly all of them): no cleaning walk, no depth walk, no
-    copy. ``None`` (body not provably clean, or a key repeated) sends the caller to `loads`
-    and `to_plain`. Raises ValueError on invalid JSON.
+    copy. ``None`` (body not provably clean, a key repeated, or anything orjson declines)
+    sends the caller to `loads` and `to_plain`, which decide.
     """
     if (
         b"\\" in raw
@@ -100,16 +103,22 @@ def loads_clean(raw: bytes) -> Any | None:
         or _LONG_RUN.search(raw)
     ):
         return None
-    repeated = False
+    raw = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    # Without escapes no string holds a quote, so every '":' in the body ends a key:
+    # fewer keys decoded than that means one was repeated (orjson keeps the last).
+    return value if _key_count(value) == raw.count(b'":') else None
 
-    def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        nonlocal repeated
-        result = dict(pairs)
-        repeated = repeated or len(result) != len(pairs)
-        return result
 
-    value = json.loads(raw.decode("utf-8-sig"), object_pairs_hook=_object)
-    return None if repeated else value
+def _key_count(value: Any) -> int:
+    if isinstance(value, dict):
+        return len(value) + sum(_key_count(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_key_count(item) for item in value)
+    return 0
 
 
 def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
