@@ -267,27 +267,6 @@ def describe_report(report: Report, names: Names, *, missed: bool = False) -> Li
     return _describe_other(report, names)
 
 
-def _no_names(_number: str | None) -> str | None:
-    return None
-
-
-# The last report described without names, and its line: the webhook asks twice per
-# report (which entity the bus event names, whether an Activity row is due), back to back
-# before the report is applied, and the second answer is the first.
-_last_unnamed: tuple[Report, bool, Line] | None = None
-
-
-def describe_unnamed(report: Report, *, missed: bool = False) -> Line:
-    """`describe_report` without names (for the subject and the icon), worked out once."""
-    global _last_unnamed  # noqa: PLW0603 (a one-entry memo)
-    last = _last_unnamed
-    if last is not None and last[0] is report and last[1] == missed:
-        return last[2]
-    line = describe_report(report, _no_names, missed=missed)
-    _last_unnamed = (report, missed, line)
-    return line
-
-
 def _describe_call(report: CallReport, names: Names, *, missed: bool) -> Line:
     call = _Call(report, names)
     caller, callee = call.caller, call.callee

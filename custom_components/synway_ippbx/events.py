@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 
+from .activity import describe_unnamed
 from .api import (
     AgentStatusChange,
     AgentStatusReport,
@@ -43,7 +44,6 @@ from .api import (
 from .api.enums import CallDirection, CdrStatus
 from .calls import LegState
 from .const import DOMAIN
-from .describe import describe_unnamed
 from .devices import object_identifier
 from .store import HUB_KEY, Key, PbxStore, extension_key, queue_key
 
