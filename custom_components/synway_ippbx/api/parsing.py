@@ -114,11 +114,16 @@ def loads_clean(raw: bytes) -> Any | None:
 
 
 def _key_count(value: Any) -> int:
-    if isinstance(value, dict):
-        return len(value) + sum(_key_count(item) for item in value.values())
-    if isinstance(value, list):
-        return sum(_key_count(item) for item in value)
-    return 0
+    """Keys in every object of decoded JSON (a loop, not a recursion: it runs per report)."""
+    count = 0
+    pending = [value] if type(value) in (dict, list) else []
+    while pending:
+        item = pending.pop()
+        children = item.values() if type(item) is dict else item
+        if type(item) is dict:
+            count += len(item)
+        pending += [child for child in children if type(child) in (dict, list)]
+    return count
 
 
 def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
@@ -191,6 +196,10 @@ def normalise_word(value: object) -> str:
 
 def to_str(value: object) -> str | None:
     """Coerce an identifier or text to ``str``; ``None`` and empty strings become ``None``."""
+    if type(value) is str:
+        # Nearly every value is already a string: skip the checks of the other kinds
+        # (an isinstance against the Mapping ABC costs more than the rest of the work).
+        return clean_text(value.strip()) or None
     if value is None or isinstance(value, Mapping | list | tuple):
         return None
     if isinstance(value, bool):
