@@ -3,6 +3,7 @@
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import conversation
 from homeassistant.components.homeassistant.exposed_entities import async_should_expose
 from homeassistant.components.text.const import (
     ATTR_VALUE,
@@ -15,9 +16,9 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     EntityCategory,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er, intent
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -204,6 +205,34 @@ async def test_everyday_switches_are_primary_and_exposed_to_assist(
         assert entry is not None, entity_id
         assert entry.entity_category is EntityCategory.CONFIG, entity_id
         assert not async_should_expose(hass, "conversation", entity_id), entity_id
+
+
+@pytest.fixture
+async def assist(hass: HomeAssistant) -> None:
+    """Assist's built-in agent, set up before the HTTP server starts (it adds views)."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+
+
+async def test_voicemail_switched_by_voice_out_of_the_box(
+    assist: None,
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Home Assistant's own "turn off ..." sentence reaches the switch, exposed by default."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, "switch.extension_1001_voicemail") == "on"
+
+    result = await conversation.async_converse(
+        hass, "turn off Extension 1001 Voicemail", None, Context(), language="en"
+    )
+
+    assert result.response.response_type is intent.IntentResponseType.ACTION_DONE
+    assert _settings(simulator, "1001")["voicemail_enabled"] == "false"
+    assert state_of(hass, "switch.extension_1001_voicemail") == "off"
 
 
 async def test_no_do_not_disturb_switch_without_the_firmware_field(
