@@ -63,7 +63,6 @@ from benchmarks.results import record
 from custom_components.synway_ippbx.api import Report, password_digest
 from custom_components.synway_ippbx.const import (
     CONF_REPORT_URL,
-    CONF_SCAN_INTERVAL,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     DOMAIN,
@@ -171,7 +170,6 @@ async def test_scale(
             CONF_WEBHOOK_ID: WEBHOOK_ID,
         },
         options={
-            CONF_SCAN_INTERVAL: 30,
             CONF_REPORT_URL: f"127.0.0.1:{report_client.port}/api/webhook/{WEBHOOK_ID}",
         },
     )

@@ -48,10 +48,8 @@ from custom_components.synway_ippbx.api.address import parse_address
 from custom_components.synway_ippbx.api.credentials import password_digest
 from custom_components.synway_ippbx.config_flow import SynwayConfigFlow
 from custom_components.synway_ippbx.const import (
-    CONF_SCAN_INTERVAL,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
-    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
 )
 
@@ -188,7 +186,7 @@ async def _async_save_entry(hass: HomeAssistant, pbx_host: str) -> None:
         discovery_keys=MappingProxyType({}),
         domain=DOMAIN,
         minor_version=SynwayConfigFlow.MINOR_VERSION,
-        options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL},
+        options={},
         source=SOURCE_USER,
         subentries_data=None,
         title=f"Synway IPPBX ({address.host})",

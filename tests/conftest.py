@@ -25,7 +25,6 @@ from custom_components.synway_ippbx import PLATFORMS
 from custom_components.synway_ippbx.api import password_digest
 from custom_components.synway_ippbx.const import (
     CONF_REPORT_URL,
-    CONF_SCAN_INTERVAL,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     DOMAIN,
@@ -94,6 +93,7 @@ async def mock_config_entry(
         entry_id="01JSYNWAYIPPBXTESTENTRY000",
         unique_id=simulator.host,
         version=2,
+        minor_version=2,
         data={
             CONF_HOST: simulator.base_url,
             CONF_USERNAME: simulator.config.username,
@@ -102,7 +102,6 @@ async def mock_config_entry(
             CONF_WEBHOOK_ID: WEBHOOK_ID,
         },
         options={
-            CONF_SCAN_INTERVAL: 30,
             CONF_REPORT_URL: f"127.0.0.1:{report_client.port}/api/webhook/{WEBHOOK_ID}",
         },
     )

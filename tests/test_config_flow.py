@@ -30,7 +30,6 @@ from custom_components.synway_ippbx.api import (
 from custom_components.synway_ippbx.const import (
     CONF_ASSIST_EXTENSION,
     CONF_REPORT_URL,
-    CONF_SCAN_INTERVAL,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     DOMAIN,
@@ -886,7 +885,6 @@ async def test_options_flow_changes_reload(
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
-    assert _suggested(result, CONF_SCAN_INTERVAL) == 30
     assert (
         _suggested(result, CONF_REPORT_URL) == init_integration.options[CONF_REPORT_URL]
     )
@@ -898,14 +896,12 @@ async def test_options_flow_changes_reload(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
-            CONF_SCAN_INTERVAL: 45.0,
             CONF_REPORT_URL: f"  {new_url} ",
             CONF_ASSIST_EXTENSION: " 1003 ",
         },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert init_integration.options == {
-        CONF_SCAN_INTERVAL: 45,
         CONF_REPORT_URL: new_url,
         CONF_ASSIST_EXTENSION: "1003",
     }
@@ -916,7 +912,7 @@ async def test_options_flow_changes_reload(
     assert new_runtime is not runtime
     assert new_runtime.report_url == new_url
     assert new_runtime.coordinator.update_interval is not None
-    assert new_runtime.coordinator.update_interval.total_seconds() == 45
+    assert new_runtime.coordinator.update_interval.total_seconds() == 30
     assert _names(simulator).count("login") == logins + 1
     login = [r for r in simulator.requests if r.name == "login"][-1]
     assert login.body["url"] == new_url
@@ -930,10 +926,10 @@ async def test_options_flow_clears_optional(
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {CONF_SCAN_INTERVAL: 30, CONF_REPORT_URL: "   ", CONF_ASSIST_EXTENSION: ""},
+        {CONF_REPORT_URL: "   ", CONF_ASSIST_EXTENSION: ""},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert init_integration.options == {CONF_SCAN_INTERVAL: 30}
+    assert init_integration.options == {}
     await hass.async_block_till_done()
     assert init_integration.state is ConfigEntryState.LOADED
 
@@ -961,7 +957,6 @@ async def test_options_flow_invalid_report_url(
     options = dict(init_integration.options)
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     typed = {
-        CONF_SCAN_INTERVAL: 60,
         CONF_REPORT_URL: "192.168.1.5:8123/api/webhook/a b",
         CONF_ASSIST_EXTENSION: "1002",
     }
@@ -969,7 +964,7 @@ async def test_options_flow_invalid_report_url(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_REPORT_URL: "invalid_report_url"}
     assert _suggested(result, CONF_REPORT_URL) == typed[CONF_REPORT_URL]
-    assert _suggested(result, CONF_SCAN_INTERVAL) == 60
+    assert _suggested(result, CONF_ASSIST_EXTENSION) == "1002"
     assert dict(init_integration.options) == options
 
     result = await hass.config_entries.options.async_configure(
@@ -1015,46 +1010,26 @@ async def test_options_flow_not_loaded_free_text(
     assert result["type"] is FlowResultType.FORM
     assert isinstance(_field(result, CONF_ASSIST_EXTENSION), TextSelector)
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_SCAN_INTERVAL: 10, CONF_ASSIST_EXTENSION: "1007"}
+        result["flow_id"], {CONF_ASSIST_EXTENSION: "1007"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {
-        CONF_SCAN_INTERVAL: 10,
-        CONF_ASSIST_EXTENSION: "1007",
-    }
+    assert mock_config_entry.options == {CONF_ASSIST_EXTENSION: "1007"}
     assert simulator.requests == []
 
 
-@pytest.mark.parametrize("interval", [5, 9.5, 0, -30, 3601])
-async def test_options_flow_interval_out_of_range(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, interval: float
+async def test_options_flow_offers_no_poll_interval(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    """Out of range, the interval field shows a translated error naming the bounds."""
+    """The integration chooses how often it polls: the options form does not ask."""
     mock_config_entry.add_to_hass(hass)
-    options = dict(mock_config_entry.options)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_SCAN_INTERVAL: interval}
-    )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_SCAN_INTERVAL: "invalid_scan_interval"}
-    assert _suggested(result, CONF_SCAN_INTERVAL) == interval
-    placeholders = result["description_placeholders"]
-    assert placeholders is not None
-    for language, expected in (
-        ("en", "Enter a polling interval from 10 to 3600 seconds."),
-        ("zh-Hans", "请输入 10 到 3600 秒之间的轮询间隔。"),
-    ):
+    with pytest.raises(KeyError):
+        _field(result, "scan_interval")
+    assert "scan_interval" not in str(result["description_placeholders"] or {})
+    for language in ("en", "zh-Hans"):
         strings = await async_get_translations(hass, language, "options", {DOMAIN})
-        message = strings[f"component.{DOMAIN}.options.error.invalid_scan_interval"]
-        assert message.format(**placeholders) == expected
-    assert dict(mock_config_entry.options) == options
-
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {CONF_SCAN_INTERVAL: 10}
-    )
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert mock_config_entry.options == {CONF_SCAN_INTERVAL: 10}
+        assert not [key for key in strings if "scan_interval" in key]
 
 
 @pytest.mark.parametrize("paste_digest", [True, False])

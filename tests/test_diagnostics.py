@@ -83,7 +83,6 @@ async def test_diagnostics_during_calls(
     assert entry["data"][CONF_USERNAME] == REDACTED
     assert entry["data"][CONF_WEBHOOK_ID] == REDACTED
     assert entry["options"][CONF_REPORT_URL] == REDACTED
-    assert entry["options"]["scan_interval"] == 30
 
     assert diagnostics["connection"] == {
         "last_update_success": True,
@@ -130,7 +129,6 @@ async def test_diagnostics_redacts_options(
 
     diagnostics = await _diagnostics(hass, hass_client, mock_config_entry)
     assert diagnostics["entry"]["options"] == {
-        "scan_interval": 30,
         CONF_REPORT_URL: REDACTED,
         CONF_ASSIST_EXTENSION: "1003",
     }

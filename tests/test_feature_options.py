@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.synway_ippbx.const import CONF_REPORT_URL, CONF_SCAN_INTERVAL
+from custom_components.synway_ippbx.const import CONF_REPORT_URL
 from custom_components.synway_ippbx.features import CONF_AGENT_PASSWORDS
 from custom_components.synway_ippbx.screening import (
     CONF_SCREEN_ALLOW,
@@ -37,7 +37,6 @@ async def _submit(
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {
-            CONF_SCAN_INTERVAL: 30,
             CONF_REPORT_URL: entry.options[CONF_REPORT_URL],
             **values,
         },
@@ -97,4 +96,4 @@ async def test_default_choices_are_not_stored(
         init_integration,
         {CONF_SCREEN_DEFAULT: "pbx", CONF_SCREEN_FALLBACK: "accept"},
     )
-    assert set(init_integration.options) == {CONF_SCAN_INTERVAL, CONF_REPORT_URL}
+    assert set(init_integration.options) == {CONF_REPORT_URL}

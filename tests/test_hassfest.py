@@ -302,8 +302,15 @@ def test_quality_scale_is_backed_line_by_line() -> None:
         comment = entry["comment"]
         named = set(re.findall(r"\b(test_\w+)\b(?!::)", comment))
         assert named <= defined, f"{rule}: {named - defined}"
-        for module in re.findall(r"\b(test_\w+)::", comment):
-            assert (ROOT / "tests" / f"{module}.py").exists(), f"{rule}: {module}"
+        for module, test in re.findall(r"\b(test_\w+)::(test_\w+)", comment):
+            path = ROOT / "tests" / f"{module}.py"
+            assert path.exists(), f"{rule}: {module}"
+            # module::test names the module the test is in, not just any module.
+            assert re.search(
+                rf"^(?:async )?def {test}\(",
+                path.read_text(encoding="utf-8"),
+                re.MULTILINE,
+            ), f"{rule}: {module}::{test}"
     assert rules["dependency-transparency"]["status"] == "exempt"
 
 

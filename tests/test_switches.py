@@ -3,6 +3,8 @@
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components import conversation
+from homeassistant.components.homeassistant.exposed_entities import async_should_expose
 from homeassistant.components.text.const import (
     ATTR_VALUE,
     DOMAIN as TEXT_DOMAIN,
@@ -14,9 +16,10 @@ from homeassistant.const import (
     SERVICE_TURN_ON,
     EntityCategory,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er, intent
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -166,21 +169,76 @@ async def test_settings_not_read_on_every_poll(
     assert hass.states.get("switch.extension_1010_voicemail") is None
 
 
-async def test_setting_entities_are_config_and_secondary(
+async def test_everyday_switches_are_primary_and_exposed_to_assist(
     hass: HomeAssistant,
+    simulator: Simulator,
     entity_registry: er.EntityRegistry,
-    init_integration: MockConfigEntry,
+    mock_config_entry: MockConfigEntry,
 ) -> None:
-    """The switches and destinations are configuration entities."""
+    """Always forward, Voicemail and Do not disturb are everyday controls, not settings.
+
+    As primary entities Assist exposes them by default ("forward my calls") and default
+    dashboards show them; the rarer forwards and the destinations stay configuration.
+    """
+    assert await async_setup_component(hass, "homeassistant", {})
+    simulator.set_quirks(dnd_setting=True)
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
     for entity_id in (
         "switch.extension_1000_always_forward",
         "switch.extension_1000_voicemail",
-        "text.extension_1000_always_forward_to",
+        "switch.extension_1000_do_not_disturb",
     ):
         entry = entity_registry.async_get(entity_id)
-        assert entry is not None
-        assert entry.entity_category is EntityCategory.CONFIG
-    # The manual's ext_query has no do-not-disturb field: no switch for it.
+        assert entry is not None, entity_id
+        assert entry.entity_category is None, entity_id
+        assert async_should_expose(hass, "conversation", entity_id), entity_id
+    for entity_id in (
+        "switch.extension_1000_forward_on_busy",
+        "switch.extension_1000_forward_on_no_answer",
+        "text.extension_1000_always_forward_to",
+        "text.extension_1000_forward_on_busy_to",
+    ):
+        entry = entity_registry.async_get(entity_id)
+        assert entry is not None, entity_id
+        assert entry.entity_category is EntityCategory.CONFIG, entity_id
+        assert not async_should_expose(hass, "conversation", entity_id), entity_id
+
+
+@pytest.fixture
+async def assist(hass: HomeAssistant) -> None:
+    """Assist's built-in agent, set up before the HTTP server starts (it adds views)."""
+    assert await async_setup_component(hass, "homeassistant", {})
+    assert await async_setup_component(hass, "conversation", {})
+
+
+async def test_voicemail_switched_by_voice_out_of_the_box(
+    assist: None,
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+) -> None:
+    """Home Assistant's own "turn off ..." sentence reaches the switch, exposed by default."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, "switch.extension_1001_voicemail") == "on"
+
+    result = await conversation.async_converse(
+        hass, "turn off Extension 1001 Voicemail", None, Context(), language="en"
+    )
+
+    assert result.response.response_type is intent.IntentResponseType.ACTION_DONE
+    assert _settings(simulator, "1001")["voicemail_enabled"] == "false"
+    assert state_of(hass, "switch.extension_1001_voicemail") == "off"
+
+
+async def test_no_do_not_disturb_switch_without_the_firmware_field(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The manual's ext_query has no do-not-disturb field: no switch for it."""
     assert hass.states.get("switch.extension_1000_do_not_disturb") is None
 
 

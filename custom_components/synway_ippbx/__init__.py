@@ -41,6 +41,9 @@ PLATFORMS = [
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
+# The options key of the poll interval, an option until version 2.1 (removed in 2.2).
+_OLD_POLL_OPTION = "scan_interval"
+
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, so automations validate even before an entry loads."""
@@ -111,7 +114,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> 
 
     Version 1 built device identifiers and entity unique ids from the PBX's host:port;
     version 2 builds them from the entry id, so renaming them keeps the user's entity
-    ids, names, areas and history.
+    ids, names, areas and history. Version 2.2 drops the poll interval option.
     """
     # Home Assistant refuses entries of a newer major version before calling this.
     if entry.version == 1:
@@ -119,6 +122,11 @@ async def async_migrate_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> 
             await async_migrate_identifiers(hass, entry, entry.unique_id)
         hass.config_entries.async_update_entry(entry, version=2, minor_version=1)
         LOGGER.debug("Migrated entry %s to version 2", entry.title)
+    if entry.minor_version < 2:
+        # The poll interval was an option; the integration now chooses it (30 s).
+        options = {k: v for k, v in entry.options.items() if k != _OLD_POLL_OPTION}
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+        LOGGER.debug("Migrated entry %s to version 2.2", entry.title)
     return True
 
 

@@ -18,9 +18,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -44,15 +41,11 @@ from .api import (
 from .const import (
     CONF_ASSIST_EXTENSION,
     CONF_REPORT_URL,
-    CONF_SCAN_INTERVAL,
     CONF_TRUSTED_SENDER,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
-    DEFAULT_SCAN_INTERVAL,
     DOMAIN,
     LOGGER,
-    MAX_SCAN_INTERVAL,
-    MIN_SCAN_INTERVAL,
 )
 from .coordinator import SynwayConfigEntry
 from .feature_options import FEATURE_OPTIONS_SCHEMA, feature_options
@@ -168,8 +161,9 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up a Synway IPPBX from the UI."""
 
     # Version 2: entity and device identifiers come from the entry id, not host:port.
+    # Minor 2: the poll interval is no longer an option (the integration polls every 30 s).
     VERSION = 2
-    MINOR_VERSION = 1
+    MINOR_VERSION = 2
 
     @override
     async def async_step_user(
@@ -342,7 +336,11 @@ def _without_password(user_input: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 class SynwayOptionsFlow(OptionsFlowWithReload):
-    """Polling interval, report address override and the voice-assistant extension."""
+    """Report address override, voice-assistant extension, entity families, trusted sender.
+
+    Not the poll interval: the integration chooses it (reports keep entities live); a
+    user who wants fresher state calls homeassistant.update_entity.
+    """
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -352,22 +350,12 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             report_url = user_input.get(CONF_REPORT_URL, "").strip()
             trusted = user_input.get(CONF_TRUSTED_SENDER, "").strip()
-            # The selector has no bounds: out of range, the error shows on the field
-            # with the bounds in it, not as a bare schema error above the form.
-            if (
-                not MIN_SCAN_INTERVAL
-                <= user_input[CONF_SCAN_INTERVAL]
-                <= MAX_SCAN_INTERVAL
-            ):
-                errors[CONF_SCAN_INTERVAL] = "invalid_scan_interval"
             if report_url and any(char.isspace() for char in report_url):
                 errors[CONF_REPORT_URL] = "invalid_report_url"
             if trusted and not _is_ip(trusted):
                 errors[CONF_TRUSTED_SENDER] = "invalid_trusted_sender"
             if not errors:
-                options: dict[str, Any] = {
-                    CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])
-                }
+                options: dict[str, Any] = {}
                 if report_url:
                     options[CONF_REPORT_URL] = report_url
                 if extension := user_input.get(CONF_ASSIST_EXTENSION, "").strip():
@@ -379,15 +367,6 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
 
         schema = vol.Schema(
             {
-                vol.Required(
-                    CONF_SCAN_INTERVAL, default=DEFAULT_SCAN_INTERVAL
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
-                ),
                 vol.Optional(CONF_REPORT_URL): _TEXT_SELECTOR,
                 vol.Optional(CONF_ASSIST_EXTENSION): self._extension_selector(),
                 **FEATURE_OPTIONS_SCHEMA,
@@ -400,10 +379,6 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 schema, user_input or dict(self.config_entry.options)
             ),
             errors=errors,
-            description_placeholders={
-                "min_scan_interval": str(MIN_SCAN_INTERVAL),
-                "max_scan_interval": str(MAX_SCAN_INTERVAL),
-            },
         )
 
     def _extension_selector(self) -> SelectSelector | TextSelector:

@@ -10,14 +10,13 @@ LOGGER = logging.getLogger(__package__)
 
 CONF_VERIFY_SSL: Final = "verify_ssl"
 CONF_WEBHOOK_ID: Final = "webhook_id"
-CONF_SCAN_INTERVAL: Final = "scan_interval"
 CONF_REPORT_URL: Final = "report_url"
 CONF_ASSIST_EXTENSION: Final = "assist_extension"
 CONF_TRUSTED_SENDER: Final = "trusted_sender"
 
-DEFAULT_SCAN_INTERVAL: Final = 30
-MIN_SCAN_INTERVAL: Final = 10
-MAX_SCAN_INTERVAL: Final = 3600
+# The integration's choice, not an option: reports keep entities live, the poll only
+# reconciles what the PBX does not report (homeassistant.update_entity polls at once).
+POLL_INTERVAL: Final = timedelta(seconds=30)
 HEARTBEAT_INTERVAL: Final = timedelta(minutes=5)
 
 

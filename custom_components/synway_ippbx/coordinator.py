@@ -33,14 +33,7 @@ from .api import (
     TrunkType,
 )
 from .calls import LegState
-from .const import (
-    CONF_SCAN_INTERVAL,
-    DEFAULT_SCAN_INTERVAL,
-    DOMAIN,
-    HEARTBEAT_INTERVAL,
-    LOGGER,
-    REPORT_SILENCE,
-)
+from .const import DOMAIN, HEARTBEAT_INTERVAL, LOGGER, POLL_INTERVAL, REPORT_SILENCE
 from .devices import DeviceInputs
 from .events import report_events, report_signal
 from .features import Features
@@ -115,15 +108,13 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         entry: SynwayConfigEntry,
         client: SynwayClient,
     ) -> None:
-        """Set up polling at the configured interval."""
+        """Set up polling every 30 s (the integration's choice, not an option)."""
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=DOMAIN,
-            update_interval=timedelta(
-                seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-            ),
+            update_interval=POLL_INTERVAL,
             # The store is one mutable object, updated in place by reports and polls; a
             # poll that finds nothing new must not wake every entity of a large PBX.
             # What changed is announced per object through async_notify instead.

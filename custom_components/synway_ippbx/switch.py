@@ -67,14 +67,16 @@ def _forward(
     return _is_on, _change
 
 
-def _description(key: str, attribute: str) -> SettingSwitchDescription:
+def _description(
+    key: str, attribute: str, category: EntityCategory | None
+) -> SettingSwitchDescription:
     is_on_fn, change_fn = _forward(attribute)
     return SettingSwitchDescription(
         key=key,
         translation_key=key,
         kind=ObjectKind.EXTENSION,
         secondary=True,
-        entity_category=EntityCategory.CONFIG,
+        entity_category=category,
         is_on_fn=is_on_fn,
         change_fn=change_fn,
     )
@@ -88,16 +90,18 @@ def _dnd(settings: ExtensionSettings) -> bool | None:
     return str(value).strip().lower() == "true" if value is not None else None
 
 
+# Always forward, Voicemail and Do not disturb are everyday controls ("forward my calls"):
+# primary entities, so Assist exposes them by default and default dashboards show them.
+# Forwarding when busy or unanswered is set once and left alone: configuration.
 SETTING_SWITCHES: tuple[SettingSwitchDescription, ...] = (
-    _description("forward_always", "forward_always"),
-    _description("forward_busy", "forward_busy"),
-    _description("forward_no_answer", "forward_no_answer"),
+    _description("forward_always", "forward_always", None),
+    _description("forward_busy", "forward_busy", EntityCategory.CONFIG),
+    _description("forward_no_answer", "forward_no_answer", EntityCategory.CONFIG),
     SettingSwitchDescription(
         key="voicemail",
         translation_key="voicemail",
         kind=ObjectKind.EXTENSION,
         secondary=True,
-        entity_category=EntityCategory.CONFIG,
         is_on_fn=lambda settings: settings.voicemail,
         change_fn=lambda _settings, on: ExtensionChanges(voicemail=on),
     ),
@@ -106,7 +110,6 @@ SETTING_SWITCHES: tuple[SettingSwitchDescription, ...] = (
         translation_key="do_not_disturb",
         kind=ObjectKind.EXTENSION,
         secondary=True,
-        entity_category=EntityCategory.CONFIG,
         is_on_fn=_dnd,
         change_fn=lambda _settings, on: ExtensionChanges(
             extra={"dnd_enabled": "true" if on else "false"}

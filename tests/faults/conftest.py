@@ -17,7 +17,6 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.synway_ippbx.api import password_digest
 from custom_components.synway_ippbx.const import (
     CONF_REPORT_URL,
-    CONF_SCAN_INTERVAL,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     DOMAIN,
@@ -47,7 +46,6 @@ def entry_for(
             CONF_WEBHOOK_ID: WEBHOOK_ID,
         },
         options={
-            CONF_SCAN_INTERVAL: 30,
             CONF_REPORT_URL: f"127.0.0.1:{report_client.port}{WEBHOOK_PATH}",
         },
     )
