@@ -43,9 +43,11 @@ from .errors import (
     SynwayConnectionError,
     SynwayError,
     SynwayRequestError,
+    SynwayRedirectError,
     SynwayResponseError,
     SynwayTimeoutError,
     SynwayTokenError,
+    SynwayWrongProtocolError,
     error_from_errno,
 )
 from .models import (
@@ -187,9 +189,11 @@ __all__ = [
     "SynwayConnectionError",
     "SynwayError",
     "SynwayRequestError",
+    "SynwayRedirectError",
     "SynwayResponseError",
     "SynwayTimeoutError",
     "SynwayTokenError",
+    "SynwayWrongProtocolError",
     "SystemUpReport",
     "TimeConditionType",
     "TransferReport",
