@@ -99,7 +99,7 @@ def plain_http_on_tls_port(status: int, body: bytes) -> bool:
     return status == 400 and _PLAIN_ON_TLS_PORT in body[:4096].lower()
 
 
-async def speaks_tls(host: str, port: int, timeout: float) -> bool:
+async def speaks_tls(host: str, port: int, seconds: float) -> bool:
     """Whether ``host:port`` completes a TLS handshake (certificates unchecked).
 
     Asked only after a plain HTTP request was dropped: a TLS server drops what it cannot
@@ -109,13 +109,13 @@ async def speaks_tls(host: str, port: int, timeout: float) -> bool:
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(seconds):
             _reader, writer = await asyncio.open_connection(host, port, ssl=context)
-    except (OSError, TimeoutError):
+    except OSError, TimeoutError:
         return False
     writer.close()
     with contextlib.suppress(OSError, TimeoutError):
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(seconds):
             await writer.wait_closed()
     return True
 
