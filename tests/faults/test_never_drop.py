@@ -101,9 +101,7 @@ async def test_answers_without_data_remove_nothing(
     assert log_errors.text.count(OUTAGE) == 1
     assert "no longer on the PBX" not in log_errors.text
 
-    simulator.set_faults(
-        bare_success=(), empty_list_with_total=False, missing_page=0
-    )
+    simulator.set_faults(bare_success=(), empty_list_with_total=False, missing_page=0)
     await poll(hass, freezer)
     assert _objects(hass, mock_config_entry) == (devices, entities)
     assert state_of(hass, RENAMED) == "idle"
