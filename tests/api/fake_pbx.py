@@ -86,6 +86,8 @@ class FakePbx:
         if "login" in self.responses:
             script = self.responses["login"]
             answer = script(body) if callable(script) else script
+            if isinstance(answer, web.StreamResponse):
+                return answer
             return web.json_response(answer)
         if self.login_delay:
             await asyncio.sleep(self.login_delay)
