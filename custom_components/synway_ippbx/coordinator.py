@@ -28,6 +28,7 @@ from .api import (
     SynwayClient,
     SynwayClientLimitError,
     SynwayError,
+    SynwayResponseError,
     SystemUpReport,
     TrunkSettings,
     TrunkType,
@@ -315,7 +316,10 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             return UpdateFailed(translation_domain=DOMAIN, translation_key=issue)
         return UpdateFailed(
             translation_domain=DOMAIN,
-            translation_key="cannot_connect",
+            # An answer without its data is not "unreachable": say which it is.
+            translation_key="unexpected_response"
+            if isinstance(err, SynwayResponseError)
+            else "cannot_connect",
             translation_placeholders={"error": str(err)},
         )
 

@@ -99,6 +99,7 @@ async def test_answers_without_data_remove_nothing(
     assert _objects(hass, mock_config_entry) == (devices, entities)
     _assert_customised(hass)
     assert log_errors.text.count(OUTAGE) == 1
+    assert "The PBX answered unexpectedly: " in log_errors.text
     assert "no longer on the PBX" not in log_errors.text
 
     simulator.set_faults(bare_success=(), empty_list_with_total=False, missing_page=0)
