@@ -13,6 +13,8 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from aiohttp.test_utils import TestClient
+from aiohttp.web import Application, Request
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
@@ -26,7 +28,7 @@ from custom_components.synway_ippbx.const import CONF_VERIFY_SSL, DOMAIN
 from simulator import Simulator
 from tests.conftest import poll
 
-from .conftest import assert_no_traceback
+from .conftest import assert_no_traceback, entry_for, set_up
 
 REDIRECT_LINE = (
     "the PBX address answered with a redirect (HTTP {status}) to "
@@ -252,3 +254,28 @@ async def test_a_pbx_switched_to_http_says_so_in_the_poll_log(
     )
     assert "the PBX answered plain HTTP on an HTTPS address" in line
     assert "SSLContext" not in line
+
+
+@pytest.mark.usefixtures("plain_http_refusals")
+async def test_a_pbx_switched_to_https_says_so_in_the_poll_log(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator_http: Simulator,
+    report_client: TestClient[Request, Application],
+    log_errors: pytest.LogCaptureFixture,
+) -> None:
+    """Set up over HTTP; the PBX restarts speaking HTTPS on the same port."""
+    entry = entry_for(simulator_http, report_client)
+    await set_up(hass, entry)
+    port = simulator_http.port
+    await simulator_http.stop()
+    await simulator_http.start(port=port, https=True)
+    simulator_http.expire_tokens()
+    await poll(hass, freezer)
+    line = next(
+        record.getMessage()
+        for record in log_errors.records
+        if "Error fetching synway_ippbx data" in record.getMessage()
+    )
+    assert "the PBX speaks HTTPS on this port but the address says HTTP" in line
+    assert "Server disconnected" not in line
