@@ -197,6 +197,9 @@ def ext_status(sim: PbxContext, session: Session, body: Body) -> Any:
     page = _int(page_text, 1, 10**9) if page_text else 1
     total = len(numbers)
     chunk = numbers[(page - 1) * size : page * size]
+    faults = sim.config.faults
+    if faults.empty_list_with_total or page == faults.missing_page:
+        chunk = []
     data = []
     for number in chunk:
         ext = exts[number]

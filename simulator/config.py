@@ -91,6 +91,17 @@ class Faults:
     # endpoints (empty = every endpoint but login).
     errno: int = 0
     errno_endpoints: tuple[str, ...] = ()
+    # Answers that say success and carry no data (a half-booted PBX, a proxy, a captive
+    # portal): these endpoints answer a bare {"status":"success"}.
+    bare_success: tuple[str, ...] = ()
+    # ext_status answers "data": [] while its total still counts every extension.
+    empty_list_with_total: bool = False
+    # ext_status answers this page (1-based; 0 = off) with no extensions.
+    missing_page: int = 0
+    # Every API request is answered with a redirect (``redirect_status``) to this base URL
+    # ("" = off), as a moved web server or a captive portal does.
+    redirect_to: str = ""
+    redirect_status: int = 307
 
 
 @dataclass

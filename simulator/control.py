@@ -31,7 +31,11 @@ Actions (POST, JSON body; answer ``{"status":"ok", ...}`` or HTTP 400 ``{"status
     /_simulator/expire_tokens         {}
     /_simulator/faults                {"unresponsive":false,"http_500":false,"slow_seconds":0,
                                        "drop_reports":0.0,"duplicate_reports":0.0,
-                                       "reorder_extension_status":false}
+                                       "reorder_extension_status":false,
+                                       "bare_success":["ext_status"],
+                                       "empty_list_with_total":false,"missing_page":0,
+                                       "redirect_to":"http://elsewhere:8080",
+                                       "redirect_status":307}
     /_simulator/quirks                {"capitalised_status":false,"number_style":"manual|numbers|strings",
                                        "duplicate_keys":false,"omit_optional":false,
                                        "dnd_setting":false,"list_agents_on_break":false}

@@ -207,7 +207,16 @@ class Simulator:
             await asyncio.sleep(faults.slow_seconds)
         if faults.http_500:
             return web.Response(status=500, text="500 Internal Server Error")
+        if faults.redirect_to:
+            # The whole path and query go along, the token with them, as a real
+            # redirecting web server does.
+            return web.Response(
+                status=faults.redirect_status,
+                headers={"Location": faults.redirect_to.rstrip("/") + request.path_qs},
+            )
         name = request.path.removeprefix("/API/")
+        if name in faults.bare_success:
+            return self._respond({"status": "success"})
         if faults.errno and (
             name in faults.errno_endpoints
             if faults.errno_endpoints

@@ -323,7 +323,7 @@ async def test_user_cannot_connect_nothing_listening(
 async def test_user_cannot_connect_https_to_http(
     hass: HomeAssistant, simulator_http: Simulator
 ) -> None:
-    """HTTPS to a PBX that only speaks HTTP fails the TLS handshake."""
+    """HTTPS to a PBX that only speaks HTTP: said in words (issue 19.6)."""
     flow_id = await _start_user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         flow_id,
@@ -332,7 +332,7 @@ async def test_user_cannot_connect_https_to_http(
         ),
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "https_address_answers_http"}
 
 
 @pytest.mark.parametrize(

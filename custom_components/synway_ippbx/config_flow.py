@@ -35,6 +35,8 @@ from .api import (
     SynwayClient,
     SynwayClientLimitError,
     SynwayError,
+    SynwayRedirectError,
+    SynwayWrongProtocolError,
     parse_address,
     password_candidates,
 )
@@ -76,6 +78,17 @@ async def _async_try_login(
         return "api_disabled"
     except SynwayClientLimitError:
         return "too_many_clients"
+    except SynwayRedirectError as err:
+        # Not followed: a redirect would carry the password digest to another host.
+        LOGGER.info("Cannot log in to %s: %s", host, err)
+        return "redirected"
+    except SynwayWrongProtocolError as err:
+        LOGGER.info("Cannot log in to %s: %s", host, err)
+        return (
+            "https_address_answers_http"
+            if err.pbx_speaks == "http"
+            else "http_address_answers_https"
+        )
     except SynwayError as err:
         LOGGER.debug("Cannot connect to %s: %s", host, err)
         return "cannot_connect"

@@ -1,7 +1,7 @@
 """The coordinator: polls the PBX, applies pushed reports, and wakes only what changed."""
 
 import asyncio
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, override
@@ -28,6 +28,7 @@ from .api import (
     SynwayClient,
     SynwayClientLimitError,
     SynwayError,
+    SynwayResponseError,
     SystemUpReport,
     TrunkSettings,
     TrunkType,
@@ -38,6 +39,7 @@ from .devices import DeviceInputs
 from .events import report_events, report_signal
 from .features import Features
 from .records import QueuePoll
+from .shrink import ShrinkGuard
 from .store import HUB_KEY, Key, PbxStore
 
 ISSUE_API_DISABLED = "api_disabled"
@@ -132,6 +134,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         self._issues: set[str] = set()
         self._stop_heartbeat: CALLBACK_TYPE | None = None
         self._fxo_settings: dict[str, TrunkSettings] = {}
+        self._shrink = ShrinkGuard()
         self._resync_task: asyncio.Task[None] | None = None
         self._last_resync: datetime | None = None
         self._recheck: set[str] = set()
@@ -225,11 +228,18 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         self.token_alive = True
         now = dt_util.utcnow()
         unreported = store.unreported_changes
-        self._pending |= store.apply_extensions(extensions, mark)
+        keep = self._removals_to_confirm(
+            {
+                "extension": (store.extensions, {s.extension for s in extensions}),
+                "trunk": (store.trunks, {trunk.name for trunk in trunks}),
+                "queue": (store.queues, {queue.queue_id for queue in queues}),
+            }
+        )
+        self._pending |= store.apply_extensions(extensions, mark, keep["extension"])
         if store.unreported_changes > unreported and self._has_polled:
             self._note_unreported_activity(now)
         self._has_polled = True
-        self._pending |= store.apply_trunks(trunks, settings)
+        self._pending |= store.apply_trunks(trunks, settings, keep["trunk"])
         self._pending |= store.apply_queues(
             (
                 QueuePoll(info, status)
@@ -237,11 +247,40 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             ),
             mark,
             now,
+            keep["queue"],
         )
         self._pending |= store.reconcile_calls(mark, now)
         self._clear_issue(ISSUE_API_DISABLED)
         self._clear_issue(ISSUE_CLIENT_LIMIT)
         return store
+
+    def _removals_to_confirm(
+        self, lists: Mapping[str, tuple[Collection[str], Collection[str]]]
+    ) -> dict[str, set[str]]:
+        """Per kind, the objects a poll left out that stay until the next poll confirms.
+
+        Logs what is held back and what goes, with counts: a removal takes devices,
+        entities and the user's settings on them.
+        """
+        keep: dict[str, set[str]] = {}
+        for kind, (before, after) in lists.items():
+            keep[kind] = held = self._shrink.keep(kind, before, after)
+            if held:
+                LOGGER.info(
+                    "The PBX lists %d of %d %ss; keeping the %d missing until the "
+                    "next poll confirms they are gone",
+                    len(after),
+                    len(before),
+                    kind,
+                    len(held),
+                )
+            elif removed := len(set(before) - set(after)):
+                LOGGER.info(
+                    "%d %s(s) no longer on the PBX; removing their devices",
+                    removed,
+                    kind,
+                )
+        return keep
 
     async def _async_call[T](self, awaitable: Awaitable[T]) -> T:
         """Await a client call, mapping its errors onto Home Assistant's."""
@@ -268,7 +307,10 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             return UpdateFailed(translation_domain=DOMAIN, translation_key=issue)
         return UpdateFailed(
             translation_domain=DOMAIN,
-            translation_key="cannot_connect",
+            # An answer without its data is not "unreachable": say which it is.
+            translation_key="unexpected_response"
+            if isinstance(err, SynwayResponseError)
+            else "cannot_connect",
             translation_placeholders={"error": str(err)},
         )
 

@@ -130,15 +130,24 @@ class PbxStore:
         """Mark the start of a poll; pass the mark to the apply functions."""
         return self._sequence
 
-    def apply_extensions(self, states: Iterable[ExtensionState], mark: int) -> set[Key]:
-        """Replace the extension list with a poll's, keeping fresher pushed statuses."""
+    def apply_extensions(
+        self,
+        states: Iterable[ExtensionState],
+        mark: int,
+        keep: Collection[str] = frozenset(),
+    ) -> set[Key]:
+        """Replace the extension list with a poll's, keeping fresher pushed statuses.
+
+        Extensions in ``keep`` stay though the poll left them out (a removal that waits
+        for the next poll to confirm it).
+        """
         changed: set[Key] = set()
         seen: set[str] = set()
         trunk_calls = self._trunk_call_counts()
         for state in states:
             seen.add(state.extension)
             changed |= self._apply_extension(state, mark)
-        for number in set(self.extensions) - seen:
+        for number in set(self.extensions) - seen - set(keep):
             del self.extensions[number]
             changed |= {extension_key(number), STRUCTURE_KEY}
         return changed | self._trunk_count_changes(trunk_calls)
@@ -230,7 +239,10 @@ class PbxStore:
         return {other.extension for other in legs if other.extension}
 
     def apply_trunks(
-        self, trunks: Iterable[TrunkInfo], settings: Mapping[str, TrunkSettings]
+        self,
+        trunks: Iterable[TrunkInfo],
+        settings: Mapping[str, TrunkSettings],
+        keep: Collection[str] = frozenset(),
     ) -> set[Key]:
         """Replace the trunk list with a poll's (trunk reports do not exist)."""
         changed: set[Key] = set()
@@ -255,13 +267,17 @@ class PbxStore:
                 changed.add(trunk_key(trunk.name))
                 if old is None:
                     changed.add(STRUCTURE_KEY)
-        for name in set(self.trunks) - seen:
+        for name in set(self.trunks) - seen - set(keep):
             del self.trunks[name]
             changed |= {trunk_key(name), STRUCTURE_KEY}
         return changed
 
     def apply_queues(
-        self, queues: Iterable[QueuePoll], mark: int, now: datetime
+        self,
+        queues: Iterable[QueuePoll],
+        mark: int,
+        now: datetime,
+        keep: Collection[str] = frozenset(),
     ) -> set[Key]:
         """Replace the queue list with a poll's, keeping fresher pushed queue state."""
         changed: set[Key] = set()
@@ -305,7 +321,7 @@ class PbxStore:
                 record.caller_count = max(poll.status.caller_count, len(record.callers))
             if before != queue_fingerprint(record):
                 changed.add(queue_key(queue_id))
-        for queue_id in set(self.queues) - seen:
+        for queue_id in set(self.queues) - seen - set(keep):
             del self.queues[queue_id]
             changed |= {queue_key(queue_id), STRUCTURE_KEY}
         return changed

@@ -151,6 +151,15 @@ async def async_setup_entry(
         """Learn agents from the store and add switches for new ones."""
         store = coordinator.data
         features.agents.learn(store)
+        # A removed queue or extension took its agent switches with its device: forget
+        # them, so that they come back (with their registry settings) if it returns.
+        created.difference_update(
+            [
+                made
+                for made in created
+                if made[0] not in store.queues or made[1] not in store.extensions
+            ]
+        )
         entities: list[Entity] = []
         for queue_id, members in features.agents.agents.items():
             if queue_id not in store.queues:

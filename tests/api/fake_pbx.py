@@ -19,6 +19,15 @@ DIGEST = hashlib.md5(PASSWORD.encode(), usedforsecurity=False).hexdigest()
 
 type Script = Any | Callable[[dict[str, Any]], Any]
 
+# An unscripted list endpoint answers an empty but well-formed list (a bare success is a
+# malformed answer since issue 19, and tests of it script one).
+_EMPTY_LISTS: dict[str, dict[str, Any]] = {
+    "queue_list": {"status": "success", "queuelist": []},
+    "trunk_list": {"status": "success", "trunklist": []},
+    "ext_status": {"status": "success", "data": []},
+    "queue_members": {"status": "success", "members": [], "callers": []},
+}
+
 
 @dataclass
 class Request:
@@ -63,7 +72,9 @@ class FakePbx:
             await asyncio.sleep(self.delay)
         if token not in self.tokens:
             return web.json_response({"status": "failed", "errno": "4"})
-        script = self.responses.get(endpoint, {"status": "success"})
+        script = self.responses.get(
+            endpoint, _EMPTY_LISTS.get(endpoint, {"status": "success"})
+        )
         answer = script(body or {}) if callable(script) else script
         if isinstance(answer, web.StreamResponse):
             return answer
@@ -75,6 +86,8 @@ class FakePbx:
         if "login" in self.responses:
             script = self.responses["login"]
             answer = script(body) if callable(script) else script
+            if isinstance(answer, web.StreamResponse):
+                return answer
             return web.json_response(answer)
         if self.login_delay:
             await asyncio.sleep(self.login_delay)

@@ -75,6 +75,15 @@ def _answer_errno(errno: int) -> Step:
     return step
 
 
+def _redirect(status: int) -> Step:
+    def step(simulator: Simulator) -> None:
+        simulator.set_faults(
+            redirect_to="http://192.0.2.1:8080", redirect_status=status
+        )
+
+    return step
+
+
 OUTAGES: dict[str, tuple[Step, Step]] = {
     "pbx_down": (_stop, _start),
     "http_500": (
@@ -86,6 +95,29 @@ OUTAGES: dict[str, tuple[Step, Step]] = {
     **{
         f"errno_{errno}": (_answer_errno(errno), _answer_errno(0))
         for errno in POLL_ERRNOS
+    },
+    # Answers without data (issue 19): a failed poll, never "the PBX has nothing".
+    "bare_success": (
+        lambda sim: sim.set_faults(
+            bare_success=("ext_status", "trunk_list", "queue_list", "queue_members")
+        ),
+        lambda sim: sim.set_faults(bare_success=()),
+    ),
+    "empty_list_with_total": (
+        lambda sim: sim.set_faults(empty_list_with_total=True),
+        lambda sim: sim.set_faults(empty_list_with_total=False),
+    ),
+    "missing_page": (
+        lambda sim: sim.set_faults(missing_page=1),
+        lambda sim: sim.set_faults(missing_page=0),
+    ),
+    # Never followed, so the target (TEST-NET, nothing there) is never even tried.
+    **{
+        f"redirect_{status}": (
+            _redirect(status),
+            lambda sim: sim.set_faults(redirect_to=""),
+        )
+        for status in (307, 302)
     },
 }
 

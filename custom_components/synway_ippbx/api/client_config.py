@@ -11,7 +11,7 @@ from .extensions import (
     ExtensionState,
     ExtensionStatusPage,
 )
-from .paging import bounded_last_page, remaining_pages
+from .paging import bounded_last_page, check_complete, remaining_pages
 from .parsing import mappings
 from .session import SynwayClientBase
 from .trunks import Ivr, OutboundRoute, TrunkInfo, TrunkSettings
@@ -72,7 +72,8 @@ class ConfigEndpoints(SynwayClientBase):
             body["extid"] = arg.single("extension", extension)
         if page is not None:
             body["page"] = str(arg.positive("page", page))
-        return ExtensionStatusPage.from_api(await self._call_object("ext_status", body))
+        data, _items = await self._call_list("ext_status", "data", body)
+        return ExtensionStatusPage.from_api(data)
 
     async def ext_status_all(self, *, concurrency: int = 4) -> list[ExtensionState]:
         """Return the state of every extension, fetching the pages concurrently."""
@@ -86,14 +87,15 @@ class ConfigEndpoints(SynwayClientBase):
         for result in pages:
             for state in result.extensions:
                 seen.setdefault(state.extension, state)
+        check_complete("ext_status", pages, len(seen))
         return list(seen.values())
 
     # ----------------------------------------------------------------------- trunks
 
     async def trunk_list(self) -> list[TrunkInfo]:
         """Return every trunk with its type and state."""
-        data = await self._call_object("trunk_list")
-        return [TrunkInfo.from_api(item) for item in mappings(data.get("trunklist"))]
+        _data, items = await self._call_list("trunk_list", "trunklist")
+        return [TrunkInfo.from_api(item) for item in items]
 
     async def trunk_query(
         self, names: Iterable[str] | None = None

@@ -2,7 +2,6 @@
 
 from . import arguments as arg
 from .enums import AgentState
-from .parsing import mappings
 from .queues import QueueInfo, QueueStatus
 from .session import SynwayClientBase
 
@@ -14,13 +13,15 @@ class QueueEndpoints(SynwayClientBase):
 
     async def queue_list(self) -> list[QueueInfo]:
         """Return every queue."""
-        data = await self._call_object("queue_list")
-        return [QueueInfo.from_api(item) for item in mappings(data.get("queuelist"))]
+        _data, items = await self._call_list("queue_list", "queuelist")
+        return [QueueInfo.from_api(item) for item in items]
 
     async def queue_members(self, queue_id: str) -> QueueStatus:
         """Return the waiting callers and the agents of a queue."""
         queue = arg.single("queue_id", queue_id)
-        data = await self._call_object("queue_members", {"queueid": queue})
+        data, _members = await self._call_list(
+            "queue_members", "members", {"queueid": queue}
+        )
         return QueueStatus.from_api(data, queue)
 
     def _agent_body(

@@ -72,6 +72,42 @@ class SynwayTimeoutError(SynwayConnectionError):
     """The PBX did not answer within the request timeout."""
 
 
+class SynwayRedirectError(SynwayConnectionError):
+    """The PBX address answered with a redirect (3xx), which the client never follows.
+
+    A redirect would carry the password digest and the token to another host, and a 302
+    turns a login into a GET: the address, port or protocol is wrong, or something else
+    answers there.
+    """
+
+    def __init__(self, status: int, location: str | None) -> None:
+        """Keep where the redirect pointed (the query, which may echo a token, dropped)."""
+        self.status = status
+        self.location = location
+        super().__init__(
+            f"the PBX address answered with a redirect (HTTP {status}) to "
+            f"{location or 'nowhere'}; check the address, port and protocol"
+        )
+
+
+class SynwayWrongProtocolError(SynwayConnectionError):
+    """The address names one protocol and the PBX speaks the other on that port.
+
+    ``pbx_speaks`` is what the PBX answered: ``"http"`` for plain HTTP on an https
+    address, ``"https"`` for TLS on an http address.
+    """
+
+    def __init__(self, pbx_speaks: str) -> None:
+        """Say it in words rather than as an SSL library error."""
+        self.pbx_speaks = pbx_speaks
+        super().__init__(
+            "the PBX answered plain HTTP on an HTTPS address; use http:// or check the port"
+            if pbx_speaks == "http"
+            else "the PBX speaks HTTPS on this port but the address says HTTP; "
+            "use https:// or check the port"
+        )
+
+
 class SynwayResponseError(SynwayError):
     """The PBX answered something the client cannot use (HTTP error, not JSON, wrong shape)."""
 

@@ -6,7 +6,7 @@ import math
 from typing import Final
 
 from .calls import CdrPage
-from .errors import SynwayError
+from .errors import SynwayError, SynwayResponseError
 from .extensions import ExtensionStatusPage
 
 _MAX_PAGES: Final = 1_000
@@ -71,3 +71,24 @@ async def _gather_bounded[P](
     except* SynwayError as errors:
         raise errors.exceptions[0] from None
     return [task.result() for task in tasks]
+
+
+def check_complete(
+    endpoint: str, pages: list[ExtensionStatusPage], collected: int
+) -> None:
+    """Refuse a paged answer that does not add up: a page missing, or fewer than ``total``.
+
+    Only a complete list may say that something is gone; an incomplete one would make
+    the integration remove the devices it left out.
+    """
+    first = pages[0]
+    last = len(pages)
+    for number, page in enumerate(pages[:-1], start=1):
+        if not page.extensions:
+            raise SynwayResponseError(
+                f"{endpoint}: page {number} of {last} came back empty"
+            )
+    if first.total is not None and collected != first.total:
+        raise SynwayResponseError(
+            f"{endpoint}: the PBX counts {first.total} but its pages list {collected}"
+        )

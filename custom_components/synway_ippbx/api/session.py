@@ -7,6 +7,7 @@ endpoint methods live in mixins by family (``client_*.py``) on top of this class
 
 import asyncio
 from collections.abc import Mapping
+from dataclasses import dataclass
 import logging
 import math
 import ssl
@@ -22,17 +23,23 @@ from .errors import (
     SynwayAuthenticationError,
     SynwayConnectionError,
     SynwayError,
+    SynwayRedirectError,
     SynwayResponseError,
     SynwayTimeoutError,
     SynwayTokenError,
+    SynwayWrongProtocolError,
     error_from_errno,
 )
 from .parsing import JsonObject, is_failure, is_success, loads, to_int, to_str
 from .transport import (
     USER_AGENT,
     BodyTooLargeError,
+    answered_plain_http,
     legacy_tls_context,
+    plain_http_on_tls_port,
     read_body,
+    redirect_target,
+    speaks_tls,
     tls_refused,
 )
 
@@ -40,6 +47,15 @@ _LOGGER = logging.getLogger(__name__)
 
 API_PATH: Final = "/API"
 _MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One HTTP answer: its status, its whole body and, for a redirect, its target."""
+
+    status: int
+    payload: bytes
+    location: str | None = None
 
 
 class SynwayClientBase:
@@ -169,7 +185,7 @@ class SynwayClientBase:
         json_body = dict(body) if body is not None else None
         try:
             try:
-                status, payload = await self._exchange(url, params, json_body)
+                answer = await self._exchange(url, params, json_body)
             except aiohttp.ClientConnectorError as err:
                 if not self._may_downgrade(err):
                     raise
@@ -179,7 +195,7 @@ class SynwayClientBase:
                     err.os_error,
                 )
                 legacy = legacy_tls_context()
-                status, payload = await self._exchange(url, params, json_body, legacy)
+                answer = await self._exchange(url, params, json_body, legacy)
                 self._legacy_tls = legacy
                 _LOGGER.info(
                     "%s only accepts legacy TLS (1.0/1.1 or weak ciphers); using it",
@@ -194,14 +210,45 @@ class SynwayClientBase:
                 f"{endpoint}: no answer from the PBX in time"
             ) from err
         except (aiohttp.ClientError, OSError) as err:
+            if await self._wrong_protocol(err):
+                raise SynwayWrongProtocolError(
+                    "http" if self.address.scheme == "https" else "https"
+                ) from err
             # Some aiohttp errors quote the URL, whose query carries the token.
             reason = str(err).replace(token, "<token>") if token else str(err)
             raise SynwayConnectionError(
                 f"{endpoint}: cannot talk to the PBX: {reason}"
             ) from err
-        if status != 200:
-            raise SynwayResponseError(f"{endpoint}: the PBX answered HTTP {status}")
-        return self._decode(endpoint, payload)
+        if 300 <= answer.status < 400:
+            raise SynwayRedirectError(answer.status, answer.location)
+        if self.address.scheme == "http" and plain_http_on_tls_port(
+            answer.status, answer.payload
+        ):
+            raise SynwayWrongProtocolError("https")
+        if answer.status != 200:
+            raise SynwayResponseError(
+                f"{endpoint}: the PBX answered HTTP {answer.status}"
+            )
+        return self._decode(endpoint, answer.payload)
+
+    async def _wrong_protocol(self, err: BaseException) -> bool:
+        """Whether a failed request spoke the wrong protocol to the PBX's port.
+
+        https to a plain HTTP server fails the handshake with a version error; plain HTTP
+        to a TLS server gets the connection dropped, which a restarting PBX does too, so
+        only a completed TLS handshake on the same port says the PBX speaks HTTPS.
+        """
+        if self.address.scheme == "https":
+            return isinstance(
+                err, aiohttp.ClientConnectorError
+            ) and answered_plain_http(err)
+        if isinstance(err, aiohttp.ClientConnectorError) or not isinstance(
+            err, aiohttp.ServerDisconnectedError | aiohttp.ClientOSError
+        ):
+            return False
+        return await speaks_tls(
+            self.address.host, self.address.port, self._timeout.total or 10.0
+        )
 
     async def _exchange(
         self,
@@ -209,8 +256,12 @@ class SynwayClientBase:
         params: dict[str, str] | None,
         body: dict[str, Any] | None,
         context: ssl.SSLContext | None = None,
-    ) -> tuple[int, bytes]:
-        """One HTTP round trip: the status and the whole body."""
+    ) -> _Answer:
+        """One HTTP round trip: the status and the whole body.
+
+        Redirects are never followed: one would carry the password digest and the token to
+        whatever host it names (and a 302 turns the login into a GET).
+        """
         tls: ssl.SSLContext | bool = context or self._legacy_tls or self._verify_ssl
         async with self._get_session().post(
             url,
@@ -218,12 +269,19 @@ class SynwayClientBase:
             json=body,
             ssl=tls,
             timeout=self._timeout,
+            allow_redirects=False,
             headers={"Accept": "application/json", "User-Agent": USER_AGENT},
         ) as response:
+            if 300 <= response.status < 400:
+                return _Answer(
+                    response.status,
+                    b"",
+                    redirect_target(response.headers.get("Location")),
+                )
             payload = await read_body(
                 response.content, response.content_length, _MAX_RESPONSE_SIZE
             )
-            return response.status, payload
+            return _Answer(response.status, payload)
 
     def _may_downgrade(self, err: aiohttp.ClientConnectorError) -> bool:
         """Only without certificate checking, only over https, only once."""
@@ -365,6 +423,24 @@ class SynwayClientBase:
                 f"{endpoint}: the PBX's answer is not a JSON object"
             )
         return data
+
+    async def _call_list(
+        self, endpoint: str, field: str, body: Mapping[str, Any] | None = None
+    ) -> tuple[JsonObject, list[Mapping[str, Any]]]:
+        """Call a list endpoint; the answer must carry its list, or it is no answer.
+
+        A bare ``{"status":"Success"}`` (a half-booted PBX, a proxy, a redirect target)
+        would otherwise read as "the PBX has nothing", and everything would be removed.
+        """
+        data = await self._call_object(endpoint, body)
+        items = data.get(field)
+        if isinstance(items, Mapping):
+            items = [items]
+        if not isinstance(items, list):
+            raise SynwayResponseError(
+                f"{endpoint}: the PBX's answer has no {field} list"
+            )
+        return data, [item for item in items if isinstance(item, Mapping)]
 
     # ----------------------------------------------------------------------- authentication
 

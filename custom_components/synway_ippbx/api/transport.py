@@ -1,7 +1,14 @@
-"""HTTP details of talking to a PBX: the User-Agent, bounded body reads, legacy TLS."""
+"""HTTP details of talking to a PBX: the User-Agent, bounded body reads, legacy TLS.
 
+Also the words for a wrong protocol: an SSL library error or a dropped connection is
+told apart from "the PBX speaks the other protocol on this port".
+"""
+
+import asyncio
+import contextlib
 import ssl
 from typing import Final
+from urllib.parse import urlsplit, urlunsplit
 import warnings
 
 import aiohttp
@@ -11,6 +18,12 @@ __version__ = "0.1.0"
 USER_AGENT = f"python-synway-ippbx/{__version__}"
 
 _READ_CHUNK: Final = 64 * 1024
+# What OpenSSL says when the other end answers a ClientHello with plain text (HTTP).
+_PLAIN_HTTP_REASONS: Final = frozenset(
+    {"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "PACKET_LENGTH_TOO_LONG"}
+)
+# What nginx-like servers answer to plain HTTP on their TLS port.
+_PLAIN_ON_TLS_PORT: Final = b"plain http request was sent to https port"
 
 
 class BodyTooLargeError(ValueError):
@@ -67,6 +80,49 @@ def tls_refused(err: aiohttp.ClientConnectorError) -> bool:
     if isinstance(err, aiohttp.ClientConnectorCertificateError):
         return False
     cause = err.os_error
-    if isinstance(cause, ssl.SSLCertVerificationError):
+    if isinstance(cause, ssl.SSLCertVerificationError) or answered_plain_http(err):
         return False
     return isinstance(cause, ssl.SSLError | ConnectionResetError)
+
+
+def answered_plain_http(err: aiohttp.ClientConnectorError) -> bool:
+    """Whether a TLS handshake failed because the other end spoke plain HTTP."""
+    cause = err.os_error
+    return isinstance(cause, ssl.SSLError) and (
+        getattr(cause, "reason", None) in _PLAIN_HTTP_REASONS
+        or any(reason.lower() in str(cause).lower() for reason in _PLAIN_HTTP_REASONS)
+    )
+
+
+def plain_http_on_tls_port(status: int, body: bytes) -> bool:
+    """Whether an answer is a web server's complaint about plain HTTP on its TLS port."""
+    return status == 400 and _PLAIN_ON_TLS_PORT in body[:4096].lower()
+
+
+async def speaks_tls(host: str, port: int, seconds: float) -> bool:
+    """Whether ``host:port`` completes a TLS handshake (certificates unchecked).
+
+    Asked only after a plain HTTP request was dropped: a TLS server drops what it cannot
+    read as a ClientHello, and so does a PBX that is restarting; the handshake tells which.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        async with asyncio.timeout(seconds):
+            _reader, writer = await asyncio.open_connection(host, port, ssl=context)
+    except OSError, TimeoutError:
+        return False
+    writer.close()
+    with contextlib.suppress(OSError, TimeoutError):
+        async with asyncio.timeout(seconds):
+            await writer.wait_closed()
+    return True
+
+
+def redirect_target(location: str | None) -> str | None:
+    """Where a redirect points, without its query or fragment (they may echo a token)."""
+    if not location:
+        return None
+    parts = urlsplit(location.strip())
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")) or None
