@@ -77,6 +77,9 @@ class Call:
     legs: dict[str, Leg] = field(default_factory=dict)
     # When a report last touched the call (None when the caller gave no clock).
     updated: datetime | None = None
+    # Whether a phone of ours is, or was, in the call: once none is left, a trunk leg
+    # alone is only the far end whose hangup went missing.
+    had_extension: bool = False
 
 
 class CallTracker:
@@ -206,37 +209,71 @@ class CallTracker:
         quiet_before: datetime | None = None,
         involving: Collection[str] | None = None,
     ) -> set[str]:
-        """End the calls a poll shows are over; return the extensions they touched.
+        """End the legs and calls a poll shows are over; return the extensions touched.
 
-        A call no report touched after stamp ``since`` is over when none of its
-        extensions is busy and none of its trunks is in use (its hangup was lost), or
-        when no report touched it since ``quiet_before``. Calls in ``keep`` (callers
-        waiting in a queue) stay. With ``involving``, only calls with one of those
-        extensions are judged.
+        Judged per leg, as on a busy PBX some phone of a call and some trunk are nearly
+        always busy: of a call no report touched after stamp ``since``, a leg is over
+        when the poll shows its phone at rest, or when its phone went on into a newer
+        call (a phone talks in one call at a time; a held leg waits). A call left with
+        no extension leg is over if it had one (the trunk leg lost its other side) or,
+        a call of trunks only (IVR, queue), once none of its trunks is in use. Calls in
+        ``keep`` (callers waiting in a queue) stay; a call no report touched since
+        ``quiet_before`` is over regardless. With ``involving``, only calls with one of
+        those extensions are judged.
         """
         touched: set[str] = set()
         for call in list(self._calls.values()):
-            if call.callid in keep or any(
-                leg.activity > since for leg in call.legs.values()
-            ):
+            legs = list(call.legs.values())
+            if call.callid in keep or any(leg.activity > since for leg in legs):
                 continue
             if involving is not None and not any(
-                leg.extension in involving for leg in call.legs.values()
+                leg.extension in involving for leg in legs
             ):
                 continue
-            too_old = (
+            if (
                 quiet_before is not None
                 and call.updated is not None
                 and call.updated < quiet_before
-            )
-            if not too_old and any(
-                (leg.extension is not None and leg.extension in busy_extensions)
-                or (leg.trunk is not None and leg.trunk in trunks_in_use)
-                for leg in call.legs.values()
             ):
+                touched |= self._end_call(call.callid)
                 continue
-            touched |= self._end_call(call.callid)
+            for leg in legs:
+                if leg.extension is not None and (
+                    leg.extension not in busy_extensions or self._superseded(leg)
+                ):
+                    touched |= self._leave(call, leg)
+            if call.callid in self._calls and not self._call_has_evidence(
+                call, trunks_in_use
+            ):
+                touched |= self._end_call(call.callid)
         return touched
+
+    def _superseded(self, leg: Leg) -> bool:
+        """Whether the leg's phone went on into a newer call (so this one is over)."""
+        if leg.state is LegState.HELD or leg.extension is None:
+            return False
+        return any(
+            other.callid != leg.callid and other.activity > leg.activity
+            for other in self._by_extension.get(leg.extension, {}).values()
+        )
+
+    def _leave(self, call: Call, leg: Leg) -> set[str]:
+        """Remove a leg that is over; return the extensions of the call."""
+        touched = {other.extension for other in call.legs.values() if other.extension}
+        self._remove_leg(leg)
+        return touched
+
+    @staticmethod
+    def _call_has_evidence(call: Call, trunks_in_use: Collection[str]) -> bool:
+        """Whether what is left of a call may still be going on."""
+        if any(leg.extension is not None for leg in call.legs.values()):
+            return True
+        if call.had_extension:
+            return False
+        return any(
+            leg.trunk is not None and leg.trunk in trunks_in_use
+            for leg in call.legs.values()
+        )
 
     def set_leg_state(self, leg_id: str, state: LegState, stamp: int) -> set[str]:
         """Set a leg's state after our own action; return the extension touched."""
@@ -336,6 +373,8 @@ class CallTracker:
             if leg.extension is not None and leg.extension == report.transfer_from:
                 self._remove_leg(leg)
                 touched.add(leg.extension)
+        # Transferred to an outside number, the call may go on between trunks alone.
+        call.had_extension = any(leg.extension for leg in call.legs.values())
         for party in report.parties:
             if (kept := self._match(call, party)) is not None:
                 kept.activity = self._sequence
@@ -396,6 +435,7 @@ class CallTracker:
             )
             call.legs[uuid] = leg
             if leg.extension:
+                call.had_extension = True
                 self._by_extension.setdefault(leg.extension, {})[uuid] = leg
         elif not (keep_connected and leg.state in _CONNECTED):
             leg.state = state
