@@ -214,7 +214,8 @@ class CallTracker:
         Judged per leg, as on a busy PBX some phone of a call and some trunk are nearly
         always busy: of a call no report touched after stamp ``since``, a leg is over
         when the poll shows its phone at rest, or when its phone went on into a newer
-        call (a phone talks in one call at a time; a held leg waits). A call left with
+        call (a phone talks in one call at a time; a held leg waits while someone is
+        on the other end). A call left with
         no extension leg is over if it had one (the trunk leg lost its other side) or,
         a call of trunks only (IVR, queue), once none of its trunks is in use. Calls in
         ``keep`` (callers waiting in a queue) stay; a call no report touched since
@@ -238,9 +239,10 @@ class CallTracker:
                 touched |= self._end_call(call.callid)
                 continue
             for leg in legs:
-                if leg.extension is not None and (
-                    leg.extension not in busy_extensions or self._superseded(leg)
-                ):
+                if leg.extension is not None and leg.extension not in busy_extensions:
+                    touched |= self._leave(call, leg)
+            for leg in list(call.legs.values()):
+                if self._superseded(call, leg):
                     touched |= self._leave(call, leg)
             if call.callid in self._calls and not self._call_has_evidence(
                 call, trunks_in_use
@@ -248,9 +250,13 @@ class CallTracker:
                 touched |= self._end_call(call.callid)
         return touched
 
-    def _superseded(self, leg: Leg) -> bool:
-        """Whether the leg's phone went on into a newer call (so this one is over)."""
-        if leg.state is LegState.HELD or leg.extension is None:
+    def _superseded(self, call: Call, leg: Leg) -> bool:
+        """Whether the leg's phone went on into a newer call (so this one is over).
+
+        A held leg may wait while its phone talks in another call, as long as someone
+        is still on the other end of it.
+        """
+        if leg.extension is None or (leg.state is LegState.HELD and len(call.legs) > 1):
             return False
         return any(
             other.callid != leg.callid and other.activity > leg.activity
