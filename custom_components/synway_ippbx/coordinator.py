@@ -137,6 +137,11 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         self._keyed: dict[Hashable, set[CALLBACK_TYPE]] = {}
         self._unreported_since: datetime | None = None
         self._has_polled = False
+        # Availability: polls failed in a row, when the last poll began, and when the
+        # PBX was last heard from otherwise (a report, an answered heartbeat).
+        self._failed_polls = 0
+        self._poll_began: datetime | None = None
+        self._last_heard: datetime | None = None
         # Repair issues currently raised by this entry.
         self._issues: set[str] = set()
         self._stop_heartbeat: CALLBACK_TYPE | None = None
@@ -203,7 +208,68 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         self.token_alive = True
 
     @override
+    async def _async_refresh(
+        self,
+        log_failures: bool = True,
+        raise_on_auth_failed: bool = False,
+        scheduled: bool = False,
+        raise_on_entry_error: bool = False,
+    ) -> None:
+        """Refresh; an outage is logged once, as a warning (the base logs an error)."""
+        was_available = self.last_update_success
+        await super()._async_refresh(
+            log_failures=False,
+            raise_on_auth_failed=raise_on_auth_failed,
+            scheduled=scheduled,
+            raise_on_entry_error=raise_on_entry_error,
+        )
+        if log_failures and was_available and not self.last_update_success:
+            if isinstance(self.last_exception, ConfigEntryAuthFailed):
+                LOGGER.error(
+                    "Authentication failed while fetching %s data: %s",
+                    self.name,
+                    self.last_exception,
+                )
+            else:
+                LOGGER.warning(
+                    "Error fetching %s data: %s", self.name, self.last_exception
+                )
+
+    @override
     async def _async_update_data(self) -> PbxStore:
+        """Poll; one failure while reports still arrive keeps the entities available.
+
+        A single failed poll (a 503, a timeout) says little while the PBX keeps
+        reporting: the store stays as reports keep it. Two failures in a row, or one
+        with nothing heard from the PBX since the previous poll, make the entities
+        unavailable.
+        """
+        began, self._poll_began = self._poll_began, dt_util.utcnow()
+        token_alive = self.token_alive
+        try:
+            store = await self._async_poll()
+        except UpdateFailed as err:
+            self._failed_polls += 1
+            heard = self._last_heard
+            if (
+                self._failed_polls > 1
+                or not self.last_update_success
+                or heard is None
+                or began is None
+                or heard < began
+            ):
+                raise
+            self.token_alive = token_alive  # a failed poll says nothing of the token
+            LOGGER.debug(
+                "Entities stay available after one failed poll while reports still "
+                "arrive: %s",
+                err,
+            )
+            return self.data
+        self._failed_polls = 0
+        return store
+
+    async def _async_poll(self) -> PbxStore:
         """Poll extensions, trunks and queues concurrently and merge them."""
         store = self.data
         mark = store.begin_poll()
@@ -289,7 +355,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         now = dt_util.utcnow()
         stats = self.reports
         stats.received += 1
-        stats.last_received = now
+        stats.last_received = self._last_heard = now
         bucket = report.event if report.event in REPORT_EVENTS else OTHER_EVENTS
         stats.by_event[bucket] = stats.by_event.get(bucket, 0) + 1
         was_alive = self.event_stream_alive
@@ -457,6 +523,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             self.token_alive = False
         else:
             self.token_alive = True
+            self._last_heard = dt_util.utcnow()
         if self.event_stream_alive != was_alive:
             self.async_notify({HUB_KEY})
 
