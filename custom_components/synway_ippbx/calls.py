@@ -9,9 +9,9 @@ a consultation call): its legs are kept per call, most recently active first.
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final, Self
 
 from .api import (
     AnsweredReport,
@@ -34,6 +34,9 @@ from .api import (
 # calls, the one quiet for longest is forgotten (a PBX of 3,000 extensions has at most
 # about 1,500 calls between them, plus trunk calls).
 MAX_TRACKED_CALLS: Final = 5000
+# Ended calls remembered, so that a late HANGUP of a call we saw is told from one whose
+# start we never saw (that one's "missed" is unknown).
+MAX_REMEMBERED_ENDED: Final = 1000
 
 
 class LegState(StrEnum):
@@ -94,6 +97,7 @@ class CallTracker:
         self._max_calls = max_calls
         self._now: datetime | None = None
         self._evicted: set[str] = set()
+        self._ended: dict[str, None] = {}
 
     @property
     def active_calls(self) -> int:
@@ -120,6 +124,10 @@ class CallTracker:
     def call(self, callid: str) -> Call | None:
         """Return a call by its id."""
         return self._calls.get(callid)
+
+    def knows(self, callid: str) -> bool:
+        """Whether we saw the call: in progress, or ended lately."""
+        return callid in self._calls or callid in self._ended
 
     def legs(self, extension: str) -> list[Leg]:
         """The extension's legs, most recently active first."""
@@ -393,7 +401,13 @@ class CallTracker:
         for leg in list(call.legs.values()):
             self._remove_leg(leg)
         self._calls.pop(callid, None)
+        self._remember_ended(callid)
         return touched
+
+    def _remember_ended(self, callid: str) -> None:
+        self._ended[callid] = None
+        if len(self._ended) > MAX_REMEMBERED_ENDED:
+            del self._ended[next(iter(self._ended))]
 
     # -- bookkeeping ----------------------------------------------------------------
 
@@ -464,6 +478,7 @@ class CallTracker:
             call.legs.pop(leg.uuid, None)
             if not call.legs:
                 self._calls.pop(leg.callid, None)
+                self._remember_ended(leg.callid)
         if leg.extension and (legs := self._by_extension.get(leg.extension)):
             legs.pop(leg.uuid, None)
             if not legs:
@@ -488,3 +503,105 @@ class CallTracker:
             }
             for call in self._calls.values()
         ]
+
+    # -- kept across restarts (call_memory.py stores it) -----------------------------
+
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """The calls in progress as JSON-friendly data (the ``limit`` most recent)."""
+        calls = list(self._calls.values())
+        if limit is not None:
+            calls = calls[-limit:] if limit > 0 else []
+        return {
+            "calls": [
+                {
+                    "callid": call.callid,
+                    "updated": call.updated.isoformat() if call.updated else None,
+                    "had_extension": call.had_extension,
+                    "legs": [
+                        {
+                            "uuid": leg.uuid,
+                            "extension": leg.extension,
+                            "trunk": leg.trunk,
+                            "number": leg.number,
+                            "role": leg.role,
+                            "state": leg.state.value,
+                            "activity": leg.activity,
+                            "synthetic": leg.synthetic,
+                        }
+                        for leg in call.legs.values()
+                    ],
+                }
+                for call in calls
+            ]
+        }
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Any,
+        *,
+        now: datetime,
+        max_age: timedelta | None = None,
+        max_calls: int = MAX_TRACKED_CALLS,
+    ) -> Self:
+        """Calls stored by :meth:`to_dict`; old or malformed ones are left out.
+
+        Restored legs get activity stamps at or below zero (in their stored order), so
+        the first poll, whose mark is zero, judges every one of them.
+        """
+        tracker = cls(max_calls)
+        stored = data.get("calls") if isinstance(data, dict) else None
+        if not isinstance(stored, list):
+            return tracker
+        calls = [call for item in stored if (call := _read_call(item)) is not None]
+        if max_age is not None:
+            calls = [
+                call
+                for call in calls
+                if call.updated is None or now - call.updated <= max_age
+            ]
+        top = max(
+            (leg.activity for call in calls for leg in call.legs.values()), default=0
+        )
+        for call in calls[-max_calls:]:
+            tracker._calls[call.callid] = call
+            for leg in call.legs.values():
+                leg.activity -= top
+                if leg.extension:
+                    tracker._by_extension.setdefault(leg.extension, {})[leg.uuid] = leg
+        return tracker
+
+
+def _read_call(item: Any) -> Call | None:
+    """One stored call, or None when it is not what to_dict writes."""
+    try:
+        callid = item["callid"]
+        updated = item["updated"]
+        call = Call(
+            callid,
+            updated=datetime.fromisoformat(updated) if updated else None,
+            had_extension=bool(item["had_extension"]),
+        )
+        for raw in item["legs"]:
+            leg = Leg(
+                uuid=raw["uuid"],
+                callid=callid,
+                extension=raw["extension"],
+                trunk=raw["trunk"],
+                number=raw["number"],
+                role=raw["role"],
+                state=LegState(raw["state"]),
+                activity=int(raw["activity"]),
+                synthetic=bool(raw["synthetic"]),
+            )
+            if not all(
+                isinstance(value, str) for value in (leg.uuid, callid, leg.role)
+            ) or not all(
+                value is None or isinstance(value, str)
+                for value in (leg.extension, leg.trunk, leg.number)
+            ):
+                return None
+            call.legs[leg.uuid] = leg
+    except KeyError, TypeError, ValueError:
+        return None
+    return call if call.legs else None

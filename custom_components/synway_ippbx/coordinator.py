@@ -19,6 +19,8 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     REPORT_EVENTS,
+    CallReport,
+    CdrReport,
     ExtensionStatus,
     ExtensionStatusReport,
     QueueStatus,
@@ -32,6 +34,7 @@ from .api import (
     TrunkSettings,
     TrunkType,
 )
+from .call_memory import CallMemory
 from .calls import LegState
 from .const import (
     CONF_SCAN_INTERVAL,
@@ -131,6 +134,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         )
         self.client = client
         self.data = PbxStore()
+        self.memory = CallMemory(hass, entry.entry_id)
         self.reports = ReportStatistics()
         self.token_alive = False
         self._pending: set[Key] = set()
@@ -203,7 +207,8 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
 
     @override
     async def _async_setup(self) -> None:
-        """Log in once before the first poll."""
+        """Restore the calls in progress, then log in once before the first poll."""
+        self.data.adopt_calls(await self.memory.async_restore())
         await self._async_call(self.client.login())
         self.token_alive = True
 
@@ -313,7 +318,9 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             mark,
             now,
         )
-        self._pending |= store.reconcile_calls(mark, now)
+        if reconciled := store.reconcile_calls(mark, now):
+            self._pending |= reconciled
+            self.memory.async_schedule_save(store.calls)
         self._clear_issue(ISSUE_API_DISABLED)
         self._clear_issue(ISSUE_CLIENT_LIMIT)
         return store
@@ -364,6 +371,8 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         # Events first: they describe the call as it was before this report.
         events = list(report_events(report, self.data))
         changed = self.data.apply_report(report, now)
+        if changed and isinstance(report, (CallReport, CdrReport, SystemUpReport)):
+            self.memory.async_schedule_save(self.data.calls)
         self._recheck_resting_with_calls(report)
         if self.event_stream_alive != was_alive:
             changed.add(HUB_KEY)
@@ -434,14 +443,19 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             if state.extension in extensions
         ]
         changed = store.update_extensions(states, mark)
-        changed |= store.reconcile_calls(mark, dt_util.utcnow(), involving=extensions)
+        if reconciled := store.reconcile_calls(
+            mark, dt_util.utcnow(), involving=extensions
+        ):
+            changed |= reconciled
+            self.memory.async_schedule_save(store.calls)
         self.async_notify(changed)
 
     @override
     async def async_shutdown(self) -> None:
-        """Stop polling and drop a pending re-read (the entry unloads)."""
+        """Stop polling, drop a pending re-read and write the calls (the entry unloads)."""
         await super().async_shutdown()
         self._recheck_debouncer.async_shutdown()
+        await self.memory.async_save()
 
     @property
     def event_stream_alive(self) -> bool:
