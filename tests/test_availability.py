@@ -31,7 +31,7 @@ def manual_polls(init_integration: MockConfigEntry) -> None:
     """Polls run when the test says (the loop's clock follows the frozen one)."""
     coordinator = init_integration.runtime_data.coordinator
     coordinator.update_interval = None
-    coordinator._async_unsub_refresh()  # noqa: SLF001 (the timer set at setup)
+    coordinator._async_unsub_refresh()
 
 
 async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
@@ -130,7 +130,7 @@ async def test_a_heartbeat_keeps_the_stream_alive(
 ) -> None:
     """A heartbeat answered since the last poll counts as a live stream."""
     coordinator = init_integration.runtime_data.coordinator
-    await coordinator._async_heartbeat()  # noqa: SLF001 (the 5-minute timer's work)
+    await coordinator._async_heartbeat()
     simulator.set_faults(http_500=True)
     await poll(hass, freezer)
     assert state_of(hass, STATUS_1000) == "idle"

@@ -13,10 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.api import parse_report
-from custom_components.synway_ippbx.call_memory import (
-    MAX_STORED_CALLS,
-    storage_key,
-)
+from custom_components.synway_ippbx.call_memory import MAX_STORED_CALLS, storage_key
 from custom_components.synway_ippbx.calls import CallTracker, LegState
 from custom_components.synway_ippbx.const import DOMAIN, EVENT_SYNWAY
 from simulator import Simulator
@@ -161,12 +158,14 @@ async def test_call_failed_then_hangup_is_still_missed(
     """A call we saw ring, failed then hung up: missed, though its legs are gone."""
     hangups = _hangups(hass)
     trunk = {"from": "5551234", "trunk": "SIP-2", "uuid": "t-seen"}
-    for body in (
-        {"event": "RING", "callid": "seen", "callertrunk": trunk},
-        {"event": "CALLFAILED", "callid": "seen", "cause": "NO_ANSWER"},
-        {"event": "HANGUP", "callid": "seen", "originator": "caller"},
-    ):
-        body["calledext"] = {"extid": "1001", "uuid": "e-seen"}
+    callee = {"extid": "1001", "uuid": "e-seen"}
+    bodies: list[dict[str, Any]] = [
+        {"event": "RING", "callertrunk": trunk},
+        {"event": "CALLFAILED", "cause": "NO_ANSWER"},
+        {"event": "HANGUP", "originator": "caller"},
+    ]
+    for body in bodies:
+        body |= {"callid": "seen", "calledext": callee}
         await report_client.post(f"/api/webhook/{WEBHOOK_ID}", data=json.dumps(body))
         await hass.async_block_till_done()
     assert [data["missed"] for data in hangups] == [True]

@@ -73,7 +73,7 @@ async def test_thirty_lost_hangups_under_traffic(
     """Hangups lost while phones keep calling: totals equal the PBX's after one poll."""
     traffic = Traffic(simulator, 40, seed=7, max_busy=0.8)
     traffic.start()
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 (a seeded choice of calls, not a secret)
     lost = 0
     try:
         await _run(hass, simulator, 120)
@@ -94,7 +94,8 @@ async def test_thirty_lost_hangups_under_traffic(
     finally:
         traffic.stop()
     await settle(hass, simulator)
-    assert _shown(hass, simulator) != _carried(simulator)  # the lost hangups left calls behind
+    assert _shown(hass, simulator) != _carried(
+        simulator
+    )  # the lost hangups left calls behind
     await poll(hass, freezer)
     assert _shown(hass, simulator) == _carried(simulator)
-

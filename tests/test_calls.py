@@ -285,19 +285,31 @@ def test_reconcile_ends_calls_the_poll_shows_over() -> None:
         )
     )
     assert not tracker.reconcile(
-        feed.stamp, busy_extensions={"1003", "1004", "1006"}, trunks_in_use={"SIP-1"}, keep=()
+        feed.stamp,
+        busy_extensions={"1003", "1004", "1006"},
+        trunks_in_use={"SIP-1"},
+        keep=(),
     )
     assert tracker.call("ivr") is not None
     # ... but not the trunk leg of a call whose phone is at rest (a lost hangup).
     feed(_trunk_call("in-use", "1007"))
     assert tracker.reconcile(
-        feed.stamp, busy_extensions={"1003", "1004", "1006"}, trunks_in_use={"SIP-1"}, keep=()
+        feed.stamp,
+        busy_extensions={"1003", "1004", "1006"},
+        trunks_in_use={"SIP-1"},
+        keep=(),
     ) == {"1007"}
     assert tracker.call("in-use") is None
     assert tracker.call("ivr") is not None
-    assert tracker.reconcile(
-        feed.stamp, busy_extensions={"1003", "1004", "1006"}, trunks_in_use=(), keep=()
-    ) == set()
+    assert (
+        tracker.reconcile(
+            feed.stamp,
+            busy_extensions={"1003", "1004", "1006"},
+            trunks_in_use=(),
+            keep=(),
+        )
+        == set()
+    )
     assert tracker.call("ivr") is None
 
 
