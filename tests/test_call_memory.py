@@ -13,7 +13,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.api import parse_report
-from custom_components.synway_ippbx.call_memory import MAX_STORED_CALLS, storage_key
+from custom_components.synway_ippbx.call_memory import (
+    MAX_STORED_CALLS,
+    CallMemory,
+    storage_key,
+)
 from custom_components.synway_ippbx.calls import CallTracker, LegState
 from custom_components.synway_ippbx.const import DOMAIN, EVENT_SYNWAY
 from simulator import Simulator
@@ -214,6 +218,11 @@ def test_restore_drops_old_and_bad_calls_and_stays_bounded() -> None:
     tracker.apply(parse_report(_answered("new", "1001")), 2, now - timedelta(hours=1))
     data = tracker.to_dict()
     data["calls"].append({"callid": "bad", "legs": [{"uuid": 5}]})
+    typed = {"uuid": 5, "extension": None, "trunk": None, "number": None}
+    typed |= {"role": "caller", "state": "talking", "activity": 0, "synthetic": False}
+    data["calls"].append(
+        {"callid": "typed", "updated": None, "had_extension": False, "legs": [typed]}
+    )
     data["calls"].append("nonsense")
     restored = CallTracker.from_dict(data, now=now, max_age=timedelta(hours=24))
     assert [call.callid for call in restored.calls()] == ["new"]
@@ -225,3 +234,24 @@ def test_restore_drops_old_and_bad_calls_and_stays_bounded() -> None:
     stored = many.to_dict(limit=MAX_STORED_CALLS)
     assert len(stored["calls"]) == MAX_STORED_CALLS
     assert stored["calls"][-1]["callid"] == f"c{MAX_STORED_CALLS + 9}"  # newest kept
+
+
+async def test_nothing_restored_writes_nothing(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """An entry that never read its calls (setup failed first) never overwrites them."""
+    hass_storage[storage_key("e")] = {
+        "version": 1,
+        "key": storage_key("e"),
+        "data": {"calls": []},
+    }
+    memory = CallMemory(hass, "e")
+    await memory.async_save()
+    assert hass_storage[storage_key("e")]["data"] == {"calls": []}
+    tracker = await memory.async_restore()
+    tracker.apply(parse_report(_answered("x", "1000")), 1, datetime.now(UTC))
+    memory.async_schedule_save(tracker)
+    await memory.async_save()
+    assert [
+        call["callid"] for call in hass_storage[storage_key("e")]["data"]["calls"]
+    ] == ["x"]

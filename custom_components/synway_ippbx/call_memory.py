@@ -38,27 +38,28 @@ class CallMemory:
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, storage_key(entry_id)
         )
-        self._tracker: CallTracker | None = None
+        self._tracker = CallTracker()
+        # Only a tracker read from (or meant for) the storage may overwrite it.
+        self._ours = False
 
     async def async_restore(self, max_age: timedelta = MAX_CALL_QUIET) -> CallTracker:
         """The stored calls no older than ``max_age`` (none when nothing was stored)."""
         tracker = CallTracker.from_dict(
             await self._store.async_load(), now=dt_util.utcnow(), max_age=max_age
         )
-        self._tracker = tracker
+        self._tracker, self._ours = tracker, True
         return tracker
 
     @callback
     def async_schedule_save(self, tracker: CallTracker) -> None:
         """Write the tracker a little later (and at shutdown, if still pending)."""
-        self._tracker = tracker
+        self._tracker, self._ours = tracker, True
         self._store.async_delay_save(self._data, SAVE_DELAY)
 
     async def async_save(self) -> None:
         """Write now (the entry unloads)."""
-        if self._tracker is not None:
+        if self._ours:
             await self._store.async_save(self._data())
 
     def _data(self) -> dict[str, Any]:
-        tracker = self._tracker or CallTracker()
-        return tracker.to_dict(limit=MAX_STORED_CALLS)
+        return self._tracker.to_dict(limit=MAX_STORED_CALLS)
