@@ -12,13 +12,17 @@ from homeassistant.core import CoreState, Event, HomeAssistant, callback
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synway_ippbx.api import parse_report
+from custom_components.synway_ippbx.api import Report, parse_report
 from custom_components.synway_ippbx.call_memory import (
     MAX_STORED_CALLS,
     CallMemory,
     storage_key,
 )
-from custom_components.synway_ippbx.calls import CallTracker, LegState
+from custom_components.synway_ippbx.calls import (
+    MAX_REMEMBERED_ENDED,
+    CallTracker,
+    LegState,
+)
 from custom_components.synway_ippbx.const import DOMAIN, EVENT_SYNWAY
 from simulator import Simulator
 from tests.conftest import WEBHOOK_ID, poll, settle, state_of
@@ -255,3 +259,19 @@ async def test_nothing_restored_writes_nothing(
     assert [
         call["callid"] for call in hass_storage[storage_key("e")]["data"]["calls"]
     ] == ["x"]
+
+
+def test_ended_calls_remembered_are_bounded() -> None:
+    """The memory of ended calls keeps the latest ones only."""
+    tracker = CallTracker()
+    for index in range(MAX_REMEMBERED_ENDED + 1):
+        tracker.apply(parse_report(_answered(f"c{index}", "1000")), 2 * index + 1)
+        tracker.apply(_cdr(f"c{index}"), 2 * index + 2)
+    assert not tracker.active_calls
+    assert not tracker.knows("c0")
+    assert tracker.knows(f"c{MAX_REMEMBERED_ENDED}")
+
+
+def _cdr(callid: str) -> Report:
+    """A call record report ending a call."""
+    return parse_report(json.dumps({"event": "CDR", "callid": callid}))
