@@ -222,7 +222,12 @@ def test_restore_drops_old_and_bad_calls_and_stays_bounded() -> None:
     tracker.apply(parse_report(_answered("new", "1001")), 2, now - timedelta(hours=1))
     data = tracker.to_dict()
     data["calls"].append({"callid": "bad", "legs": [{"uuid": 5}]})
-    typed = {"uuid": 5, "extension": None, "trunk": None, "number": None}
+    typed: dict[str, Any] = {
+        "uuid": 5,
+        "extension": None,
+        "trunk": None,
+        "number": None,
+    }
     typed |= {"role": "caller", "state": "talking", "activity": 0, "synthetic": False}
     data["calls"].append(
         {"callid": "typed", "updated": None, "had_extension": False, "legs": [typed]}
