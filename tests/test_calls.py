@@ -276,12 +276,85 @@ def test_reconcile_ends_calls_the_poll_shows_over() -> None:
     )
     assert touched == {"1005"}
     assert {call.callid for call in tracker.calls()} == {"queued", "busy", "fresh"}
-    # A trunk in use keeps its call.
-    feed(_trunk_call("in-use", "1007"))
-    assert not tracker.reconcile(
-        feed.stamp, busy_extensions=(), trunks_in_use={"SIP-1"}, keep=()
+    # A trunk in use keeps a call of trunks only (a caller in the IVR)...
+    feed(
+        report(
+            "ANSWERED",
+            "ivr",
+            callertrunk={"from": "5551234", "trunk": "SIP-1", "uuid": "t-ivr"},
+        )
     )
-    assert tracker.call("in-use") is not None
+    assert not tracker.reconcile(
+        feed.stamp,
+        busy_extensions={"1003", "1004", "1006"},
+        trunks_in_use={"SIP-1"},
+        keep=(),
+    )
+    assert tracker.call("ivr") is not None
+    # ... but not the trunk leg of a call whose phone is at rest (a lost hangup).
+    feed(_trunk_call("in-use", "1007"))
+    assert tracker.reconcile(
+        feed.stamp,
+        busy_extensions={"1003", "1004", "1006"},
+        trunks_in_use={"SIP-1"},
+        keep=(),
+    ) == {"1007"}
+    assert tracker.call("in-use") is None
+    assert tracker.call("ivr") is not None
+    assert (
+        tracker.reconcile(
+            feed.stamp,
+            busy_extensions={"1003", "1004", "1006"},
+            trunks_in_use=(),
+            keep=(),
+        )
+        == set()
+    )
+    assert tracker.call("ivr") is None
+
+
+def test_reconcile_ends_a_leg_whose_phone_went_on_into_a_new_call() -> None:
+    """A busy phone in a newer call is not in the old one; a held call waits."""
+    feed = Feed()
+    tracker = feed.tracker
+    feed(_trunk_call("old", "1002"))  # its hangup is lost
+    feed(_trunk_call("held", "1003"))
+    feed(report("HOLD", "held", calledext=ext("1003", "e-held")))
+    feed(_trunk_call("new", "1002"))
+    feed(_trunk_call("waiting", "1003"))  # call waiting: 1003 holds the other call
+    mark = feed.stamp
+    touched = tracker.reconcile(
+        mark, busy_extensions={"1002", "1003"}, trunks_in_use={"SIP-1"}
+    )
+    assert touched == {"1002"}
+    assert {call.callid for call in tracker.calls()} == {"held", "new", "waiting"}
+    leg = tracker.current_leg("1002")
+    assert leg is not None
+    assert leg.callid == "new"
+    # A held leg with nobody left on the other end is over too.
+    feed(report("HANGUP", "held", callertrunk={"trunk": "SIP-1", "uuid": "t-held"}))
+    held = tracker.call("held")
+    assert held is not None
+    assert [leg.state for leg in held.legs.values()] == [LegState.HELD]
+    assert tracker.reconcile(
+        feed.stamp, busy_extensions={"1002", "1003"}, trunks_in_use={"SIP-1"}
+    ) == {"1003"}
+    assert tracker.call("held") is None
+
+
+def test_a_call_transferred_outside_goes_on_between_trunks() -> None:
+    """After a transfer to an outside number, the trunk legs alone are the call."""
+    feed = Feed()
+    tracker = feed.tracker
+    feed(_trunk_call("fwd", "1002"))
+    feed(report("TRANSFER", "fwd", transfer_from="1002", transfer_to="0612345678"))
+    call = tracker.call("fwd")
+    assert call is not None
+    assert not call.had_extension
+    assert not tracker.reconcile(
+        feed.stamp, busy_extensions=(), trunks_in_use={"SIP-1"}
+    )
+    assert tracker.call("fwd") is not None
 
 
 def test_quiet_calls_end_whatever_the_poll_says() -> None:

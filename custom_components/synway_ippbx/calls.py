@@ -9,9 +9,9 @@ a consultation call): its legs are kept per call, most recently active first.
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Any, Final, Self
 
 from .api import (
     AnsweredReport,
@@ -34,6 +34,9 @@ from .api import (
 # calls, the one quiet for longest is forgotten (a PBX of 3,000 extensions has at most
 # about 1,500 calls between them, plus trunk calls).
 MAX_TRACKED_CALLS: Final = 5000
+# Ended calls remembered, so that a late HANGUP of a call we saw is told from one whose
+# start we never saw (that one's "missed" is unknown).
+MAX_REMEMBERED_ENDED: Final = 1000
 
 
 class LegState(StrEnum):
@@ -77,6 +80,9 @@ class Call:
     legs: dict[str, Leg] = field(default_factory=dict)
     # When a report last touched the call (None when the caller gave no clock).
     updated: datetime | None = None
+    # Whether a phone of ours is, or was, in the call: once none is left, a trunk leg
+    # alone is only the far end whose hangup went missing.
+    had_extension: bool = False
 
 
 class CallTracker:
@@ -91,6 +97,7 @@ class CallTracker:
         self._max_calls = max_calls
         self._now: datetime | None = None
         self._evicted: set[str] = set()
+        self._ended: dict[str, None] = {}
 
     @property
     def active_calls(self) -> int:
@@ -117,6 +124,10 @@ class CallTracker:
     def call(self, callid: str) -> Call | None:
         """Return a call by its id."""
         return self._calls.get(callid)
+
+    def knows(self, callid: str) -> bool:
+        """Whether we saw the call: in progress, or ended lately."""
+        return callid in self._calls or callid in self._ended
 
     def legs(self, extension: str) -> list[Leg]:
         """The extension's legs, most recently active first."""
@@ -206,37 +217,77 @@ class CallTracker:
         quiet_before: datetime | None = None,
         involving: Collection[str] | None = None,
     ) -> set[str]:
-        """End the calls a poll shows are over; return the extensions they touched.
+        """End the legs and calls a poll shows are over; return the extensions touched.
 
-        A call no report touched after stamp ``since`` is over when none of its
-        extensions is busy and none of its trunks is in use (its hangup was lost), or
-        when no report touched it since ``quiet_before``. Calls in ``keep`` (callers
-        waiting in a queue) stay. With ``involving``, only calls with one of those
-        extensions are judged.
+        Judged per leg, as on a busy PBX some phone of a call and some trunk are nearly
+        always busy: of a call no report touched after stamp ``since``, a leg is over
+        when the poll shows its phone at rest, or when its phone went on into a newer
+        call (a phone talks in one call at a time; a held leg waits while someone is
+        on the other end). A call left with
+        no extension leg is over if it had one (the trunk leg lost its other side) or,
+        a call of trunks only (IVR, queue), once none of its trunks is in use. Calls in
+        ``keep`` (callers waiting in a queue) stay; a call no report touched since
+        ``quiet_before`` is over regardless. With ``involving``, only calls with one of
+        those extensions are judged.
         """
         touched: set[str] = set()
         for call in list(self._calls.values()):
-            if call.callid in keep or any(
-                leg.activity > since for leg in call.legs.values()
-            ):
+            legs = list(call.legs.values())
+            if call.callid in keep or any(leg.activity > since for leg in legs):
                 continue
             if involving is not None and not any(
-                leg.extension in involving for leg in call.legs.values()
+                leg.extension in involving for leg in legs
             ):
                 continue
-            too_old = (
+            if (
                 quiet_before is not None
                 and call.updated is not None
                 and call.updated < quiet_before
-            )
-            if not too_old and any(
-                (leg.extension is not None and leg.extension in busy_extensions)
-                or (leg.trunk is not None and leg.trunk in trunks_in_use)
-                for leg in call.legs.values()
             ):
+                touched |= self._end_call(call.callid)
                 continue
-            touched |= self._end_call(call.callid)
+            for leg in legs:
+                if leg.extension is not None and leg.extension not in busy_extensions:
+                    touched |= self._leave(call, leg)
+            for leg in list(call.legs.values()):
+                if self._superseded(call, leg):
+                    touched |= self._leave(call, leg)
+            if call.callid in self._calls and not self._call_has_evidence(
+                call, trunks_in_use
+            ):
+                touched |= self._end_call(call.callid)
         return touched
+
+    def _superseded(self, call: Call, leg: Leg) -> bool:
+        """Whether the leg's phone went on into a newer call (so this one is over).
+
+        A held leg may wait while its phone talks in another call, as long as someone
+        is still on the other end of it.
+        """
+        if leg.extension is None or (leg.state is LegState.HELD and len(call.legs) > 1):
+            return False
+        return any(
+            other.callid != leg.callid and other.activity > leg.activity
+            for other in self._by_extension.get(leg.extension, {}).values()
+        )
+
+    def _leave(self, call: Call, leg: Leg) -> set[str]:
+        """Remove a leg that is over; return the extensions of the call."""
+        touched = {other.extension for other in call.legs.values() if other.extension}
+        self._remove_leg(leg)
+        return touched
+
+    @staticmethod
+    def _call_has_evidence(call: Call, trunks_in_use: Collection[str]) -> bool:
+        """Whether what is left of a call may still be going on."""
+        if any(leg.extension is not None for leg in call.legs.values()):
+            return True
+        if call.had_extension:
+            return False
+        return any(
+            leg.trunk is not None and leg.trunk in trunks_in_use
+            for leg in call.legs.values()
+        )
 
     def set_leg_state(self, leg_id: str, state: LegState, stamp: int) -> set[str]:
         """Set a leg's state after our own action; return the extension touched."""
@@ -336,6 +387,8 @@ class CallTracker:
             if leg.extension is not None and leg.extension == report.transfer_from:
                 self._remove_leg(leg)
                 touched.add(leg.extension)
+        # Transferred to an outside number, the call may go on between trunks alone.
+        call.had_extension = any(leg.extension for leg in call.legs.values())
         for party in report.parties:
             if (kept := self._match(call, party)) is not None:
                 kept.activity = self._sequence
@@ -348,7 +401,13 @@ class CallTracker:
         for leg in list(call.legs.values()):
             self._remove_leg(leg)
         self._calls.pop(callid, None)
+        self._remember_ended(callid)
         return touched
+
+    def _remember_ended(self, callid: str) -> None:
+        self._ended[callid] = None
+        if len(self._ended) > MAX_REMEMBERED_ENDED:
+            del self._ended[next(iter(self._ended))]
 
     # -- bookkeeping ----------------------------------------------------------------
 
@@ -396,6 +455,7 @@ class CallTracker:
             )
             call.legs[uuid] = leg
             if leg.extension:
+                call.had_extension = True
                 self._by_extension.setdefault(leg.extension, {})[uuid] = leg
         elif not (keep_connected and leg.state in _CONNECTED):
             leg.state = state
@@ -418,6 +478,7 @@ class CallTracker:
             call.legs.pop(leg.uuid, None)
             if not call.legs:
                 self._calls.pop(leg.callid, None)
+                self._remember_ended(leg.callid)
         if leg.extension and (legs := self._by_extension.get(leg.extension)):
             legs.pop(leg.uuid, None)
             if not legs:
@@ -442,3 +503,105 @@ class CallTracker:
             }
             for call in self._calls.values()
         ]
+
+    # -- kept across restarts (call_memory.py stores it) -----------------------------
+
+    def to_dict(self, limit: int | None = None) -> dict[str, Any]:
+        """The calls in progress as JSON-friendly data (the ``limit`` most recent)."""
+        calls = list(self._calls.values())
+        if limit is not None:
+            calls = calls[-limit:] if limit > 0 else []
+        return {
+            "calls": [
+                {
+                    "callid": call.callid,
+                    "updated": call.updated.isoformat() if call.updated else None,
+                    "had_extension": call.had_extension,
+                    "legs": [
+                        {
+                            "uuid": leg.uuid,
+                            "extension": leg.extension,
+                            "trunk": leg.trunk,
+                            "number": leg.number,
+                            "role": leg.role,
+                            "state": leg.state.value,
+                            "activity": leg.activity,
+                            "synthetic": leg.synthetic,
+                        }
+                        for leg in call.legs.values()
+                    ],
+                }
+                for call in calls
+            ]
+        }
+
+    @classmethod
+    def from_dict(
+        cls,
+        data: Any,
+        *,
+        now: datetime,
+        max_age: timedelta | None = None,
+        max_calls: int = MAX_TRACKED_CALLS,
+    ) -> Self:
+        """Calls stored by :meth:`to_dict`; old or malformed ones are left out.
+
+        Restored legs get activity stamps at or below zero (in their stored order), so
+        the first poll, whose mark is zero, judges every one of them.
+        """
+        tracker = cls(max_calls)
+        stored = data.get("calls") if isinstance(data, dict) else None
+        if not isinstance(stored, list):
+            return tracker
+        calls = [call for item in stored if (call := _read_call(item)) is not None]
+        if max_age is not None:
+            calls = [
+                call
+                for call in calls
+                if call.updated is None or now - call.updated <= max_age
+            ]
+        top = max(
+            (leg.activity for call in calls for leg in call.legs.values()), default=0
+        )
+        for call in calls[-max_calls:]:
+            tracker._calls[call.callid] = call
+            for leg in call.legs.values():
+                leg.activity -= top
+                if leg.extension:
+                    tracker._by_extension.setdefault(leg.extension, {})[leg.uuid] = leg
+        return tracker
+
+
+def _read_call(item: Any) -> Call | None:
+    """One stored call, or None when it is not what to_dict writes."""
+    try:
+        callid = item["callid"]
+        updated = item["updated"]
+        call = Call(
+            callid,
+            updated=datetime.fromisoformat(updated) if updated else None,
+            had_extension=bool(item["had_extension"]),
+        )
+        for raw in item["legs"]:
+            leg = Leg(
+                uuid=raw["uuid"],
+                callid=callid,
+                extension=raw["extension"],
+                trunk=raw["trunk"],
+                number=raw["number"],
+                role=raw["role"],
+                state=LegState(raw["state"]),
+                activity=int(raw["activity"]),
+                synthetic=bool(raw["synthetic"]),
+            )
+            if not all(
+                isinstance(value, str) for value in (leg.uuid, callid, leg.role)
+            ) or not all(
+                value is None or isinstance(value, str)
+                for value in (leg.extension, leg.trunk, leg.number)
+            ):
+                return None
+            call.legs[leg.uuid] = leg
+    except KeyError, TypeError, ValueError:
+        return None
+    return call if call.legs else None

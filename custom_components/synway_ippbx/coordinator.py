@@ -19,6 +19,8 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     REPORT_EVENTS,
+    CallReport,
+    CdrReport,
     ExtensionStatus,
     ExtensionStatusReport,
     QueueStatus,
@@ -33,6 +35,7 @@ from .api import (
     TrunkSettings,
     TrunkType,
 )
+from .call_memory import CallMemory
 from .calls import LegState
 from .const import DOMAIN, HEARTBEAT_INTERVAL, LOGGER, POLL_INTERVAL, REPORT_SILENCE
 from .devices import DeviceInputs
@@ -124,12 +127,18 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         )
         self.client = client
         self.data = PbxStore()
+        self.memory = CallMemory(hass, entry.entry_id)
         self.reports = ReportStatistics()
         self.token_alive = False
         self._pending: set[Key] = set()
         self._keyed: dict[Hashable, set[CALLBACK_TYPE]] = {}
         self._unreported_since: datetime | None = None
         self._has_polled = False
+        # Availability: polls failed in a row, when the last poll began, and when the
+        # PBX was last heard from otherwise (a report, an answered heartbeat).
+        self._failed_polls = 0
+        self._poll_began: datetime | None = None
+        self._last_heard: datetime | None = None
         # Repair issues currently raised by this entry.
         self._issues: set[str] = set()
         self._stop_heartbeat: CALLBACK_TYPE | None = None
@@ -192,12 +201,74 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
 
     @override
     async def _async_setup(self) -> None:
-        """Log in once before the first poll."""
+        """Restore the calls in progress, then log in once before the first poll."""
+        self.data.adopt_calls(await self.memory.async_restore())
         await self._async_call(self.client.login())
         self.token_alive = True
 
     @override
+    async def _async_refresh(
+        self,
+        log_failures: bool = True,
+        raise_on_auth_failed: bool = False,
+        scheduled: bool = False,
+        raise_on_entry_error: bool = False,
+    ) -> None:
+        """Refresh; an outage is logged once, as a warning (the base logs an error)."""
+        was_available = self.last_update_success
+        await super()._async_refresh(
+            log_failures=False,
+            raise_on_auth_failed=raise_on_auth_failed,
+            scheduled=scheduled,
+            raise_on_entry_error=raise_on_entry_error,
+        )
+        if log_failures and was_available and not self.last_update_success:
+            if isinstance(self.last_exception, ConfigEntryAuthFailed):
+                LOGGER.error(
+                    "Authentication failed while fetching %s data: %s",
+                    self.name,
+                    self.last_exception,
+                )
+            else:
+                LOGGER.warning(
+                    "Error fetching %s data: %s", self.name, self.last_exception
+                )
+
+    @override
     async def _async_update_data(self) -> PbxStore:
+        """Poll; one failure while reports still arrive keeps the entities available.
+
+        A single failed poll (a 503, a timeout) says little while the PBX keeps
+        reporting: the store stays as reports keep it. Two failures in a row, or one
+        with nothing heard from the PBX since the previous poll, make the entities
+        unavailable.
+        """
+        began, self._poll_began = self._poll_began, dt_util.utcnow()
+        token_alive = self.token_alive
+        try:
+            store = await self._async_poll()
+        except UpdateFailed as err:
+            self._failed_polls += 1
+            heard = self._last_heard
+            if (
+                self._failed_polls > 1
+                or not self.last_update_success
+                or heard is None
+                or began is None
+                or heard < began
+            ):
+                raise
+            self.token_alive = token_alive  # a failed poll says nothing of the token
+            LOGGER.debug(
+                "Entities stay available after one failed poll while reports still "
+                "arrive: %s",
+                err,
+            )
+            return self.data
+        self._failed_polls = 0
+        return store
+
+    async def _async_poll(self) -> PbxStore:
         """Poll extensions, trunks and queues concurrently and merge them."""
         store = self.data
         mark = store.begin_poll()
@@ -249,7 +320,9 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             now,
             keep["queue"],
         )
-        self._pending |= store.reconcile_calls(mark, now)
+        if reconciled := store.reconcile_calls(mark, now):
+            self._pending |= reconciled
+            self.memory.async_schedule_save(store.calls)
         self._clear_issue(ISSUE_API_DISABLED)
         self._clear_issue(ISSUE_CLIENT_LIMIT)
         return store
@@ -322,7 +395,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         now = dt_util.utcnow()
         stats = self.reports
         stats.received += 1
-        stats.last_received = now
+        stats.last_received = self._last_heard = now
         bucket = report.event if report.event in REPORT_EVENTS else OTHER_EVENTS
         stats.by_event[bucket] = stats.by_event.get(bucket, 0) + 1
         was_alive = self.event_stream_alive
@@ -331,6 +404,8 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         # Events first: they describe the call as it was before this report.
         events = list(report_events(report, self.data))
         changed = self.data.apply_report(report, now)
+        if changed and isinstance(report, (CallReport, CdrReport, SystemUpReport)):
+            self.memory.async_schedule_save(self.data.calls)
         self._recheck_resting_with_calls(report)
         if self.event_stream_alive != was_alive:
             changed.add(HUB_KEY)
@@ -401,14 +476,19 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             if state.extension in extensions
         ]
         changed = store.update_extensions(states, mark)
-        changed |= store.reconcile_calls(mark, dt_util.utcnow(), involving=extensions)
+        if reconciled := store.reconcile_calls(
+            mark, dt_util.utcnow(), involving=extensions
+        ):
+            changed |= reconciled
+            self.memory.async_schedule_save(store.calls)
         self.async_notify(changed)
 
     @override
     async def async_shutdown(self) -> None:
-        """Stop polling and drop a pending re-read (the entry unloads)."""
+        """Stop polling, drop a pending re-read and write the calls (the entry unloads)."""
         await super().async_shutdown()
         self._recheck_debouncer.async_shutdown()
+        await self.memory.async_save()
 
     @property
     def event_stream_alive(self) -> bool:
@@ -490,6 +570,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             self.token_alive = False
         else:
             self.token_alive = True
+            self._last_heard = dt_util.utcnow()
         if self.event_stream_alive != was_alive:
             self.async_notify({HUB_KEY})
 

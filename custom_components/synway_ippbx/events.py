@@ -228,13 +228,17 @@ def _call_events(report: CallReport, store: PbxStore) -> Iterator[ReportEvent]:
         attributes["other_party_name"] = store.extension_name(other)
         if event in ("hangup", "call_failed"):
             # Missed unless the callee's leg of this call got connected; a leg already
-            # gone (a CALLFAILED came first) never was.
-            attributes["missed"] = party.role == "called" and not _connected(
-                store, report.callid, extension
-            )
-            attributes["answered"] = _connected(
-                store, report.callid, extension if party.role == "called" else None
-            )
+            # gone (a CALLFAILED came first) never was. Of a call whose start we never
+            # saw (it began before a restart), neither is known.
+            if store.calls.knows(report.callid):
+                attributes["missed"] = party.role == "called" and not _connected(
+                    store, report.callid, extension
+                )
+                attributes["answered"] = _connected(
+                    store, report.callid, extension if party.role == "called" else None
+                )
+            else:
+                attributes["missed"] = attributes["answered"] = None
         yield (extension_key(extension), event, attributes)
     if isinstance(report, TransferReport):
         for extension in (report.transfer_from, report.transfer_to):
@@ -394,6 +398,10 @@ def _normalise(report: CallReport, store: PbxStore, event: str) -> dict[str, Any
         "trunk": _trunk(report),
     }
     if event in ("hangup", "call_failed"):
+        if not store.calls.knows(report.callid):
+            # Its start came before ours: whether anyone answered is unknown.
+            fields["answered"] = fields["missed"] = None
+            return fields
         answered = _connected(store, report.callid, None)
         fields["answered"] = answered
         fields["missed"] = not answered and any(

@@ -113,6 +113,8 @@ class PbxStore:
         self.trunks: dict[str, TrunkRecord] = {}
         self.queues: dict[str, QueueRecord] = {}
         self.calls = CallTracker()
+        # Calls restored from storage, their phones' statuses not yet set from them.
+        self._restored = False
         # Status changes that polls found and no report had announced.
         self.unreported_changes = 0
         self._sequence = 0
@@ -123,6 +125,11 @@ class PbxStore:
         if record is None or not record.name or record.name == number:
             return None
         return record.name
+
+    def adopt_calls(self, tracker: CallTracker) -> None:
+        """Take over calls restored from storage (before the first poll judges them)."""
+        self.calls = tracker
+        self._restored = tracker.active_calls > 0
 
     # -- polls ----------------------------------------------------------------------
 
@@ -354,6 +361,15 @@ class PbxStore:
             quiet_before=now - MAX_CALL_QUIET,
             involving=involving,
         )
+        if self._restored:
+            # The first poll after a restore: the phones still in calls show them.
+            self._restored = False
+            touched |= {
+                leg.extension
+                for call in self.calls.calls()
+                for leg in call.legs.values()
+                if leg.extension
+            }
         changed = self._sync_call_statuses(touched)
         if touched or self.calls.active_calls != calls_before:
             changed.add(HUB_KEY)
