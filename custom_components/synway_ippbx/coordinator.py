@@ -19,7 +19,6 @@ from homeassistant.util import dt as dt_util
 
 from .api import (
     REPORT_EVENTS,
-    ExtensionStatus,
     ExtensionStatusReport,
     QueueStatus,
     Report,
@@ -64,14 +63,6 @@ SYSTEMUP_RELOGIN_EVERY = timedelta(minutes=1)
 ACTION_RECHECK_DELAY = 1.0
 _ACTION_STATES = {"hold": LegState.HELD, "unhold": LegState.TALKING}
 _CALL_CONTROL = frozenset({"hangup", "hold", "unhold", "transfer"})
-_RESTING_WORDS = frozenset(
-    {
-        ExtensionStatus.IDLE,
-        ExtensionStatus.REGISTERED,
-        ExtensionStatus.UNREGISTERED,
-        ExtensionStatus.HANGUP,
-    }
-)
 
 
 @dataclass(kw_only=True)
@@ -343,7 +334,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         """
         if (
             isinstance(report, ExtensionStatusReport)
-            and report.status in _RESTING_WORDS
+            and report.status.at_rest
             and self.data.calls.legs(report.extension)
         ):
             self._recheck.add(report.extension)
