@@ -12,11 +12,11 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.debounce import Debouncer
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from .announce import async_announce
 from .api import (
     REPORT_EVENTS,
     ExtensionStatusReport,
@@ -41,8 +41,8 @@ from .const import (
     REPORT_SILENCE,
 )
 from .devices import DeviceInputs
-from .events import report_events, report_signal
 from .features import Features
+from .happening import build_happening
 from .records import QueuePoll
 from .store import HUB_KEY, Key, PbxStore
 
@@ -276,7 +276,13 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
 
     @callback
     def async_handle_report(self, report: Report) -> None:
-        """Apply a pushed report: update the store, then the entities it concerns."""
+        """Take a pushed report through, in this order (the one place that states it).
+
+        1. its happening is built: it must see the call as it was before the report;
+        2. the features see it (screening decides on an incoming call, figures count);
+        3. the store applies it, and what it changed is woken;
+        4. the happening is announced: bus events, Activity row, event entities.
+        """
         now = dt_util.utcnow()
         stats = self.reports
         stats.received += 1
@@ -286,18 +292,15 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         was_alive = self.event_stream_alive
         self._unreported_since = None
         self._clear_issue(ISSUE_REPORTS_MISSING)
-        # Events first: they describe the call as it was before this report.
-        events = list(report_events(report, self.data))
+        happening = build_happening(report, self.data)
+        features = self.config_entry.runtime_data.features
+        screened = features.async_handle_report(report) if features else None
         changed = self.data.apply_report(report, now)
         self._recheck_resting_with_calls(report)
         if self.event_stream_alive != was_alive:
             changed.add(HUB_KEY)
         self.async_notify(changed)
-        entry_id = self.config_entry.entry_id
-        for key, event_type, attributes in events:
-            async_dispatcher_send(
-                self.hass, report_signal(entry_id, key), event_type, attributes
-            )
+        async_announce(self.hass, self.config_entry.entry_id, happening, screened)
         if isinstance(report, SystemUpReport):
             self._schedule_resync()
 

@@ -25,7 +25,8 @@ them), else to the entity that would have shown them.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+import re
 from typing import Any
 
 from .api import (
@@ -50,34 +51,32 @@ from .api import (
     RecordEndReport,
     RecordStartReport,
     Report,
-    ReportParseError,
     RingbackReport,
     RingReport,
     SystemUpReport,
     TransferReport,
     UnholdReport,
-    report_from_object,
 )
 from .api.enums import AgentStatusChange, ExtensionStatus, QueueAction
+from .report_facts import (
+    SHOWN_BY_CALL,
+    SHOWN_BY_LAST_MISSED,
+    SHOWN_BY_PBX,
+    SHOWN_BY_QUEUE,
+    SHOWN_BY_STATUS,
+    Shower,
+    facts_of,
+)
 from .store import Key, extension_key, queue_key
 
-# The normalised fields the bus event may carry besides the PBX's own.
-NORMALISED_FIELDS = frozenset(
-    {
-        "call_type",
-        "direction",
-        "caller_number",
-        "caller_name",
-        "callee_number",
-        "callee_name",
-        "trunk",
-        "answered",
-        "missed",
-        "entity_id",
-        "device_id",
-        "screened",
-    }
-)
+__all__ = [
+    "SHOWN_BY_CALL",
+    "SHOWN_BY_LAST_MISSED",
+    "SHOWN_BY_PBX",
+    "SHOWN_BY_QUEUE",
+    "SHOWN_BY_STATUS",
+]
+
 # The caller hung up before anyone answered: a missed call for the callee.
 CAUSE_CALLER_GAVE_UP = "ORIGINATOR_CANCEL"
 ICON_RING = "mdi:phone-ring"
@@ -128,13 +127,99 @@ class Line:
 
 
 type Names = Callable[[str | None], str | None]
-# An entity of a row's subject: its platform and the key its unique id ends with.
-type Shower = tuple[str, str]
-SHOWN_BY_STATUS: Shower = ("sensor", "status")
-SHOWN_BY_LAST_MISSED: Shower = ("sensor", "last_missed_call")
-SHOWN_BY_CALL: Shower = ("event", "call")
-SHOWN_BY_QUEUE: Shower = ("event", "queue")
-SHOWN_BY_PBX: Shower = ("event", "pbx")
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A row's words before names are known: slot N (``_SLOT``) is ``labels[N]``.
+
+    Worked out once per report (from the report, before the store applies it) and
+    carried in the Activity event, so that the logbook puts in the names as it shows
+    the row (the event's own names first, else the PBX's as then known), without
+    reading the report again.
+    """
+
+    subject: str | None
+    message: str
+    labels: tuple[tuple[str, bool], ...] = ()
+    key: Key | None = None
+    icon: str | None = None
+    wording: str | None = None
+
+    def as_data(self) -> dict[str, Any]:
+        """The words as event data (JSON: the recorder keeps them)."""
+        return {
+            "wording": self.wording,
+            "subject": self.subject,
+            "message": self.message,
+            "labels": [list(label) for label in self.labels],
+            "icon": self.icon,
+        }
+
+
+@dataclass(slots=True)
+class _Slots:
+    """A ``Names`` stand-in that puts a placeholder where a label goes."""
+
+    labels: list[tuple[str, bool]] = field(default_factory=list)
+
+    def __call__(self, number: str | None) -> str | None:
+        return None  # pragma: no cover (``_label`` asks ``slot`` instead)
+
+    def slot(self, number: str, *, extension: bool) -> str:
+        self.labels.append((number, extension))
+        return f"\x1f{len(self.labels) - 1}\x1f"
+
+
+_SLOT = re.compile("\x1f([0-9]+)\x1f")
+
+
+def describe_words(
+    report: Report, *, missed: bool = False, wording: str | None = None
+) -> Words:
+    """A report's row with a placeholder for each party's label."""
+    slots = _Slots()
+    line = describe_report(report, slots, missed=missed)
+    return Words(
+        line.subject,
+        line.message,
+        tuple(slots.labels),
+        line.key,
+        line.icon,
+        wording,
+    )
+
+
+def render_words(data: Mapping[str, Any], names: Names) -> Line:
+    """The row of carried words, with the names known now; odd data reads plainly."""
+    raw_labels = data.get("labels")
+    labels: list[tuple[str, bool]] = []
+    if isinstance(raw_labels, list):
+        labels = [
+            (str(item[0]), bool(item[1]))
+            for item in raw_labels
+            if isinstance(item, list | tuple) and len(item) == 2
+        ]
+
+    def _fill(text: object) -> str | None:
+        if not isinstance(text, str):
+            return None
+
+        def _label_of(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            if index >= len(labels):
+                return ""
+            number, extension = labels[index]
+            return _label(number, names, extension=extension) or number
+
+        return _SLOT.sub(_label_of, text)
+
+    icon = data.get("icon")
+    return Line(
+        _fill(data.get("subject")),
+        _fill(data.get("message")) or "",
+        icon=icon if isinstance(icon, str) else None,
+    )
 
 
 # -- parties -------------------------------------------------------------------------
@@ -144,6 +229,8 @@ def _label(number: str | None, names: Names, *, extension: bool) -> str | None:
     """A named extension as "Alice (1004)", else "Extension 1002" or a bare number."""
     if not number:
         return None
+    if isinstance(names, _Slots):
+        return names.slot(number, extension=extension)
     if name := names(number):
         return f"{name} ({number})" if name != number else number
     return f"Extension {number}" if extension else number
@@ -242,22 +329,6 @@ class _Call:
 
 
 # -- reports -------------------------------------------------------------------------
-
-
-def describe_line(data: Mapping[str, Any], names: Names) -> Line:
-    """Describe a report as received from the PBX, tolerating missing or odd fields."""
-    fields = {
-        key: value
-        for key, value in data.items()
-        if key != "config_entry_id" and key not in NORMALISED_FIELDS
-    }
-    try:
-        report = report_from_object(fields)
-    except ReportParseError:
-        return Line(None, "sent a report without an event name")
-    except TypeError, ValueError, AttributeError:
-        return Line(None, f"sent a {fields.get('event') or ''} report it cannot read")
-    return describe_report(report, names, missed=data.get("missed") is True)
 
 
 def describe_report(report: Report, names: Names, *, missed: bool = False) -> Line:
@@ -446,44 +517,12 @@ def _describe_other(report: Report, names: Names) -> Line:
 
 # -- which entity shows what happened ---------------------------------------------------
 
-_STATUS_STEPS = (
-    ExtensionStatusReport,
-    RingReport,
-    RingbackReport,
-    AnswerReport,
-    AnsweredReport,
-    HoldReport,
-    UnholdReport,
-    HangupReport,
-)
-_PBX_WIDE = (
-    SystemUpReport,
-    CallinRequestReport,
-    CdrReport,
-    ConferenceCreateReport,
-    ConferenceDestroyReport,
-)
-_QUEUE_REPORTS = (
-    QueueStatusReport,
-    QueueOverflowReport,
-    AgentStatusReport,
-    AgentWrapUpReport,
-)
 
-
-def shown_by(report: Report, line: Line) -> Shower | None:
+def shown_by(report: Report, line: Line | Words) -> Shower | None:
     """The entity of ``line``'s subject that shows this happening as a row of its own.
 
     None: nothing understood happened, so no row at all (see the module's docstring).
     """
     if line.icon == ICON_MISSED:
         return SHOWN_BY_LAST_MISSED
-    if isinstance(report, _PBX_WIDE):
-        return SHOWN_BY_PBX
-    if isinstance(report, _STATUS_STEPS):
-        return SHOWN_BY_STATUS
-    if isinstance(report, _QUEUE_REPORTS):
-        return SHOWN_BY_QUEUE
-    if isinstance(report, CallReport):
-        return SHOWN_BY_CALL
-    return None
+    return facts_of(report).shown_by

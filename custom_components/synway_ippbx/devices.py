@@ -19,18 +19,18 @@ if TYPE_CHECKING:
 type DeviceInputs = tuple[ExtensionType | TrunkType | None, str | None]
 
 
-def hub_identifier(entry: SynwayConfigEntry) -> str:
+def hub_identifier(entry_id: str) -> str:
     """The hub's device identifier: the entry id.
 
     The PBX exposes no serial number, and its address may change (reconfigure), so
     identifiers built from host:port would orphan every entity on a move.
     """
-    return entry.entry_id
+    return entry_id
 
 
-def object_identifier(entry: SynwayConfigEntry, key: Key) -> str:
+def object_identifier(entry_id: str, key: Key) -> str:
     """The device identifier of an extension, trunk or queue."""
-    return f"{hub_identifier(entry)}_{key[0]}_{key[1]}"
+    return f"{hub_identifier(entry_id)}_{key[0]}_{key[1]}"
 
 
 @callback
@@ -39,7 +39,7 @@ def async_register_hub(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:
     client = entry.runtime_data.client
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, hub_identifier(entry))},
+        identifiers={(DOMAIN, hub_identifier(entry.entry_id))},
         manufacturer="Synway",
         model="IPPBX",
         name=entry.title,
@@ -82,10 +82,12 @@ def _build_device_info(
     kind, object_id = key
     object_type, name = inputs
     info = DeviceInfo(
-        identifiers={(DOMAIN, object_identifier(entry, key))},
+        identifiers={(DOMAIN, object_identifier(entry.entry_id, key))},
         manufacturer="Synway",
         via_device_id=dr.async_get_device_id_by_identifier(
-            hass, (DOMAIN, hub_identifier(entry)), config_entry_id=entry.entry_id
+            hass,
+            (DOMAIN, hub_identifier(entry.entry_id)),
+            config_entry_id=entry.entry_id,
         ),
     )
     if object_type is None:
@@ -104,8 +106,8 @@ def _build_device_info(
 def _live_identifiers(entry: SynwayConfigEntry) -> set[str]:
     """The device identifiers of the hub and of everything the PBX has now."""
     store = entry.runtime_data.coordinator.data
-    return {hub_identifier(entry)} | {
-        object_identifier(entry, key) for key in object_keys(store)
+    return {hub_identifier(entry.entry_id)} | {
+        object_identifier(entry.entry_id, key) for key in object_keys(store)
     }
 
 
@@ -131,7 +133,9 @@ def async_remove_stale_devices(hass: HomeAssistant, entry: SynwayConfigEntry) ->
     registry = dr.async_get(hass)
     live = _live_identifiers(entry)
     cache = entry.runtime_data.device_infos
-    for key in [key for key in cache if object_identifier(entry, key) not in live]:
+    for key in [
+        key for key in cache if object_identifier(entry.entry_id, key) not in live
+    ]:
         del cache[key]
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         if not _stands_for(device, live):
@@ -146,7 +150,7 @@ async def async_migrate_identifiers(
     Entries of version 1 built them from host:port. Renaming in place keeps entity ids,
     names, areas and history, as if the identifiers had always been the entry id.
     """
-    new_prefix = hub_identifier(entry)
+    new_prefix = hub_identifier(entry.entry_id)
 
     def _renamed(identifier: str) -> str | None:
         if identifier == old_prefix:

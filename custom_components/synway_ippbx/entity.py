@@ -57,7 +57,7 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
         self.entity_description = description
         self.key = key
         # From the entry id, never the address: a reconfigured host keeps every entity.
-        hub = hub_identifier(entry)
+        hub = hub_identifier(entry.entry_id)
         if key == HUB_KEY:
             self._attr_unique_id = f"{hub}_{description.key}"
             self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, hub)})
