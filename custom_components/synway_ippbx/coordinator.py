@@ -11,7 +11,6 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.debounce import Debouncer
-from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -40,7 +39,7 @@ from .const import (
     LOGGER,
     REPORT_SILENCE,
 )
-from .devices import DeviceInputs
+from .devices import DeviceInfoCache
 from .features import Features
 from .happening import build_happening
 from .records import QueuePoll
@@ -75,9 +74,7 @@ class SynwayRuntimeData:
     # Screening, settings switches, agents and call figures (features.py), after setup.
     features: Features | None = None
     # Device info per object and what it was built from (devices.object_device_info).
-    device_infos: dict[Key, tuple[DeviceInputs, DeviceInfo]] = field(
-        default_factory=dict
-    )
+    device_infos: DeviceInfoCache = field(default_factory=dict)
 
 
 type SynwayConfigEntry = ConfigEntry[SynwayRuntimeData]

@@ -63,7 +63,13 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
             self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, hub)})
         else:
             self._attr_unique_id = f"{hub}_{key[0]}_{key[1]}_{description.key}"
-            self._attr_device_info = object_device_info(coordinator.hass, entry, key)
+            self._attr_device_info = object_device_info(
+                coordinator.hass,
+                entry.entry_id,
+                coordinator.data,
+                entry.runtime_data.device_infos,
+                key,
+            )
         if (
             description.secondary
             and len(coordinator.data.extensions) > LARGE_PBX_EXTENSIONS

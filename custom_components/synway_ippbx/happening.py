@@ -36,9 +36,10 @@ from .api import (
 )
 from .api.enums import CallDirection, CdrStatus
 from .calls import LegState
-from .describe import Words, describe_words, shown_by
+from .describe import describe_words, shown_by
 from .report_facts import SHOWN_BY_STATUS, ReportFacts, Shower, facts_of, missed_call
 from .store import HUB_KEY, Key, PbxStore, extension_key, queue_key
+from .wording import Words
 
 # An event of one object's event entity: the object, the event type, its attributes.
 type ObjectEvent = tuple[Key, str, dict[str, Any]]
