@@ -1,7 +1,8 @@
 """Plain-words descriptions of PBX reports, and which of them earn an Activity row.
 
-No Home Assistant imports: ``events`` asks it which phone a report is about and which
-entity already shows it, and ``logbook`` asks it what to say.
+No Home Assistant imports: ``happening`` asks it, once per report, which phone the
+report is about, which entity already shows it and what to say (as ``Words``, whose
+labels the logbook fills in with names when it shows the row).
 
 One row per thing that happened. Home Assistant's logbook already writes a row for
 every state an enabled entity takes, so a described row is added only for what no
