@@ -1,7 +1,5 @@
 """The report-facts table: a row for every report type the client defines, read by all."""
 
-import inspect
-
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -69,8 +67,7 @@ def test_every_report_type_has_a_row() -> None:
     assert rows - types == set(), "a row for a type the client does not define"
     assert len(rows) == len(REPORT_FACTS), "one row per type"
     for kind in types:
-        assert inspect.isclass(kind)
-        assert facts_of(kind.__new__(kind)).kind is kind
+        assert facts_of(kind(event="X")).kind is kind
 
 
 def test_a_subclass_without_a_row_takes_its_parents() -> None:

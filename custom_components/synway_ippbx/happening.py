@@ -88,7 +88,9 @@ def build_happening(report: Report, store: PbxStore) -> Happening:
     """Work out what a report means, before the store applies it."""
     facts = facts_of(report)
     normalised = _normalised(report, facts, store)
-    fields = {**normalised, **report.data} if normalised else dict(report.data)
+    # Nobody changes the fields (the announcer copies them): a report without
+    # normalised fields (most of them) lends its own.
+    fields = {**normalised, **report.data} if normalised else report.data
     events = tuple(_object_events(report, facts, store, normalised))
     if isinstance(report, ExtensionStatusReport):
         # The commonest report: no words needed to know it is the Status sensor's.
@@ -125,11 +127,14 @@ def _normalised(report: Report, facts: ReportFacts, store: PbxStore) -> dict[str
     if isinstance(report, CdrReport):
         return _record_fields(report, store)
     if isinstance(report, CallReport):
-        return _call_fields(report, store, facts.call_type or report.event.lower())
+        return _call_fields(report, facts, store)
     return {}
 
 
-def _call_fields(report: CallReport, store: PbxStore, event: str) -> dict[str, Any]:
+def _call_fields(
+    report: CallReport, facts: ReportFacts, store: PbxStore
+) -> dict[str, Any]:
+    event = facts.call_type or report.event.lower()
     caller, callee = _side(report, "caller"), _side(report, "called")
     fields: dict[str, Any] = {
         "call_type": event,
@@ -138,7 +143,7 @@ def _call_fields(report: CallReport, store: PbxStore, event: str) -> dict[str, A
         "caller_name": store.extension_name(caller),
         "callee_number": callee,
         "callee_name": store.extension_name(callee),
-        "extension": _subject(report, facts_of(report)),
+        "extension": _subject(report, facts),
         "trunk": _trunk(report),
     }
     if isinstance(report, HangupReport | CallFailedReport):
