@@ -14,14 +14,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 import yaml
 
+from custom_components.synway_ippbx.announce import bus_event_data
 from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
-from custom_components.synway_ippbx.events import (
-    async_bus_event_data,
-    async_event_entity,
-    bus_event_data,
-    report_subject,
-)
+from custom_components.synway_ippbx.happening import build_happening
+from custom_components.synway_ippbx.store import PbxStore
 from simulator import Simulator
 from tests.conftest import settle
 
@@ -170,22 +167,17 @@ async def test_outbound_call(
 
 def test_bus_data_keeps_pbx_fields() -> None:
     """A PBX field sharing a normalised name wins; other reports get no extra fields."""
-    from custom_components.synway_ippbx.store import PbxStore
-
     store = PbxStore()
-    data = bus_event_data(
+    fields = build_happening(
         report_from_object(
             {"event": "CALLINREQUEST", "callid": "1", "trunk": "pbx-trunk-name"}
         ),
         store,
-        "entry",
-    )
-    assert data["trunk"] == "pbx-trunk-name"
-    assert data["call_type"] == "callin_request"
-    assert bus_event_data(report_from_object({"event": "Systemup"}), store, "e") == {
-        "event": "Systemup",
-        "config_entry_id": "e",
-    }
+    ).fields
+    assert fields["trunk"] == "pbx-trunk-name"
+    assert fields["call_type"] == "callin_request"
+    systemup = build_happening(report_from_object({"event": "Systemup"}), store)
+    assert systemup.fields == {"event": "Systemup"}
 
 
 @pytest.mark.parametrize(
@@ -202,7 +194,7 @@ def test_bus_data_keeps_pbx_fields() -> None:
 )
 def test_report_subject(data: dict[str, Any], key: str | None) -> None:
     """Each report is shown on the object it is about (none for the PBX's own)."""
-    subject = report_subject(report_from_object(data))
+    subject = build_happening(report_from_object(data), PbxStore()).subject
     assert (subject[1] if subject else None) == key
 
 
@@ -210,11 +202,10 @@ async def test_hub_reports_carry_no_entity(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:
     """The PBX's own events are not pinned to an extension's entity."""
-    data = async_bus_event_data(
-        hass, init_integration, report_from_object({"event": "Systemup"})
-    )
-    assert "entity_id" not in data
-    assert async_event_entity(hass, init_integration, ("hub", "hub")) is None
+    store = init_integration.runtime_data.coordinator.data
+    happening = build_happening(report_from_object({"event": "Systemup"}), store)
+    data = bus_event_data(hass, init_integration.entry_id, happening)
+    assert data == {"event": "Systemup", "config_entry_id": init_integration.entry_id}
 
 
 def _readme_examples() -> list[dict[str, Any]]:

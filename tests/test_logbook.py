@@ -2,17 +2,21 @@
 
 from collections.abc import Callable, Mapping
 from typing import Any
-from unittest.mock import patch
 
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synway_ippbx.activity import async_activity_data
+from custom_components.synway_ippbx.announce import _activity_data as activity_data
 from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import DOMAIN, EVENT_ACTIVITY
-from custom_components.synway_ippbx.describe import describe_report, shown_by
+from custom_components.synway_ippbx.describe import (
+    describe_report,
+    describe_words,
+    shown_by,
+)
+from custom_components.synway_ippbx.happening import build_happening
 from custom_components.synway_ippbx.logbook import DEFAULT_NAME, async_describe_events
 
 type Describer = Callable[[Event[Mapping[str, Any]]], dict[str, str]]
@@ -38,9 +42,18 @@ def describe(hass: HomeAssistant) -> Describer:
     return describer
 
 
+def _with_words(data: dict[str, Any]) -> dict[str, Any]:
+    """An Activity event as the integration fires it: the report's fields and its words."""
+    report = report_from_object(
+        {key: value for key, value in data.items() if key != "config_entry_id"}
+    )
+    words = describe_words(report, missed=data.get("missed") is True)
+    return {**data, "words": words.as_data()}
+
+
 def _message(describe: Describer, data: dict[str, Any]) -> str:
     """The row read as a sentence: its name (who), then its message (what)."""
-    row = describe(Event(EVENT_ACTIVITY, data))
+    row = describe(Event(EVENT_ACTIVITY, _with_words(data)))
     if row["name"] == DEFAULT_NAME:
         return f"The PBX {row['message']}"
     return f"{row['name']} {row['message']}"
@@ -246,7 +259,6 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
         ),
         ({"event": "CONFERENCEDESTROY"}, "A conference ended"),
         ({"event": "SOMETHINGNEW", "x": 1}, "The PBX sent event SOMETHINGNEW"),
-        ({"config_entry_id": "nope"}, "The PBX sent a report without an event name"),
     ],
 )
 def test_descriptions(describe: Describer, data: dict[str, Any], message: str) -> None:
@@ -262,7 +274,9 @@ def test_name_is_the_entry_title(
     entry = describe(
         Event(
             EVENT_ACTIVITY,
-            {"event": "Systemup", "config_entry_id": mock_config_entry.entry_id},
+            _with_words(
+                {"event": "Systemup", "config_entry_id": mock_config_entry.entry_id}
+            ),
         )
     )
     assert entry == {
@@ -271,20 +285,42 @@ def test_name_is_the_entry_title(
         "icon": "mdi:restart",
     }
     assert (
-        describe(Event(EVENT_ACTIVITY, {"event": "Systemup"}))["name"] == "Synway IPPBX"
+        describe(Event(EVENT_ACTIVITY, _with_words({"event": "Systemup"})))["name"]
+        == "Synway IPPBX"
     )
 
 
-def test_unparseable_report(describe: Describer) -> None:
-    """A report the parser chokes on still gets a line, never an exception."""
-    with patch(
-        "custom_components.synway_ippbx.describe.report_from_object",
-        side_effect=TypeError("odd"),
-    ):
-        assert (
-            _message(describe, {"event": "RING"})
-            == "The PBX sent a RING report it cannot read"
-        )
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"event": "RING"}, "The PBX sent event RING"),
+        ({}, "The PBX sent event unknown"),
+        (
+            {"event": "RING", "words": {"message": "rang \x1f0\x1f", "labels": 5}},
+            "The PBX rang ",
+        ),
+        (
+            {
+                "words": {
+                    "subject": "\x1f0\x1f",
+                    "message": "called \x1f1\x1f",
+                    "labels": [["1000", True], ["x"], ["555", False]],
+                    "icon": 3,
+                }
+            },
+            "Extension 1000 called 555",
+        ),
+    ],
+    ids=["older version", "nothing", "odd labels", "short label"],
+)
+def test_rows_without_usable_words(
+    describe: Describer, data: dict[str, Any], message: str
+) -> None:
+    """An event without words (an older version's) or with odd ones still reads."""
+    row = describe(Event(EVENT_ACTIVITY, data))
+    name = "The PBX" if row["name"] == DEFAULT_NAME else row["name"]
+    assert f"{name} {row['message']}" == message
+    assert "icon" not in row
 
 
 def test_names_given_with_the_event(
@@ -295,14 +331,16 @@ def test_names_given_with_the_event(
     row = describe(
         Event(
             EVENT_ACTIVITY,
-            {
-                "event": "RINGBACK",
-                "callerext": EXT_1000,
-                "calledext": EXT_1001,
-                "caller_number": "1000",
-                "caller_name": "Alice",
-                "config_entry_id": mock_config_entry.entry_id,
-            },
+            _with_words(
+                {
+                    "event": "RINGBACK",
+                    "callerext": EXT_1000,
+                    "calledext": EXT_1001,
+                    "caller_number": "1000",
+                    "caller_name": "Alice",
+                    "config_entry_id": mock_config_entry.entry_id,
+                }
+            ),
         )
     )
     assert (row["name"], row["message"]) == ("Alice (1000)", "is calling 1001")
@@ -321,7 +359,9 @@ def test_status_reports_have_the_status_icon(
     row = describe(
         Event(
             EVENT_ACTIVITY,
-            {"event": "ExtensionStatus", "extension": "1002", "status": status},
+            _with_words(
+                {"event": "ExtensionStatus", "extension": "1002", "status": status}
+            ),
         )
     )
     assert row["icon"] == icon
@@ -382,8 +422,9 @@ async def test_activity_rows_of_odd_reports(
     row: dict[str, Any] | None,
 ) -> None:
     """Nothing understood, or a phone not listed yet: no row; a call of no phone: a bare one."""
-    report = report_from_object(data)
-    activity = async_activity_data(hass, init_integration, report, dict(data))
+    store = init_integration.runtime_data.coordinator.data
+    happening = build_happening(report_from_object(data), store)
+    activity = activity_data(hass, init_integration.entry_id, happening, dict(data))
     if row is None:
         assert activity is None
     else:
@@ -399,8 +440,10 @@ async def test_a_disabled_status_hands_its_rows_to_words(
 ) -> None:
     """Who disables a phone's Status gets its status reports as described rows."""
     data = {"event": "ExtensionStatus", "extension": "1001", "status": "Ringing"}
-    report = report_from_object(data)
-    assert async_activity_data(hass, init_integration, report, dict(data)) is None
+    store = init_integration.runtime_data.coordinator.data
+    happening = build_happening(report_from_object(data), store)
+    entry_id = init_integration.entry_id
+    assert activity_data(hass, entry_id, happening, dict(data)) is None
     status = next(
         entry
         for entry in entity_registry.entities.values()
@@ -409,7 +452,7 @@ async def test_a_disabled_status_hands_its_rows_to_words(
     entity_registry.async_update_entity(
         status.entity_id, disabled_by=er.RegistryEntryDisabler.USER
     )
-    activity = async_activity_data(hass, init_integration, report, dict(data))
+    activity = activity_data(hass, entry_id, happening, dict(data))
     assert activity is not None
     assert (activity["entity_id"], activity["device_id"]) == (
         status.entity_id,

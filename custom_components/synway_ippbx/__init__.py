@@ -25,7 +25,7 @@ from .devices import (
     async_remove_stale_devices,
     object_exists,
 )
-from .features import async_setup_features
+from .feature_setup import async_setup_features
 from .services import async_setup_services
 from .store import STRUCTURE_KEY
 from .webhook import ReportReceiver, report_url
@@ -86,7 +86,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
     except Exception:
         await _async_logout()
         raise
-    async_register_hub(hass, entry)
+    async_register_hub(hass, entry, client.address.base_url)
     await async_setup_features(hass, entry)
     coordinator.async_start_heartbeat()
     entry.async_on_unload(_async_logout)
@@ -94,7 +94,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
 
     @callback
     def _remove_stale_devices() -> None:
-        async_remove_stale_devices(hass, entry)
+        async_remove_stale_devices(
+            hass, entry.entry_id, coordinator.data, entry.runtime_data.device_infos
+        )
 
     # Extensions, trunks and queues deleted on the PBX take their devices with them.
     _remove_stale_devices()
@@ -119,7 +121,7 @@ async def async_migrate_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> 
     # Home Assistant refuses entries of a newer major version before calling this.
     if entry.version == 1:
         if entry.unique_id:
-            await async_migrate_identifiers(hass, entry, entry.unique_id)
+            await async_migrate_identifiers(hass, entry.entry_id, entry.unique_id)
         hass.config_entries.async_update_entry(entry, version=2, minor_version=1)
         LOGGER.debug("Migrated entry %s to version 2", entry.title)
     if entry.minor_version < 2:
@@ -142,4 +144,5 @@ async def async_remove_config_entry_device(
     hass: HomeAssistant, entry: SynwayConfigEntry, device: dr.DeviceEntry
 ) -> bool:
     """Let the user delete a device only once the PBX no longer has it."""
-    return not object_exists(entry, device)
+    store = entry.runtime_data.coordinator.data
+    return not object_exists(entry.entry_id, store, device)

@@ -26,15 +26,6 @@ from .entity import (
 
 PARALLEL_UPDATES = 0
 
-_ON_CALL_STATUSES = frozenset(
-    {
-        ExtensionStatus.RINGBACK,
-        ExtensionStatus.TALKING,
-        ExtensionStatus.HOLD,
-        ExtensionStatus.BUSY,
-        ExtensionStatus.IN_USE,
-    }
-)
 _TRUNK_PROBLEMS = frozenset(
     {TrunkStatus.UNUSABLE, TrunkStatus.FAIL_TO_REGISTER, TrunkStatus.STOPPED}
 )
@@ -60,7 +51,7 @@ def _on_call(coordinator: SynwayCoordinator, number: str) -> bool:
     store = coordinator.data
     if any(leg.state != "ringing" for leg in store.calls.legs(number)):
         return True
-    return store.extensions[number].status in _ON_CALL_STATUSES
+    return store.extensions[number].status.on_the_phone
 
 
 BINARY_SENSORS: tuple[SynwayBinarySensorEntityDescription, ...] = (

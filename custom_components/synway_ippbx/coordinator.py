@@ -11,17 +11,15 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.debounce import Debouncer
-from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from .announce import async_announce
 from .api import (
     REPORT_EVENTS,
     CallReport,
     CdrReport,
-    ExtensionStatus,
     ExtensionStatusReport,
     QueueStatus,
     Report,
@@ -38,9 +36,9 @@ from .api import (
 from .call_memory import CallMemory
 from .calls import LegState
 from .const import DOMAIN, HEARTBEAT_INTERVAL, LOGGER, POLL_INTERVAL, REPORT_SILENCE
-from .devices import DeviceInputs
-from .events import report_events, report_signal
+from .devices import DeviceInfoCache
 from .features import Features
+from .happening import build_happening
 from .records import QueuePoll
 from .shrink import ShrinkGuard
 from .store import HUB_KEY, Key, PbxStore
@@ -62,14 +60,6 @@ SYSTEMUP_RELOGIN_EVERY = timedelta(minutes=1)
 ACTION_RECHECK_DELAY = 1.0
 _ACTION_STATES = {"hold": LegState.HELD, "unhold": LegState.TALKING}
 _CALL_CONTROL = frozenset({"hangup", "hold", "unhold", "transfer"})
-_RESTING_WORDS = frozenset(
-    {
-        ExtensionStatus.IDLE,
-        ExtensionStatus.REGISTERED,
-        ExtensionStatus.UNREGISTERED,
-        ExtensionStatus.HANGUP,
-    }
-)
 
 
 @dataclass(kw_only=True)
@@ -82,9 +72,7 @@ class SynwayRuntimeData:
     # Screening, settings switches, agents and call figures (features.py), after setup.
     features: Features | None = None
     # Device info per object and what it was built from (devices.object_device_info).
-    device_infos: dict[Key, tuple[DeviceInputs, DeviceInfo]] = field(
-        default_factory=dict
-    )
+    device_infos: DeviceInfoCache = field(default_factory=dict)
 
 
 type SynwayConfigEntry = ConfigEntry[SynwayRuntimeData]
@@ -391,7 +379,13 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
 
     @callback
     def async_handle_report(self, report: Report) -> None:
-        """Apply a pushed report: update the store, then the entities it concerns."""
+        """Take a pushed report through, in this order (the one place that states it).
+
+        1. its happening is built: it must see the call as it was before the report;
+        2. the features see it (screening decides on an incoming call, figures count);
+        3. the store applies it, and what it changed is woken;
+        4. the happening is announced: bus events, Activity row, event entities.
+        """
         now = dt_util.utcnow()
         stats = self.reports
         stats.received += 1
@@ -401,8 +395,9 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         was_alive = self.event_stream_alive
         self._unreported_since = None
         self._clear_issue(ISSUE_REPORTS_MISSING)
-        # Events first: they describe the call as it was before this report.
-        events = list(report_events(report, self.data))
+        happening = build_happening(report, self.data)
+        features = self.config_entry.runtime_data.features
+        screened = features.async_handle_report(report) if features else None
         changed = self.data.apply_report(report, now)
         if changed and isinstance(report, (CallReport, CdrReport, SystemUpReport)):
             self.memory.async_schedule_save(self.data.calls)
@@ -410,11 +405,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         if self.event_stream_alive != was_alive:
             changed.add(HUB_KEY)
         self.async_notify(changed)
-        entry_id = self.config_entry.entry_id
-        for key, event_type, attributes in events:
-            async_dispatcher_send(
-                self.hass, report_signal(entry_id, key), event_type, attributes
-            )
+        async_announce(self.hass, self.config_entry.entry_id, happening, screened)
         if isinstance(report, SystemUpReport):
             self._schedule_resync()
 
@@ -451,7 +442,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         """
         if (
             isinstance(report, ExtensionStatusReport)
-            and report.status in _RESTING_WORDS
+            and report.status.at_rest
             and self.data.calls.legs(report.extension)
         ):
             self._recheck.add(report.extension)

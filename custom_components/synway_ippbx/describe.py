@@ -1,7 +1,8 @@
 """Plain-words descriptions of PBX reports, and which of them earn an Activity row.
 
-No Home Assistant imports: ``events`` asks it which phone a report is about and which
-entity already shows it, and ``logbook`` asks it what to say.
+No Home Assistant imports: ``happening`` asks it, once per report, which phone the
+report is about, which entity already shows it and what to say (as ``Words``, whose
+labels the logbook fills in with names when it shows the row).
 
 One row per thing that happened. Home Assistant's logbook already writes a row for
 every state an enabled entity takes, so a described row is added only for what no
@@ -24,9 +25,7 @@ Described rows are attributed to the phone's Status sensor (its device page show
 them), else to the entity that would have shown them.
 """
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from .api import (
     AgentStatusReport,
@@ -50,34 +49,33 @@ from .api import (
     RecordEndReport,
     RecordStartReport,
     Report,
-    ReportParseError,
     RingbackReport,
     RingReport,
     SystemUpReport,
     TransferReport,
     UnholdReport,
-    report_from_object,
 )
 from .api.enums import AgentStatusChange, ExtensionStatus, QueueAction
-from .store import Key, extension_key, queue_key
-
-# The normalised fields the bus event may carry besides the PBX's own.
-NORMALISED_FIELDS = frozenset(
-    {
-        "call_type",
-        "direction",
-        "caller_number",
-        "caller_name",
-        "callee_number",
-        "callee_name",
-        "trunk",
-        "answered",
-        "missed",
-        "entity_id",
-        "device_id",
-        "screened",
-    }
+from .report_facts import (
+    SHOWN_BY_CALL,
+    SHOWN_BY_LAST_MISSED,
+    SHOWN_BY_PBX,
+    SHOWN_BY_QUEUE,
+    SHOWN_BY_STATUS,
+    Shower,
+    facts_of,
 )
+from .store import extension_key, queue_key
+from .wording import Line, Names, Slots, Words, label as _label
+
+__all__ = [
+    "SHOWN_BY_CALL",
+    "SHOWN_BY_LAST_MISSED",
+    "SHOWN_BY_PBX",
+    "SHOWN_BY_QUEUE",
+    "SHOWN_BY_STATUS",
+]
+
 # The caller hung up before anyone answered: a missed call for the callee.
 CAUSE_CALLER_GAVE_UP = "ORIGINATOR_CANCEL"
 ICON_RING = "mdi:phone-ring"
@@ -117,36 +115,23 @@ _STATUS_WORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One logbook row: who (None: the PBX), what, on which object, with which icon."""
-
-    subject: str | None
-    message: str
-    key: Key | None = None
-    icon: str | None = None
-
-
-type Names = Callable[[str | None], str | None]
-# An entity of a row's subject: its platform and the key its unique id ends with.
-type Shower = tuple[str, str]
-SHOWN_BY_STATUS: Shower = ("sensor", "status")
-SHOWN_BY_LAST_MISSED: Shower = ("sensor", "last_missed_call")
-SHOWN_BY_CALL: Shower = ("event", "call")
-SHOWN_BY_QUEUE: Shower = ("event", "queue")
-SHOWN_BY_PBX: Shower = ("event", "pbx")
+def describe_words(
+    report: Report, *, missed: bool = False, wording: str | None = None
+) -> Words:
+    """A report's row with a placeholder for each party's label."""
+    slots = Slots()
+    line = describe_report(report, slots, missed=missed)
+    return Words(
+        line.subject,
+        line.message,
+        tuple(slots.labels),
+        line.key,
+        line.icon,
+        wording,
+    )
 
 
 # -- parties -------------------------------------------------------------------------
-
-
-def _label(number: str | None, names: Names, *, extension: bool) -> str | None:
-    """A named extension as "Alice (1004)", else "Extension 1002" or a bare number."""
-    if not number:
-        return None
-    if name := names(number):
-        return f"{name} ({number})" if name != number else number
-    return f"Extension {number}" if extension else number
 
 
 def _party(report: CallReport, role: str) -> CallParty | None:
@@ -242,22 +227,6 @@ class _Call:
 
 
 # -- reports -------------------------------------------------------------------------
-
-
-def describe_line(data: Mapping[str, Any], names: Names) -> Line:
-    """Describe a report as received from the PBX, tolerating missing or odd fields."""
-    fields = {
-        key: value
-        for key, value in data.items()
-        if key != "config_entry_id" and key not in NORMALISED_FIELDS
-    }
-    try:
-        report = report_from_object(fields)
-    except ReportParseError:
-        return Line(None, "sent a report without an event name")
-    except TypeError, ValueError, AttributeError:
-        return Line(None, f"sent a {fields.get('event') or ''} report it cannot read")
-    return describe_report(report, names, missed=data.get("missed") is True)
 
 
 def describe_report(report: Report, names: Names, *, missed: bool = False) -> Line:
@@ -446,44 +415,12 @@ def _describe_other(report: Report, names: Names) -> Line:
 
 # -- which entity shows what happened ---------------------------------------------------
 
-_STATUS_STEPS = (
-    ExtensionStatusReport,
-    RingReport,
-    RingbackReport,
-    AnswerReport,
-    AnsweredReport,
-    HoldReport,
-    UnholdReport,
-    HangupReport,
-)
-_PBX_WIDE = (
-    SystemUpReport,
-    CallinRequestReport,
-    CdrReport,
-    ConferenceCreateReport,
-    ConferenceDestroyReport,
-)
-_QUEUE_REPORTS = (
-    QueueStatusReport,
-    QueueOverflowReport,
-    AgentStatusReport,
-    AgentWrapUpReport,
-)
 
-
-def shown_by(report: Report, line: Line) -> Shower | None:
+def shown_by(report: Report, line: Line | Words) -> Shower | None:
     """The entity of ``line``'s subject that shows this happening as a row of its own.
 
     None: nothing understood happened, so no row at all (see the module's docstring).
     """
     if line.icon == ICON_MISSED:
         return SHOWN_BY_LAST_MISSED
-    if isinstance(report, _PBX_WIDE):
-        return SHOWN_BY_PBX
-    if isinstance(report, _STATUS_STEPS):
-        return SHOWN_BY_STATUS
-    if isinstance(report, _QUEUE_REPORTS):
-        return SHOWN_BY_QUEUE
-    if isinstance(report, CallReport):
-        return SHOWN_BY_CALL
-    return None
+    return facts_of(report).shown_by

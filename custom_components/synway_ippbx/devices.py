@@ -1,54 +1,57 @@
 """Devices: the PBX hub, and one device per extension, trunk and queue beneath it."""
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .api import ExtensionType, TrunkType
 from .const import DOMAIN
-from .store import Key, object_keys
-
-if TYPE_CHECKING:
-    # The coordinator imports the event mapping, which builds identifiers from here.
-    from .coordinator import SynwayConfigEntry
-
+from .store import Key, PbxStore, object_keys
 
 # What an object's device info is built from: its type (none for queues) and name.
 type DeviceInputs = tuple[ExtensionType | TrunkType | None, str | None]
+# Device info per object and what it was built from (the entry's runtime data holds it).
+type DeviceInfoCache = dict[Key, tuple[DeviceInputs, DeviceInfo]]
 
 
-def hub_identifier(entry: SynwayConfigEntry) -> str:
+def hub_identifier(entry_id: str) -> str:
     """The hub's device identifier: the entry id.
 
     The PBX exposes no serial number, and its address may change (reconfigure), so
     identifiers built from host:port would orphan every entity on a move.
     """
-    return entry.entry_id
+    return entry_id
 
 
-def object_identifier(entry: SynwayConfigEntry, key: Key) -> str:
+def object_identifier(entry_id: str, key: Key) -> str:
     """The device identifier of an extension, trunk or queue."""
-    return f"{hub_identifier(entry)}_{key[0]}_{key[1]}"
+    return f"{hub_identifier(entry_id)}_{key[0]}_{key[1]}"
 
 
 @callback
-def async_register_hub(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:
+def async_register_hub(
+    hass: HomeAssistant, entry: ConfigEntry, configuration_url: str
+) -> None:
     """Register the hub first: the other devices name it as their parent."""
-    client = entry.runtime_data.client
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, hub_identifier(entry))},
+        identifiers={(DOMAIN, hub_identifier(entry.entry_id))},
         manufacturer="Synway",
         model="IPPBX",
         name=entry.title,
-        configuration_url=client.address.base_url,
+        configuration_url=configuration_url,
     )
 
 
 def object_device_info(
-    hass: HomeAssistant, entry: SynwayConfigEntry, key: Key
+    hass: HomeAssistant,
+    entry_id: str,
+    store: PbxStore,
+    cache: DeviceInfoCache,
+    key: Key,
 ) -> DeviceInfo:
     """Device info of an extension, trunk or queue, attached to the hub.
 
@@ -57,7 +60,6 @@ def object_device_info(
     only reads the mapping.
     """
     kind, object_id = key
-    store = entry.runtime_data.coordinator.data
     if kind == "extension":
         extension = store.extensions[object_id]
         inputs: DeviceInputs = (extension.type, extension.name)
@@ -65,27 +67,28 @@ def object_device_info(
         inputs = (store.trunks[object_id].type, None)
     else:
         inputs = (None, store.queues[object_id].name)
-    cache = entry.runtime_data.device_infos
     if (cached := cache.get(key)) is not None and cached[0] == inputs:
         return cached[1]
-    info = _build_device_info(hass, entry, key, inputs)
+    info = _build_device_info(hass, entry_id, key, inputs)
     cache[key] = (inputs, info)
     return info
 
 
 def _build_device_info(
     hass: HomeAssistant,
-    entry: SynwayConfigEntry,
+    entry_id: str,
     key: Key,
     inputs: DeviceInputs,
 ) -> DeviceInfo:
     kind, object_id = key
     object_type, name = inputs
     info = DeviceInfo(
-        identifiers={(DOMAIN, object_identifier(entry, key))},
+        identifiers={(DOMAIN, object_identifier(entry_id, key))},
         manufacturer="Synway",
         via_device_id=dr.async_get_device_id_by_identifier(
-            hass, (DOMAIN, hub_identifier(entry)), config_entry_id=entry.entry_id
+            hass,
+            (DOMAIN, hub_identifier(entry_id)),
+            config_entry_id=entry_id,
         ),
     )
     if object_type is None:
@@ -101,11 +104,10 @@ def _build_device_info(
     return info
 
 
-def _live_identifiers(entry: SynwayConfigEntry) -> set[str]:
+def _live_identifiers(entry_id: str, store: PbxStore) -> set[str]:
     """The device identifiers of the hub and of everything the PBX has now."""
-    store = entry.runtime_data.coordinator.data
-    return {hub_identifier(entry)} | {
-        object_identifier(entry, key) for key in object_keys(store)
+    return {hub_identifier(entry_id)} | {
+        object_identifier(entry_id, key) for key in object_keys(store)
     }
 
 
@@ -116,37 +118,38 @@ def _stands_for(device: dr.DeviceEntry, live: set[str]) -> bool:
     )
 
 
-def object_exists(entry: SynwayConfigEntry, device: dr.DeviceEntry) -> bool:
+def object_exists(entry_id: str, store: PbxStore, device: dr.DeviceEntry) -> bool:
     """Whether a device still stands for something the PBX has (or is the hub)."""
-    return _stands_for(device, _live_identifiers(entry))
+    return _stands_for(device, _live_identifiers(entry_id, store))
 
 
 @callback
-def async_remove_stale_devices(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:
+def async_remove_stale_devices(
+    hass: HomeAssistant, entry_id: str, store: PbxStore, cache: DeviceInfoCache
+) -> None:
     """Remove devices of extensions, trunks and queues the PBX no longer has.
 
     The live identifiers are built once: per device, a 3,000-extension PBX took
     seconds (every device against every object).
     """
     registry = dr.async_get(hass)
-    live = _live_identifiers(entry)
-    cache = entry.runtime_data.device_infos
-    for key in [key for key in cache if object_identifier(entry, key) not in live]:
+    live = _live_identifiers(entry_id, store)
+    for key in [key for key in cache if object_identifier(entry_id, key) not in live]:
         del cache[key]
-    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+    for device in dr.async_entries_for_config_entry(registry, entry_id):
         if not _stands_for(device, live):
             registry.async_remove_device(device.id)
 
 
 async def async_migrate_identifiers(
-    hass: HomeAssistant, entry: SynwayConfigEntry, old_prefix: str
+    hass: HomeAssistant, entry_id: str, old_prefix: str
 ) -> None:
     """Rename device identifiers and entity unique ids from ``old_prefix`` to the entry id.
 
     Entries of version 1 built them from host:port. Renaming in place keeps entity ids,
     names, areas and history, as if the identifiers had always been the entry id.
     """
-    new_prefix = hub_identifier(entry)
+    new_prefix = hub_identifier(entry_id)
 
     def _renamed(identifier: str) -> str | None:
         if identifier == old_prefix:
@@ -156,7 +159,7 @@ async def async_migrate_identifiers(
         return None
 
     devices = dr.async_get(hass)
-    for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
+    for device in dr.async_entries_for_config_entry(devices, entry_id):
         identifiers = {
             (domain, (_renamed(value) or value) if domain == DOMAIN else value)
             for domain, value in device.identifiers
@@ -170,4 +173,4 @@ async def async_migrate_identifiers(
             return None
         return {"new_unique_id": unique_id}
 
-    await er.async_migrate_entries(hass, entry.entry_id, _entity)
+    await er.async_migrate_entries(hass, entry_id, _entity)

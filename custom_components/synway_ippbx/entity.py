@@ -57,13 +57,19 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
         self.entity_description = description
         self.key = key
         # From the entry id, never the address: a reconfigured host keeps every entity.
-        hub = hub_identifier(entry)
+        hub = hub_identifier(entry.entry_id)
         if key == HUB_KEY:
             self._attr_unique_id = f"{hub}_{description.key}"
             self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, hub)})
         else:
             self._attr_unique_id = f"{hub}_{key[0]}_{key[1]}_{description.key}"
-            self._attr_device_info = object_device_info(coordinator.hass, entry, key)
+            self._attr_device_info = object_device_info(
+                coordinator.hass,
+                entry.entry_id,
+                coordinator.data,
+                entry.runtime_data.device_infos,
+                key,
+            )
         if (
             description.secondary
             and len(coordinator.data.extensions) > LARGE_PBX_EXTENSIONS

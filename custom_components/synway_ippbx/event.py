@@ -10,10 +10,11 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .announce import report_signal
 from .const import ObjectKind
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
-from .events import EXTENSION_EVENTS, HUB_EVENTS, QUEUE_EVENTS, report_signal
+from .report_facts import EXTENSION_EVENTS, HUB_EVENTS, QUEUE_EVENTS
 
 PARALLEL_UPDATES = 0
 

@@ -125,7 +125,7 @@ def async_resolve_object(
     device = dr.async_get(hass).async_get(device_id) if device_id else None
     if device is not None and device.config_entry_id == entry.entry_id:
         for candidate in objects:
-            if (DOMAIN, object_identifier(entry, (kind, candidate))) in (
+            if (DOMAIN, object_identifier(entry.entry_id, (kind, candidate))) in (
                 device.identifiers
             ):
                 return candidate

@@ -23,7 +23,6 @@ from .const import CONF_ASSIST_EXTENSION, LOGGER
 from .coordinator import SynwayConfigEntry
 from .records import ExtensionRecord
 from .voice import (
-    ON_THE_PHONE,
     SpokenError,
     Target,
     assist_extension,
@@ -346,7 +345,7 @@ class ExtensionStatusIntentHandler(SynwayIntentHandler):
         if record.status is ExtensionStatus.UNREGISTERED:
             return await _say(intent_obj, "voice_status_offline", extension=spoken)
         leg = store.calls.current_leg(record.number)
-        if leg is None and record.status not in ON_THE_PHONE:
+        if leg is None and not record.status.on_the_phone:
             return await _say(intent_obj, "voice_status_free", extension=spoken)
         other = store.calls.other_party(record.number)
         if other is not None and (number := other.extension or other.number):

@@ -3,6 +3,9 @@
 Only ``synway_ippbx_activity`` is described, fired for the reports that earn a row
 (see ``describe``); the ``synway_ippbx_event`` bus event of every report is for
 automations and writes no row, so the Activity page says each thing once.
+
+The event carries its row's words (``words``: worked out once, when the report came);
+this module only puts in the names, as known when the row is shown.
 """
 
 from collections.abc import Callable, Mapping
@@ -19,7 +22,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 
 from .const import DOMAIN, EVENT_ACTIVITY
 from .coordinator import SynwayConfigEntry
-from .describe import Names, describe_line
+from .wording import Line, Names, render_words
 
 DEFAULT_NAME = "Synway IPPBX"
 
@@ -46,7 +49,12 @@ def async_describe_events(
             found := hass.config_entries.async_get_entry(str(entry_id))
         ):
             entry, title = found, found.title
-        line = describe_line(data, _names(entry, data))
+        words = data.get("words")
+        if isinstance(words, Mapping):
+            line = render_words(words, _names(entry, data))
+        else:
+            # Not from this version (or not from us): say what we can without words.
+            line = Line(None, f"sent event {data.get('event') or 'unknown'}")
         row = {
             LOGBOOK_ENTRY_NAME: line.subject or title,
             LOGBOOK_ENTRY_MESSAGE: line.message,

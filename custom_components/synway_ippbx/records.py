@@ -18,9 +18,6 @@ from .api import (
     TrunkType,
 )
 
-# Statuses an extension rests in between calls.
-_RESTING_STATUSES = frozenset({ExtensionStatus.IDLE, ExtensionStatus.UNREGISTERED})
-
 
 @dataclass(slots=True)
 class ExtensionRecord:
@@ -49,7 +46,7 @@ class ExtensionRecord:
         elif status is ExtensionStatus.HANGUP:
             status = self.resting
         self.status = status
-        if status in _RESTING_STATUSES:
+        if status.resting_place:
             self.resting = status
 
 

@@ -10,8 +10,9 @@ call count once. Figures reset at local midnight.
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_change
 from homeassistant.helpers.storage import Store
@@ -27,9 +28,7 @@ from .api import (
     SynwayError,
 )
 from .const import DOMAIN, LOGGER
-
-if TYPE_CHECKING:
-    from .coordinator import SynwayConfigEntry
+from .report_facts import missed_call
 
 STORAGE_VERSION: Final = 1
 # The cdrs request follows pages up to this many records per backfill.
@@ -80,7 +79,7 @@ class FinishedCall:
     @property
     def missed(self) -> bool:
         """Nobody answered a call that came to us (outbound calls are never missed)."""
-        return not self.answered and not self.outbound
+        return missed_call(answered=self.answered, to_us=not self.outbound)
 
 
 @dataclass(slots=True)
@@ -165,7 +164,7 @@ class CallStatistics:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: SynwayConfigEntry,
+        entry: ConfigEntry,
         client: SynwayClient,
         extension_name: Callable[[str | None], str | None],
         is_extension: Callable[[str], bool],

@@ -82,26 +82,6 @@ _LEG_STATUS = {
     LegState.TALKING: ExtensionStatus.TALKING,
     LegState.HELD: ExtensionStatus.HOLD,
 }
-# Statuses that only make sense during a call; when the last call ends they become idle.
-_CALL_STATUSES = frozenset(
-    {
-        ExtensionStatus.RINGING,
-        ExtensionStatus.RINGBACK,
-        ExtensionStatus.TALKING,
-        ExtensionStatus.HOLD,
-        ExtensionStatus.BUSY,
-        ExtensionStatus.IN_USE,
-    }
-)
-# Statuses a poll may report while the extension has no call.
-_IDLE_STATUSES = frozenset(
-    {
-        ExtensionStatus.IDLE,
-        ExtensionStatus.REGISTERED,
-        ExtensionStatus.UNREGISTERED,
-        ExtensionStatus.HANGUP,
-    }
-)
 
 
 class PbxStore:
@@ -206,7 +186,7 @@ class PbxStore:
         if record.pushed <= mark:
             status = record.status
             polled = state.status
-            if state.status in _IDLE_STATUSES and (
+            if state.status.at_rest and (
                 touched := self.calls.clear_stale(state.extension, mark)
             ):
                 changed |= {HUB_KEY, key}
@@ -306,8 +286,7 @@ class PbxStore:
                         extension=member.extension,
                         type=member.type,
                         state=member.state,
-                        on_break=member.extension in breaks
-                        or str(member.raw.get("state", "")).lower() == "on break",
+                        on_break=member.extension in breaks or member.on_break,
                     )
                     for member in poll.status.members
                 }
@@ -350,7 +329,7 @@ class PbxStore:
             busy_extensions={
                 number
                 for number, record in self.extensions.items()
-                if record.status in _CALL_STATUSES
+                if record.status.on_a_call
             },
             trunks_in_use={
                 name
@@ -448,7 +427,7 @@ class PbxStore:
             leg: Leg | None = self.calls.current_leg(number)
             if leg is not None:
                 status = _LEG_STATUS[leg.state]
-            elif record.status in _CALL_STATUSES:
+            elif record.status.on_a_call:
                 status = record.resting
             else:
                 status = record.status

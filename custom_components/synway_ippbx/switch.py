@@ -84,10 +84,7 @@ def _description(
 
 def _dnd(settings: ExtensionSettings) -> bool | None:
     """Do not disturb, where the firmware reports it (the manual's ext_query does not)."""
-    value = settings.raw.get("dnd_enabled")
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() == "true" if value is not None else None
+    return settings.do_not_disturb
 
 
 # Always forward, Voicemail and Do not disturb are everyday controls ("forward my calls"):

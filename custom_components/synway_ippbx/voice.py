@@ -13,14 +13,7 @@ from typing import Final
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import translation
 
-from .api import (
-    CallRecord,
-    CdrQuery,
-    CdrStatus,
-    ExtensionStatus,
-    SynwayError,
-    SynwayRequestError,
-)
+from .api import CallRecord, CdrQuery, CdrStatus, SynwayError, SynwayRequestError
 from .const import CONF_ASSIST_EXTENSION, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry
 from .records import ExtensionRecord
@@ -30,15 +23,6 @@ ERRNO_BUSY: Final = 31
 # Separators people say or type inside a phone number: "555-1234", "555 1234", "(555) 1234".
 _SEPARATORS: Final = re.compile(r"[\s\-./()]+")
 _DIALLABLE: Final = re.compile(r"\+?[0-9*#]+")
-ON_THE_PHONE: Final = frozenset(
-    {
-        ExtensionStatus.TALKING,
-        ExtensionStatus.HOLD,
-        ExtensionStatus.RINGBACK,
-        ExtensionStatus.BUSY,
-        ExtensionStatus.IN_USE,
-    }
-)
 _EPOCH: Final = dt.datetime.min
 
 
@@ -206,7 +190,7 @@ def on_the_phone(entry: SynwayConfigEntry) -> list[ExtensionRecord]:
     return [
         record
         for number, record in sorted(store.extensions.items())
-        if record.status in ON_THE_PHONE or store.calls.current_leg(number)
+        if record.status.on_the_phone or store.calls.current_leg(number)
     ]
 
 

@@ -15,7 +15,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.util import dt as dt_util
 
-from .activity import async_activity_data
 from .api import (
     MAX_REPORT_SIZE,
     AgentStatusReport,
@@ -32,18 +31,10 @@ from .api import (
     parse_report,
     read_body,
 )
-from .const import (
-    CONF_REPORT_URL,
-    CONF_TRUSTED_SENDER,
-    CONF_WEBHOOK_ID,
-    DOMAIN,
-    EVENT_ACTIVITY,
-    EVENT_SYNWAY,
-    LOGGER,
-)
+from .const import CONF_REPORT_URL, CONF_TRUSTED_SENDER, CONF_WEBHOOK_ID, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry
-from .events import async_bus_event_data
 from .repairs import async_raise_untrusted_sender
+from .report_facts import facts_of
 
 type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -72,10 +63,10 @@ def report_subjects(report: Report) -> tuple[Hashable, ...]:
     ExtensionStatus carries no id, so two identical bodies are one delivery only when no
     other report about the same object came between them.
     """
-    match report:
-        case ExtensionStatusReport():
+    match facts_of(report).about, report:
+        case "extension", ExtensionStatusReport():
             return (("extension", report.extension),)
-        case CallReport() | CdrReport():
+        case "call", CallReport() | CdrReport():
             extensions = {
                 party.extension
                 for party in report.parties
@@ -88,10 +79,11 @@ def report_subjects(report: Report) -> tuple[Hashable, ...]:
                 *(("extension", number) for number in sorted(extensions)),
             )
         case (
+            "queue",
             QueueStatusReport()
             | QueueOverflowReport()
             | AgentStatusReport()
-            | AgentWrapUpReport()
+            | AgentWrapUpReport(),
         ):
             return (("queue", report.queue_id),)
     return (("event", report.event),)
@@ -184,15 +176,6 @@ class ReportReceiver:
             coordinator.reports.duplicates += 1
             LOGGER.debug("Dropped a re-sent %s report", report.event)
             return web.Response(status=200)
-        data = async_bus_event_data(hass, self._entry, report)
-        if (features := self._entry.runtime_data.features) is not None and (
-            screened := features.async_handle_report(report)
-        ) is not None:
-            data["screened"] = screened
-        activity = async_activity_data(hass, self._entry, report, data)
-        hass.bus.async_fire(EVENT_SYNWAY, data)
-        if activity is not None:
-            hass.bus.async_fire(EVENT_ACTIVITY, activity)
         coordinator.async_handle_report(report)
         return web.Response(status=200)
 

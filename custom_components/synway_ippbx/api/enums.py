@@ -66,6 +66,47 @@ class ExtensionStatus(ApiEnum):
     HANGUP = "hangup"
     UNKNOWN = "unknown"
 
+    @property
+    def at_rest(self) -> bool:
+        """No call in it, whatever the PBX's word (idle, registered, offline, hung up)."""
+        return self in _AT_REST
+
+    @property
+    def on_a_call(self) -> bool:
+        """A word that only makes sense during a call, ringing included."""
+        return self in _ON_A_CALL
+
+    @property
+    def on_the_phone(self) -> bool:
+        """Busy with a call: calling out, talking, holding (ringing alone is not)."""
+        return self in _ON_THE_PHONE
+
+    @property
+    def resting_place(self) -> bool:
+        """Where a phone rests between calls once the PBX's words are normalised."""
+        return self in _RESTING_PLACES
+
+
+_AT_REST = frozenset(
+    {
+        ExtensionStatus.IDLE,
+        ExtensionStatus.REGISTERED,
+        ExtensionStatus.UNREGISTERED,
+        ExtensionStatus.HANGUP,
+    }
+)
+_ON_THE_PHONE = frozenset(
+    {
+        ExtensionStatus.RINGBACK,
+        ExtensionStatus.TALKING,
+        ExtensionStatus.HOLD,
+        ExtensionStatus.BUSY,
+        ExtensionStatus.IN_USE,
+    }
+)
+_ON_A_CALL = _ON_THE_PHONE | {ExtensionStatus.RINGING}
+_RESTING_PLACES = frozenset({ExtensionStatus.IDLE, ExtensionStatus.UNREGISTERED})
+
 
 class ExtensionType(ApiEnum):
     """Kind of extension."""
@@ -212,6 +253,22 @@ class CdrStatus(ApiEnum):
     CALLCENTER = "callcenter"
     CONFERENCE = "conference"
     UNKNOWN = "unknown"
+
+    @property
+    def missed(self) -> bool:
+        """A recorded call the callee never picked up (not answered, busy, sent to voicemail)."""
+        return self in _MISSED_RECORDS
+
+
+_MISSED_RECORDS = frozenset(
+    {
+        CdrStatus.NO_ANSWER,
+        CdrStatus.BUSY,
+        CdrStatus.MISSED,
+        CdrStatus.CANCELLED,
+        CdrStatus.VOICEMAIL,
+    }
+)
 
 
 class OutboundPinType(ApiEnum):

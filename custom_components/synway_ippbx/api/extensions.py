@@ -54,6 +54,13 @@ _FORWARD_PREFIXES = {
 }
 
 
+def _dnd(value: object) -> bool | None:
+    """A bool as sent, else only the word ``true`` (any case) is on."""
+    if value is None or isinstance(value, bool):
+        return value
+    return str(value).strip().lower() == "true"
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ExtensionSettings(WireModel):
     """The settings of one extension (ext_query). ``to_dict`` leaves the password out."""
@@ -71,6 +78,8 @@ class ExtensionSettings(WireModel):
     )
     voicemail: bool | None = wire("voicemail_enabled", parse=to_bool, default=None)
     recording: bool | None = wire("user_record", parse=to_bool, default=None)
+    # Not in the manual's ext_query; some firmware sends it.
+    do_not_disturb: bool | None = wire("dnd_enabled", parse=_dnd, default=None)
     max_registrations: int | None = wire(
         "max_registrations", parse=to_int, default=None
     )

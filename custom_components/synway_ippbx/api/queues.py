@@ -29,6 +29,10 @@ class QueueCaller(WireModel):
     wait_time: int | None = wire("wait_time", parse=to_count, default=None)
 
 
+def _on_break(value: object) -> bool | None:
+    return None if value is None else str(value).lower() == "on break"
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class QueueMember(WireModel):
     """An agent of a queue."""
@@ -38,6 +42,8 @@ class QueueMember(WireModel):
     state: QueueMemberState = wire(
         "state", parse=QueueMemberState, default=QueueMemberState.UNKNOWN
     )
+    # Some firmware lists an agent on break with the state "on break" (no enum word).
+    on_break: bool = wire("state", parse=_on_break, default=False)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

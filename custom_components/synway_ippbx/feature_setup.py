@@ -1,0 +1,92 @@
+"""Set the features up after the first poll, and wire them to the coordinator.
+
+Apart from ``features`` so that the features themselves need no config entry: they take
+the store, the client and ids, and the coordinator can hold them without a circle.
+"""
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+
+from .const import DOMAIN
+from .coordinator import SynwayConfigEntry
+from .features import (
+    CONF_AGENT_PASSWORDS,
+    FEATURES_KEY,
+    AgentDirectory,
+    ExtensionSettingsCache,
+    Features,
+    parse_agent_passwords,
+)
+from .screening import InboundScreener, ScreeningRules
+from .statistics import CallStatistics
+from .store import STRUCTURE_KEY, queue_key
+
+
+async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:
+    """Create the features after the first poll, and wire them to the coordinator."""
+    runtime = entry.runtime_data
+    coordinator = runtime.coordinator
+    client = runtime.client
+    statistics = CallStatistics(
+        hass,
+        entry,
+        client,
+        extension_name=coordinator.data.extension_name,
+        is_extension=lambda number: number in coordinator.data.extensions,
+    )
+    await statistics.async_load()
+    agents = AgentDirectory(
+        Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.agents"),
+        parse_agent_passwords(entry.options.get(CONF_AGENT_PASSWORDS)),
+    )
+    await agents.async_load()
+    entry.async_on_unload(agents.async_stop)
+    agents.learn(coordinator.data)
+
+    async def _read_breaks() -> None:
+        """In the background: setup need not wait for one request per agent."""
+        found = await agents.async_read_breaks(client, coordinator.data)
+        coordinator.async_notify({queue_key(queue_id) for queue_id in found})
+
+    entry.async_create_background_task(hass, _read_breaks(), f"{DOMAIN} agent breaks")
+    settings = ExtensionSettingsCache(client)
+    await settings.async_refresh()
+    screener = InboundScreener(
+        hass, entry.entry_id, client, ScreeningRules.from_options(entry.options)
+    )
+    runtime.features = Features(screener, statistics, settings, agents)
+    screener.async_start()
+    entry.async_on_unload(screener.async_stop)
+    entry.async_on_unload(statistics.async_start())
+    entry.async_on_unload(statistics.async_stop)
+    await statistics.async_backfill()
+    known = set(coordinator.data.extensions)
+
+    @callback
+    def _structure_changed() -> None:
+        """New extensions: read their settings; gone ones: forget them."""
+        current = set(coordinator.data.extensions)
+        for gone in known - current:
+            settings.settings.pop(gone, None)
+        if added := current - known:
+            entry.async_create_background_task(
+                hass, settings.async_refresh(added), f"{DOMAIN} extension settings"
+            )
+        known.clear()
+        known.update(current)
+
+    entry.async_on_unload(
+        coordinator.async_add_listener(_structure_changed, STRUCTURE_KEY)
+    )
+    connected = [coordinator.last_update_success]
+
+    @callback
+    def _connection_changed() -> None:
+        """Back after an outage: count the calls that ended meanwhile."""
+        if coordinator.last_update_success and not connected[0]:
+            statistics.schedule_backfill()
+        connected[0] = coordinator.last_update_success
+
+    entry.async_on_unload(
+        coordinator.async_add_listener(_connection_changed, FEATURES_KEY)
+    )
