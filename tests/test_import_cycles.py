@@ -153,13 +153,3 @@ def test_the_check_sees_a_cycle_and_ignores_type_checking(tmp_path: Path) -> Non
     assert find_cycle(import_graph(pkg, "pkg")) is None
     (pkg / "b.py").write_text("from . import a\nB = 1\n")
     assert find_cycle(import_graph(pkg, "pkg")) == ["pkg.a", "pkg.b", "pkg.a"]
-
-
-def test_no_integration_module_over_500_lines() -> None:
-    """Modules stay small enough to read whole; data (YAML, JSON) is not code and may be long."""
-    long = {
-        str(path.relative_to(ROOT)): lines
-        for path in sorted((ROOT / "custom_components").rglob("*.py"))
-        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 500
-    }
-    assert long == {}
