@@ -10,14 +10,14 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
 from homeassistant.core import HomeAssistant
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.api import SynwayError
 
 from .conftest import WEBHOOK_PATH, assert_no_traceback
-from .fuzz_targets import TARGETS
+from .fuzz_targets import TARGETS, VALID
 from .strategies import report_bodies
 
 EXAMPLES = settings(
@@ -30,15 +30,28 @@ EXAMPLES = settings(
 
 @pytest.mark.parametrize("name", list(TARGETS))
 def test_parser_raises_only_library_errors(name: str) -> None:
+    """Hostile input raises only library errors; the well-formed input among it still parses.
+
+    The well-formed case is mixed into the generated ones (and always tried once), so a
+    parser that rejected everything would fail here rather than pass.
+    """
     strategy, target = TARGETS[name]
+    valid, read, expected = VALID[name]
+    parsed_valid: list[object] = []
 
     @EXAMPLES
-    @given(strategy)
+    @example(valid)
+    @given(st.one_of(st.just(valid), strategy))
     def check(value: Any) -> None:
+        if value is valid:
+            parsed_valid.append(read(target(value)))
+            return
         with contextlib.suppress(SynwayError):
             target(value)
 
     check()
+    assert parsed_valid
+    assert all(result == expected for result in parsed_valid), parsed_valid
 
 
 async def test_hostile_reports_through_the_webhook(
