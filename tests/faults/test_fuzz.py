@@ -20,6 +20,7 @@ from .conftest import WEBHOOK_PATH, assert_no_traceback
 from .fuzz_targets import TARGETS, VALID
 from .strategies import report_bodies
 
+VALID_STATUSES = ("Unregistered", "Idle", "Talking", "Ringing")
 EXAMPLES = settings(
     max_examples=200,
     deadline=None,
@@ -60,7 +61,11 @@ async def test_hostile_reports_through_the_webhook(
     report_client: TestClient[Request, Application],
     log_errors: pytest.LogCaptureFixture,
 ) -> None:
-    """200 generated bodies posted to the live webhook: all answered, none logs a traceback."""
+    """200 generated bodies posted to the live webhook: all answered, none logs a traceback.
+
+    A well-formed status report follows every tenth body and must show at once: a webhook
+    that refused everything would otherwise pass.
+    """
     bodies: list[bytes] = []
 
     @settings(EXAMPLES, phases=[Phase.generate])
@@ -69,10 +74,26 @@ async def test_hostile_reports_through_the_webhook(
         bodies.append(body)
 
     collect()
-    for body in bodies:
+    valid_sent = 0
+    for number, body in enumerate(bodies, start=1):
         response = await report_client.post(WEBHOOK_PATH, data=body)
         assert response.status == 200
+        if number % 10:
+            continue
+        status = VALID_STATUSES[valid_sent % len(VALID_STATUSES)]
+        valid_sent += 1
+        report = {"event": "ExtensionStatus", "extension": "1000", "status": status}
+        response = await report_client.post(WEBHOOK_PATH, json=report)
+        assert response.status == 200
+        await hass.async_block_till_done()
+        state = hass.states.get("sensor.extension_1000_status")
+        assert state is not None
+        assert state.state == status.lower(), (number, status)
     await hass.async_block_till_done()
     stats = init_integration.runtime_data.coordinator.reports
-    assert stats.received + stats.rejected + stats.duplicates == len(bodies)
+    assert valid_sent == len(bodies) // 10
+    assert (
+        stats.received + stats.rejected + stats.duplicates == len(bodies) + valid_sent
+    )
+    assert stats.received >= valid_sent
     assert_no_traceback(log_errors)
