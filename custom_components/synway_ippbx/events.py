@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.json import json_bytes
 
 from .activity import describe_unnamed
 from .api import (
@@ -43,7 +44,7 @@ from .api import (
 )
 from .api.enums import CallDirection, CdrStatus
 from .calls import LegState
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .devices import object_identifier
 from .store import HUB_KEY, Key, PbxStore, extension_key, queue_key
 
@@ -488,11 +489,74 @@ def async_bus_event_data(
     """What the webhook fires on the bus for a report (before applying it)."""
     store = entry.runtime_data.coordinator.data
     data = bus_event_data(report, store, entry.entry_id)
-    if isinstance(report, HangupReport) and store.calls.call(report.callid) is None:
-        # The end of a call already reported over (a failed call is reported twice,
-        # CALLFAILED then HANGUP): its row is on the phone's page already.
+    if not (
+        isinstance(report, HangupReport) and store.calls.call(report.callid) is None
+    ):
+        # (The end of a call already reported over — a failed call is reported twice,
+        # CALLFAILED then HANGUP — has its row on the phone's page already.)
+        key = report_subject(report, missed=data.get("missed") is True)
+        if key is not None and (entity_id := async_event_entity(hass, entry, key)):
+            data["entity_id"] = entity_id
+    return cap_event_data(data)
+
+
+# Home Assistant's recorder stores no event whose data passes 32,768 bytes as JSON (and
+# logs a warning). The budget leaves room for what the webhook adds (``screened``).
+EVENT_DATA_BUDGET = 30_000
+# Over budget, each string (field names included) is cut to this many characters: the
+# parser already cuts the PBX's text at 255, so it takes many fields to get there.
+EVENT_FIELD_CHARS = 64
+
+
+def cap_event_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Keep a bus event's data under Home Assistant's 32 KB event limit.
+
+    A report may be up to 64 KB (hundreds of fields, long lists): over budget, every
+    string of the PBX's (field names, and in nested lists and objects too) is cut to
+    `EVENT_FIELD_CHARS` characters, and if that is not enough the largest of its fields
+    are left out. A debug
+    line names what was cut. Nearly every report is far under budget and returned as is.
+    """
+    size = len(json_bytes(data))
+    if size <= EVENT_DATA_BUDGET:
         return data
-    key = report_subject(report, missed=data.get("missed") is True)
-    if key is not None and (entity_id := async_event_entity(hass, entry, key)):
-        data["entity_id"] = entity_id
-    return data
+
+    def cut(value: Any) -> Any:
+        if isinstance(value, str):
+            return value[:EVENT_FIELD_CHARS]
+        if isinstance(value, dict):
+            return {
+                str(key)[:EVENT_FIELD_CHARS]: cut(item) for key, item in value.items()
+            }
+        if isinstance(value, (list, tuple)):
+            return [cut(item) for item in value]
+        return value
+
+    ours = {"config_entry_id", "entity_id"}
+    capped = {
+        key if key in ours else key[:EVENT_FIELD_CHARS]: value
+        if key in ours
+        else cut(value)
+        for key, value in data.items()
+    }
+    cut_fields = sorted(key for key, value in data.items() if capped.get(key) != value)
+    sizes = {key: len(json_bytes({key: value})) for key, value in capped.items()}
+    dropped: list[str] = []
+    total = len(json_bytes(capped))
+    for key in sorted(sizes, key=sizes.__getitem__, reverse=True):
+        if total <= EVENT_DATA_BUDGET:
+            break
+        if key in ours or key == "event":
+            continue
+        del capped[key]
+        dropped.append(key)
+        total -= sizes[key]
+    LOGGER.debug(
+        "A %s report's event data was %d bytes, over Home Assistant's event limit: "
+        "cut %s%s",
+        capped.get("event"),
+        size,
+        ", ".join(key[:40] for key in cut_fields[:10]) or "nothing",
+        f"; left out {', '.join(key[:40] for key in dropped[:10])}" if dropped else "",
+    )
+    return capped
