@@ -17,7 +17,13 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import SynwayClient, SynwayError
-from .const import CONF_VERIFY_SSL, DOMAIN, LOGGER
+from .const import (
+    CONF_TRUSTED_SENDER,
+    CONF_TRUSTED_SENDERS,
+    CONF_VERIFY_SSL,
+    DOMAIN,
+    LOGGER,
+)
 from .coordinator import SynwayConfigEntry, SynwayCoordinator, SynwayRuntimeData
 from .devices import (
     async_migrate_identifiers,
@@ -119,6 +125,14 @@ async def async_migrate_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> 
             await async_migrate_identifiers(hass, entry, entry.unique_id)
         hass.config_entries.async_update_entry(entry, version=2, minor_version=1)
         LOGGER.debug("Migrated entry %s to version 2", entry.title)
+    if entry.version == 2 and entry.minor_version < 2:
+        # 2.2: the one trusted report sender became a list of them.
+        options = dict(entry.options)
+        single = options.pop(CONF_TRUSTED_SENDER, None)
+        if isinstance(single, str) and single.strip():
+            options[CONF_TRUSTED_SENDERS] = [single.strip()]
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+        LOGGER.debug("Migrated entry %s to version 2.2", entry.title)
     return True
 
 

@@ -13,7 +13,10 @@ CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_SCAN_INTERVAL: Final = "scan_interval"
 CONF_REPORT_URL: Final = "report_url"
 CONF_ASSIST_EXTENSION: Final = "assist_extension"
+# Before entry version 2.2 the option held one address; now a short list.
 CONF_TRUSTED_SENDER: Final = "trusted_sender"
+CONF_TRUSTED_SENDERS: Final = "trusted_senders"
+MAX_TRUSTED_SENDERS: Final = 8
 
 DEFAULT_SCAN_INTERVAL: Final = 30
 MIN_SCAN_INTERVAL: Final = 10
