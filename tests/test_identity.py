@@ -180,7 +180,7 @@ async def test_version_1_identifiers_are_migrated_in_place(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    assert (entry.version, entry.minor_version) == (2, 1)
+    assert (entry.version, entry.minor_version) == (2, 2)
     assert entry.unique_id == old
 
     migrated = entity_registry.async_get("sensor.reception_status")

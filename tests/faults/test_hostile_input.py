@@ -1,5 +1,6 @@
 """Hostile or broken input: deep nesting, made-up event words, forged senders (9.3-9.5, 9.7)."""
 
+import asyncio
 from datetime import timedelta
 import json
 from typing import Any
@@ -197,14 +198,34 @@ async def test_pbx_named_by_host_name_is_resolved(
     assert state_of(hass, "sensor.extension_1003_status") == "unregistered"
 
 
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
 async def test_oversized_report_is_dropped_before_reading_it(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     report_client: TestClient[Request, Application],
+    chunked: bool,
 ) -> None:
-    """Content-Length over 64 KB: answered 200 (no re-send), counted, not applied."""
-    body = json.dumps({**UNREGISTER_1003, "pad": "x" * 70_000})
-    assert (await report_client.post(WEBHOOK_PATH, data=body)).status == 200
+    """Over 64 KB: answered 200 (no re-send) before the rest is sent, counted, not applied.
+
+    The sender announces 10 MB (or streams chunks with no end) and then sends only the
+    first 70 KB and waits: the answer can only come if the receiver stopped reading.
+    """
+    assert report_client.port is not None
+    reader, writer = await asyncio.open_connection("127.0.0.1", report_client.port)
+    head = [
+        f"POST {WEBHOOK_PATH} HTTP/1.1",
+        f"Host: 127.0.0.1:{report_client.port}",
+        "Content-Type: application/json",
+        "Transfer-Encoding: chunked" if chunked else "Content-Length: 10000000",
+    ]
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
+    part = json.dumps({**UNREGISTER_1003, "pad": "x" * 70_000}).encode()
+    writer.write(b"%x\r\n%s\r\n" % (len(part), part) if chunked else part)
+    await writer.drain()
+    # Nothing more is sent: a receiver still reading would never answer.
+    status_line = await asyncio.wait_for(reader.readline(), timeout=30)
+    writer.close()
+    assert status_line.split(b" ", 2)[1] == b"200"
     await hass.async_block_till_done()
     assert init_integration.runtime_data.coordinator.reports.rejected == 1
     assert state_of(hass, "sensor.extension_1003_status") != "unregistered"
