@@ -395,7 +395,7 @@ async def test_pbx_and_queue_reports_are_shown_by_their_entities(
 @pytest.mark.parametrize(
     "padding",
     [
-        {f"field{number}": "z" * 250 for number in range(240)},
+        {f"field{number}": "z" * 250 for number in range(240)} | {"count": 3},
         {f"{number:03}" + "k" * 250: "v" for number in range(200)},
         {"names": ["n" * 30] * 1500, "extinfo": {"i" * 100: "j" * 100}},
     ],

@@ -543,11 +543,10 @@ def cap_event_data(data: dict[str, Any]) -> dict[str, Any]:
     sizes = {key: len(json_bytes({key: value})) for key, value in capped.items()}
     dropped: list[str] = []
     total = len(json_bytes(capped))
-    for key in sorted(sizes, key=sizes.__getitem__, reverse=True):
+    droppable = [key for key in sizes if key not in ours and key != "event"]
+    for key in sorted(droppable, key=sizes.__getitem__, reverse=True):
         if total <= EVENT_DATA_BUDGET:
             break
-        if key in ours or key == "event":
-            continue
         del capped[key]
         dropped.append(key)
         total -= sizes[key]

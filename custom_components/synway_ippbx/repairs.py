@@ -55,7 +55,11 @@ def async_raise_untrusted_sender(
         hass,
         DOMAIN,
         untrusted_sender_issue_id(entry.entry_id),
-        data={"entry_id": entry.entry_id, "refused": dict(_most_refused(refused))},
+        # Issue data holds only scalars: the counts travel as "address=count,...".
+        data={
+            "entry_id": entry.entry_id,
+            "refused": ",".join(f"{a}={n}" for a, n in _most_refused(refused)),
+        },
         is_fixable=True,
         severity=ir.IssueSeverity.WARNING,
         translation_key=ISSUE_UNTRUSTED_SENDER,
@@ -85,7 +89,8 @@ class TrustSenderFlow(RepairsFlow):
         if user_input is not None:
             entry = self.hass.config_entries.async_get_entry(self._entry_id)
             address = user_input[CONF_ADDRESS]
-            if entry is not None and address in self._refused:
+            # (The selector only lets through an address of the list.)
+            if entry is not None:
                 trusted = [
                     text
                     for text in entry.options.get(CONF_TRUSTED_SENDERS, [])
@@ -121,10 +126,9 @@ async def async_create_fix_flow(
 ) -> RepairsFlow:
     """Create the flow that fixes one of our issues."""
     data = data or {}
-    refused = data.get("refused")
-    counts = (
-        {str(address): int(count) for address, count in refused.items()}
-        if isinstance(refused, dict)
-        else {}
-    )
+    counts: dict[str, int] = {}
+    for item in str(data.get("refused") or "").split(","):
+        address, _, count = item.rpartition("=")
+        if address and count.isdigit():
+            counts[address] = int(count)
     return TrustSenderFlow(str(data.get("entry_id", "")), counts)

@@ -5,6 +5,7 @@ from aiohttp.web import Application, Request
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -12,6 +13,10 @@ from custom_components.synway_ippbx.const import (
     CONF_SCAN_INTERVAL,
     CONF_TRUSTED_SENDER,
     CONF_TRUSTED_SENDERS,
+)
+from custom_components.synway_ippbx.repairs import (
+    async_create_fix_flow,
+    async_raise_untrusted_sender,
 )
 
 from .conftest import post_in_pieces
@@ -102,3 +107,23 @@ async def test_an_entry_without_a_trusted_sender_migrates_to_none(
     await hass.async_block_till_done()
     assert entry.minor_version == 2
     assert CONF_TRUSTED_SENDERS not in entry.options
+
+
+async def test_the_repair_reads_what_it_can_of_its_data(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Unreadable items of an issue's data are skipped; no refused address, no issue."""
+    async_raise_untrusted_sender(hass, init_integration, {})
+    assert not issue_registry.issues
+    flow = await async_create_fix_flow(
+        hass,
+        "untrusted_report_sender",
+        {"entry_id": init_integration.entry_id, "refused": "garbage,fd00::5=3,x=y"},
+    )
+    flow.hass = hass
+    result = await flow.async_step_init()
+    assert result["type"] is FlowResultType.FORM
+    options = result["data_schema"].schema["address"].config["options"]
+    assert options == [{"value": "fd00::5", "label": "fd00::5 (3)"}]
