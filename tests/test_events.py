@@ -1,5 +1,6 @@
 """Normalised call event fields, on event entities and on the bus, from real traffic."""
 
+import json
 from pathlib import Path
 import re
 from typing import Any
@@ -20,6 +21,7 @@ from custom_components.synway_ippbx.events import (
     async_bus_event_data,
     async_event_entity,
     bus_event_data,
+    cap_event_data,
     report_subject,
 )
 from simulator import Simulator
@@ -277,3 +279,13 @@ async def test_bus_event_carries_the_normalised_fields(
     ring = next(data for data in fired if data.get("event") == "RING")
     assert (ring["call_type"], ring["direction"]) == ("ring", "inbound")
     assert ring["entity_id"].endswith("_call")
+
+
+def test_event_cap_measures_what_orjson_refuses() -> None:
+    """Integers past 64 bits and lone surrogates (hostile reports) are measured too."""
+    small = {"event": "RING", "number": 2**70, "name": "\ud800"}
+    assert cap_event_data(small) is small
+    large = small | {f"field{n}": "\ud800" * 250 for n in range(100)}
+    capped = cap_event_data(large)
+    assert capped["number"] == 2**70
+    assert len(json.dumps(capped)) <= 32_768

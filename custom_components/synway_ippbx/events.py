@@ -5,6 +5,7 @@ see the call as it was (who was on the other end, whether the phone was only rin
 """
 
 from collections.abc import Iterator
+import json
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import HomeAssistant, callback
@@ -517,7 +518,16 @@ def cap_event_data(data: dict[str, Any]) -> dict[str, Any]:
     are left out. A debug
     line names what was cut. Nearly every report is far under budget and returned as is.
     """
-    size = len(json_bytes(data))
+
+    def json_size(value: Any) -> int:
+        try:
+            return len(json_bytes(value))
+        except TypeError:
+            # What orjson refuses (integers past 64 bits, lone surrogates): the escaped
+            # standard encoding is never shorter than what the recorder would write.
+            return len(json.dumps(value, default=str))
+
+    size = json_size(data)
     if size <= EVENT_DATA_BUDGET:
         return data
 
@@ -540,9 +550,9 @@ def cap_event_data(data: dict[str, Any]) -> dict[str, Any]:
         for key, value in data.items()
     }
     cut_fields = sorted(key for key, value in data.items() if capped.get(key) != value)
-    sizes = {key: len(json_bytes({key: value})) for key, value in capped.items()}
+    sizes = {key: json_size({key: value}) for key, value in capped.items()}
     dropped: list[str] = []
-    total = len(json_bytes(capped))
+    total = json_size(capped)
     droppable = [key for key in sizes if key not in ours and key != "event"]
     for key in sorted(droppable, key=sizes.__getitem__, reverse=True):
         if total <= EVENT_DATA_BUDGET:
