@@ -15,6 +15,7 @@ from custom_components.synway_ippbx.const import (
     CONF_TRUSTED_SENDERS,
 )
 from custom_components.synway_ippbx.repairs import (
+    TrustSenderFlow,
     async_create_fix_flow,
     async_raise_untrusted_sender,
 )
@@ -122,6 +123,7 @@ async def test_the_repair_reads_what_it_can_of_its_data(
         "untrusted_report_sender",
         {"entry_id": init_integration.entry_id, "refused": "garbage,fd00::5=3,x=y"},
     )
+    assert isinstance(flow, TrustSenderFlow)
     flow.hass = hass
     result = await flow.async_step_init()
     assert result["type"] is FlowResultType.FORM
