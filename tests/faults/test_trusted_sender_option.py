@@ -127,5 +127,7 @@ async def test_the_repair_reads_what_it_can_of_its_data(
     flow.hass = hass
     result = await flow.async_step_init()
     assert result["type"] is FlowResultType.FORM
-    options = result["data_schema"].schema["address"].config["options"]
+    schema = result["data_schema"]
+    assert schema is not None
+    options = schema.schema["address"].config["options"]
     assert options == [{"value": "fd00::5", "label": "fd00::5 (3)"}]
