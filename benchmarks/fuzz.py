@@ -6,7 +6,8 @@ model). A seeded random generator builds the same kinds of input as the Hypothes
 (known and made-up keys, numbers as strings, nulls, lone surrogates, deep nesting, binary
 noise, truncated JSON), because generating 100,000 Hypothesis examples takes tens of minutes.
 Anything raised that is not one of the library's own errors counts as unexpected; the first
-few are printed with their input. Prints "N cases, M unexpected exceptions".
+few are printed with their input. Prints "N cases, M unexpected exceptions" and exits 1 when
+M is not 0, so that ``scripts/test`` (which runs 10,000 cases) fails on them.
 """
 
 from collections import Counter
@@ -92,8 +93,8 @@ class Generator:
         return encoded
 
 
-def main() -> None:
-    """Run the cases and print the verdict."""
+def main() -> int:
+    """Run the cases, print the verdict and return the exit status (1 on anything unexpected)."""
     from tests.faults.fuzz_targets import TARGETS
 
     cases = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -129,7 +130,8 @@ def main() -> None:
         print(f"  {count} x {kind}")
     print(f"{len(names)} targets, {elapsed:.1f} s")
     print(f"{cases} cases, {sum(unexpected.values())} unexpected exceptions")
+    return 1 if unexpected else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

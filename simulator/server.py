@@ -239,7 +239,12 @@ class Simulator:
     async def _api(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         token = request.query.get("token")
-        raw = await request.read()
+        try:
+            raw = await request.read()
+        except ConnectionResetError:
+            # The client gave up (a timeout) while its slow request was being read: a
+            # real PBX just drops such a connection, it logs no error.
+            return web.Response(status=400)
         body: Any = None
         parse_error = False
         if raw.strip():

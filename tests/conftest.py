@@ -1,11 +1,13 @@
 """Shared fixtures: the Home Assistant harness and the PBX simulator."""
 
 from collections.abc import AsyncGenerator, Generator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+import logging
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
 from aiohttp.web import Application, Request
+from aiohttp.web_log import AccessLogger
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME, Platform
 from homeassistant.core import HomeAssistant
@@ -32,6 +34,83 @@ from custom_components.synway_ippbx.const import (
 from simulator import Simulator
 
 pytest_plugins = ["simulator.testing"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker that declares the ERROR log lines a test expects."""
+    config.addinivalue_line(
+        "markers",
+        "expected_errors(*substrings): ERROR/CRITICAL records containing one of these "
+        "substrings (in the logger name or message) do not fail the test",
+    )
+
+
+class ErrorRecords(logging.Handler):
+    """Collects every ERROR and CRITICAL record, whichever logger wrote it."""
+
+    def __init__(self) -> None:
+        """Listen from ERROR up."""
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep the record."""
+        self.records.append(record)
+
+
+def describe_record(record: logging.LogRecord) -> str:
+    """Logger, level and message of a record, as matched against expected substrings."""
+    try:
+        message = record.getMessage()
+    except TypeError, ValueError:
+        message = str(record.msg)
+    return f"{record.name} {record.levelname}: {message}"
+
+
+def unexpected_errors(
+    records: list[logging.LogRecord], expected: tuple[str, ...]
+) -> list[str]:
+    """The ERROR and CRITICAL records that no expected substring accounts for."""
+    lines = [describe_record(r) for r in records if r.levelno >= logging.ERROR]
+    return [line for line in lines if not any(text in line for text in expected)]
+
+
+def expected_errors(node: pytest.Item) -> tuple[str, ...]:
+    """The substrings a test's ``expected_errors`` markers declare."""
+    return tuple(
+        str(text) for mark in node.iter_markers("expected_errors") for text in mark.args
+    )
+
+
+@pytest.fixture(autouse=True)
+def access_log_clock() -> Generator[None]:
+    """Give aiohttp's access log a clock that works under a frozen one.
+
+    freezegun's ``time.localtime()`` has no ``tm_gmtoff``, so the access log of Home
+    Assistant's test HTTP server logs "Error in logging" for each request made while the
+    clock is frozen. A test-harness clock problem, not the integration's: the log line
+    gets its time in UTC instead.
+    """
+    with patch.object(AccessLogger, "_get_local_time", lambda: datetime.now(UTC)):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_errors(request: pytest.FixtureRequest) -> Generator[None]:
+    """Fail a test on any ERROR or CRITICAL log record it did not declare expected.
+
+    Set up before (so torn down after) the Home Assistant harness: errors logged while it
+    stops count too. Declare expected ones with ``@pytest.mark.expected_errors("text")``.
+    """
+    handler = ErrorRecords()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    if unexpected := unexpected_errors(handler.records, expected_errors(request.node)):
+        pytest.fail("Unexpected ERROR log records:\n" + "\n".join(unexpected))
 
 
 @pytest.fixture(autouse=True)

@@ -352,6 +352,8 @@ async def test_user_invalid_host(
     assert simulator.requests == []
 
 
+# Expected: an unknown error is logged with its traceback.
+@pytest.mark.expected_errors("Unexpected error logging in")
 async def test_user_unknown_error(
     hass: HomeAssistant, simulator: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -33,6 +33,8 @@ async def test_poll_picks_up_unreported_changes(
     assert state_of(hass, "binary_sensor.extension_1002_registered") == "off"
 
 
+# Expected: the one line per outage.
+@pytest.mark.expected_errors("Error fetching synway_ippbx data")
 async def test_pbx_down_and_back(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -122,6 +124,8 @@ async def test_configuration_changes_add_and_remove_devices(
     assert hass.states.get("sensor.extension_1010_status") is None
 
 
+# Expected: the one line when the PBX rejects the credentials.
+@pytest.mark.expected_errors("Authentication failed while fetching synway_ippbx data")
 async def test_rejected_credentials_start_reauth(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -136,6 +140,8 @@ async def test_rejected_credentials_start_reauth(
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
 
 
+# Expected: the one line per outage.
+@pytest.mark.expected_errors("Error fetching synway_ippbx data")
 async def test_api_disabled_raises_and_clears_repair_issue(
     hass: HomeAssistant,
     simulator: Simulator,

@@ -1,5 +1,6 @@
 """Normalised call event fields, on event entities and on the bus, from real traffic."""
 
+import json
 from pathlib import Path
 import re
 from typing import Any
@@ -17,6 +18,7 @@ import yaml
 from custom_components.synway_ippbx.announce import bus_event_data
 from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
+from custom_components.synway_ippbx.event_cap import cap_event_data
 from custom_components.synway_ippbx.happening import build_happening
 from custom_components.synway_ippbx.store import PbxStore
 from simulator import Simulator
@@ -268,3 +270,13 @@ async def test_bus_event_carries_the_normalised_fields(
     ring = next(data for data in fired if data.get("event") == "RING")
     assert (ring["call_type"], ring["direction"]) == ("ring", "inbound")
     assert ring["entity_id"].endswith("_call")
+
+
+def test_event_cap_measures_what_orjson_refuses() -> None:
+    """Integers past 64 bits and lone surrogates (hostile reports) are measured too."""
+    small = {"event": "RING", "number": 2**70, "name": "\ud800"}
+    assert cap_event_data(small) is small
+    large = small | {f"field{n}": "\ud800" * 250 for n in range(100)}
+    capped = cap_event_data(large)
+    assert capped["number"] == 2**70
+    assert len(json.dumps(capped)) <= 32_768

@@ -16,6 +16,7 @@ from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
 )
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.const import CONF_VERIFY_SSL, DOMAIN
@@ -239,6 +240,8 @@ async def test_version_1_without_unique_id_is_only_bumped(
     assert state_of(hass, "sensor.extension_1000_status") == "idle"
 
 
+# Expected: Home Assistant's own refusal.
+@pytest.mark.expected_errors("which is higher than the current version")
 async def test_entry_of_a_newer_version_is_refused(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
 ) -> None:

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.json import json_bytes
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -25,6 +26,8 @@ from pytest_homeassistant_custom_component.typing import (
     WebSocketGenerator,
 )
 
+from custom_components.synway_ippbx.api import MAX_REPORT_SIZE
+from custom_components.synway_ippbx.const import EVENT_SYNWAY
 from simulator import Simulator
 from tests.conftest import settle
 
@@ -390,3 +393,46 @@ async def test_pbx_and_queue_reports_are_shown_by_their_entities(
     rows = await _activity(hass, hass_ws_client, start)
     assert not [row for row in rows if row.get("domain") == "synway_ippbx"]
     assert _entity(hass, "_pbx") in {row["entity_id"] for row in rows}
+
+
+@pytest.mark.parametrize(
+    "padding",
+    [
+        {f"field{number}": "z" * 250 for number in range(240)} | {"count": 3},
+        {f"{number:03}" + "k" * 250: "v" for number in range(200)},
+        {"names": ["n" * 30] * 1500, "extinfo": {"i" * 100: "j" * 100}},
+    ],
+    ids=["many-fields", "long-names", "long-list"],
+)
+async def test_a_padded_report_fires_an_event_under_the_limit(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    padding: dict[str, Any],
+) -> None:
+    """A report padded to ~60 KB still fires, its data cut under the recorder's 32 KB.
+
+    The recorder would otherwise log "Event data … exceed maximum size of 32768 bytes"
+    and store the event without its data.
+    """
+    caplog.set_level("DEBUG", logger="custom_components.synway_ippbx")
+    await _setup(hass, simulator, mock_config_entry)
+    fired: list[Event] = []
+    hass.bus.async_listen(EVENT_SYNWAY, fired.append)
+    report = {"event": "ExtensionStatus", "extension": "1000", "status": "Unregistered"}
+    assert 50_000 < len(json.dumps(report | padding)) < MAX_REPORT_SIZE
+    simulator.emit(report | padding)
+    await settle(hass, simulator)
+    await async_wait_recording_done(hass)
+    assert len(fired) == 1
+    data = fired[0].data
+    assert len(json_bytes(data)) <= 32_768
+    assert data["extension"] == "1000"
+    assert data["status"] == "Unregistered"
+    assert data["config_entry_id"] == mock_config_entry.entry_id
+    assert all(len(key) <= 64 for key in data)
+    assert all(len(value) <= 64 for value in data.values() if isinstance(value, str))
+    assert "exceed maximum size" not in caplog.text
+    assert "over Home Assistant's event limit" in caplog.text
+    assert hass.states.get(_status(hass, "1000")).state == "unregistered"  # type: ignore[union-attr]

@@ -38,11 +38,21 @@ def test_every_feature_section_has_an_example() -> None:
 
 
 @pytest.mark.parametrize("index", range(len(AUTOMATIONS)))
-async def test_example_is_a_valid_automation(hass: HomeAssistant, index: int) -> None:
+async def test_example_is_a_valid_automation(
+    hass: HomeAssistant, index: int, request: pytest.FixtureRequest
+) -> None:
     """Home Assistant accepts the example (it shows as an automation that is on)."""
     config = {"id": f"example_{index}", "alias": f"Example {index}"} | AUTOMATIONS[
         index
     ]
+    # A calendar trigger attaches only once the calendar integration is set up: without
+    # it the trigger fails (an ERROR line) while the automation still shows as on. The
+    # example's calendar is the reader's own, which this test cannot have.
+    assert await async_setup_component(hass, "calendar", {})
+    if "calendar." in str(config):
+        request.applymarker(
+            pytest.mark.expected_errors("Entity does not exist calendar.")
+        )
     assert await async_setup_component(hass, "automation", {"automation": [config]})
     await hass.async_block_till_done()
     state = hass.states.get(f"automation.example_{index}")

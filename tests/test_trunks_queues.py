@@ -127,3 +127,36 @@ async def test_trunk_calls_ended_by_a_poll(
     await poll(hass, freezer)
     assert state_of(hass, "sensor.trunk_sip_2_active_calls") == "0"
     assert state_of(hass, "sensor.trunk_sip_2_status") == "registered"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_hub_active_calls_count_callers_waiting_in_a_queue(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """A caller waiting in a queue is a call the PBX carries: the hub counts it, once.
+
+    Queue 6700's agents are all away, so two trunk callers wait with no phone ringing;
+    a third caller is on an internal call. Reports alone, then a poll, then an agent
+    taking a waiting caller: the hub shows what the PBX carries each time.
+    """
+    hub = "sensor.synway_ippbx_127_0_0_1_active_calls"
+    for agent in ("1001", "1002", "1003"):
+        simulator.unregister(agent)
+    simulator.call_inbound("5550001", "fxo1")
+    simulator.call_inbound("5550002", "fxo1")
+    simulator.call_internal("1005", "1006", answer=True)
+    await settle(hass, simulator)
+    assert len(simulator.state.calls) == 3
+    assert state_of(hass, "sensor.sales_6700_waiting_callers") == "2"
+    assert state_of(hass, hub) == "3"
+    await poll(hass, freezer)
+    assert state_of(hass, hub) == "3"
+    simulator.register("1001")
+    await settle(hass, simulator)
+    await poll(hass, freezer)
+    assert len(simulator.state.calls) == 3
+    assert state_of(hass, hub) == "3"
+    simulator.reboot()
+    await settle(hass, simulator)
+    assert state_of(hass, "sensor.sales_6700_waiting_callers") == "0"
+    assert state_of(hass, hub) == "0"

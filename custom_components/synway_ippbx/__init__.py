@@ -17,7 +17,13 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import SynwayClient, SynwayError
-from .const import CONF_VERIFY_SSL, DOMAIN, LOGGER
+from .const import (
+    CONF_TRUSTED_SENDER,
+    CONF_TRUSTED_SENDERS,
+    CONF_VERIFY_SSL,
+    DOMAIN,
+    LOGGER,
+)
 from .coordinator import SynwayConfigEntry, SynwayCoordinator, SynwayRuntimeData
 from .devices import (
     async_migrate_identifiers,
@@ -124,9 +130,13 @@ async def async_migrate_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> 
             await async_migrate_identifiers(hass, entry.entry_id, entry.unique_id)
         hass.config_entries.async_update_entry(entry, version=2, minor_version=1)
         LOGGER.debug("Migrated entry %s to version 2", entry.title)
-    if entry.minor_version < 2:
-        # The poll interval was an option; the integration now chooses it (30 s).
+    if entry.version == 2 and entry.minor_version < 2:
+        # 2.2: the poll interval is the integration's choice (30 s), no longer an
+        # option; the one trusted report sender became a list of them.
         options = {k: v for k, v in entry.options.items() if k != _OLD_POLL_OPTION}
+        single = options.pop(CONF_TRUSTED_SENDER, None)
+        if isinstance(single, str) and single.strip():
+            options[CONF_TRUSTED_SENDERS] = [single.strip()]
         hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
         LOGGER.debug("Migrated entry %s to version 2.2", entry.title)
     return True

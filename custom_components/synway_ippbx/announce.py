@@ -12,6 +12,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from .const import DOMAIN, EVENT_ACTIVITY, EVENT_SYNWAY
 from .devices import hub_identifier, object_identifier
+from .event_cap import cap_event_data
 from .happening import Happening
 from .report_facts import SHOWN_BY_STATUS, Shower
 from .store import HUB_KEY, Key
@@ -39,6 +40,7 @@ def async_announce(
     data = bus_event_data(hass, entry_id, happening)
     if screened is not None:
         data["screened"] = screened
+    data = cap_event_data(data)
     activity = _activity_data(hass, entry_id, happening, data)
     hass.bus.async_fire(EVENT_SYNWAY, data)
     if activity is not None:

@@ -43,17 +43,21 @@ from .api import (
 from .const import (
     CONF_ASSIST_EXTENSION,
     CONF_REPORT_URL,
-    CONF_TRUSTED_SENDER,
+    CONF_TRUSTED_SENDERS,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     DOMAIN,
     LOGGER,
+    MAX_TRUSTED_SENDERS,
 )
 from .coordinator import SynwayConfigEntry
 from .feature_options import FEATURE_OPTIONS_SCHEMA, feature_options
 
 _PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT_SELECTOR = TextSelector(TextSelectorConfig(autocomplete="off"))
+_ADDRESS_LIST_SELECTOR = TextSelector(
+    TextSelectorConfig(autocomplete="off", multiple=True)
+)
 
 
 async def _async_try_login(
@@ -335,7 +339,7 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 def _is_ip(text: str) -> bool:
-    """Whether ``text`` is one IPv4 or IPv6 address (the trusted report sender)."""
+    """Whether ``text`` is one IPv4 or IPv6 address (a trusted report sender)."""
     try:
         ipaddress.ip_address(text)
     except ValueError:
@@ -362,11 +366,15 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         if user_input is not None:
             report_url = user_input.get(CONF_REPORT_URL, "").strip()
-            trusted = user_input.get(CONF_TRUSTED_SENDER, "").strip()
+            trusted = [
+                text.strip()
+                for text in user_input.get(CONF_TRUSTED_SENDERS, [])
+                if text.strip()
+            ]
             if report_url and any(char.isspace() for char in report_url):
                 errors[CONF_REPORT_URL] = "invalid_report_url"
-            if trusted and not _is_ip(trusted):
-                errors[CONF_TRUSTED_SENDER] = "invalid_trusted_sender"
+            if len(trusted) > MAX_TRUSTED_SENDERS or not all(map(_is_ip, trusted)):
+                errors[CONF_TRUSTED_SENDERS] = "invalid_trusted_sender"
             if not errors:
                 options: dict[str, Any] = {}
                 if report_url:
@@ -375,7 +383,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                     options[CONF_ASSIST_EXTENSION] = extension
                 options |= feature_options(user_input)
                 if trusted:
-                    options[CONF_TRUSTED_SENDER] = trusted
+                    options[CONF_TRUSTED_SENDERS] = list(dict.fromkeys(trusted))
                 return self.async_create_entry(data=options)
 
         schema = vol.Schema(
@@ -383,7 +391,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 vol.Optional(CONF_REPORT_URL): _TEXT_SELECTOR,
                 vol.Optional(CONF_ASSIST_EXTENSION): self._extension_selector(),
                 **FEATURE_OPTIONS_SCHEMA,
-                vol.Optional(CONF_TRUSTED_SENDER): _TEXT_SELECTOR,
+                vol.Optional(CONF_TRUSTED_SENDERS): _ADDRESS_LIST_SELECTOR,
             }
         )
         return self.async_show_form(

@@ -12,7 +12,10 @@ CONF_VERIFY_SSL: Final = "verify_ssl"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_REPORT_URL: Final = "report_url"
 CONF_ASSIST_EXTENSION: Final = "assist_extension"
+# Before entry version 2.2 the option held one address; now a short list.
 CONF_TRUSTED_SENDER: Final = "trusted_sender"
+CONF_TRUSTED_SENDERS: Final = "trusted_senders"
+MAX_TRUSTED_SENDERS: Final = 8
 
 # The integration's choice, not an option: reports keep entities live, the poll only
 # reconciles what the PBX does not report (homeassistant.update_entity polls at once).

@@ -6,7 +6,12 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_REPORT_URL, CONF_TRUSTED_SENDER, CONF_WEBHOOK_ID
+from .const import (
+    CONF_REPORT_URL,
+    CONF_TRUSTED_SENDER,
+    CONF_TRUSTED_SENDERS,
+    CONF_WEBHOOK_ID,
+)
 from .coordinator import SynwayConfigEntry
 
 # Phone numbers are personal data: the numbers of callers and the far ends of calls.
@@ -16,6 +21,7 @@ TO_REDACT = {
     CONF_WEBHOOK_ID,
     CONF_REPORT_URL,
     CONF_TRUSTED_SENDER,
+    CONF_TRUSTED_SENDERS,
     "token",
     "number",
     "caller",

@@ -189,7 +189,7 @@ SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
         translation_key="active_calls",
         kind=ObjectKind.HUB,
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda coordinator, _id: coordinator.data.calls.active_calls,
+        value_fn=lambda coordinator, _id: coordinator.data.carried_calls,
     ),
 )
 

@@ -111,6 +111,20 @@ class PbxStore:
         self.calls = tracker
         self._restored = tracker.active_calls > 0
 
+    @property
+    def carried_calls(self) -> int:
+        """Calls the PBX carries: the tracked calls and the queue callers not among them.
+
+        A caller waiting in a queue with no phone ringing for them has no call report
+        behind it (only QueueStatus): the queue is the only sign of that call. Once an
+        agent's phone rings, the call is tracked and its queue entry no longer adds one.
+        """
+        waiting = 0
+        for queue in self.queues.values():
+            waiting += sum(self.calls.call(callid) is None for callid in queue.callers)
+            waiting += max(0, queue.caller_count - len(queue.callers))
+        return self.calls.active_calls + waiting
+
     # -- polls ----------------------------------------------------------------------
 
     def begin_poll(self) -> int:
@@ -269,6 +283,7 @@ class PbxStore:
         """Replace the queue list with a poll's, keeping fresher pushed queue state."""
         changed: set[Key] = set()
         seen: set[str] = set()
+        carried_before = self.carried_calls
         for poll in queues:
             queue_id = poll.info.queue_id
             seen.add(queue_id)
@@ -310,6 +325,8 @@ class PbxStore:
         for queue_id in set(self.queues) - seen - set(keep):
             del self.queues[queue_id]
             changed |= {queue_key(queue_id), STRUCTURE_KEY}
+        if self.carried_calls != carried_before:
+            changed.add(HUB_KEY)
         return changed
 
     def reconcile_calls(
@@ -363,12 +380,21 @@ class PbxStore:
             case ExtensionStatusReport():
                 return self._extension_status(report)
             case QueueStatusReport():
-                return self._queue_status(report, now)
+                carried_before = self.carried_calls
+                changed = self._queue_status(report, now)
+                if self.carried_calls != carried_before:
+                    changed.add(HUB_KEY)
+                return changed
             case AgentStatusReport() | AgentWrapUpReport():
                 return self._agent(report)
             case SystemUpReport():
                 in_calls = self._trunks_in_calls()
                 touched = self.calls.clear()
+                # A restart drops the callers waiting in queues too.
+                for queue in self.queues.values():
+                    queue.callers.clear()
+                    queue.caller_count = 0
+                in_calls |= {queue_key(queue_id) for queue_id in self.queues}
                 return self._sync_call_statuses(touched) | in_calls | {HUB_KEY}
             case CallReport() | CdrReport():
                 calls_before = self.calls.active_calls

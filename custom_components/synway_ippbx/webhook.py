@@ -31,7 +31,13 @@ from .api import (
     parse_report,
     read_body,
 )
-from .const import CONF_REPORT_URL, CONF_TRUSTED_SENDER, CONF_WEBHOOK_ID, DOMAIN, LOGGER
+from .const import (
+    CONF_REPORT_URL,
+    CONF_TRUSTED_SENDERS,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+    LOGGER,
+)
 from .coordinator import SynwayConfigEntry
 from .repairs import async_raise_untrusted_sender
 from .report_facts import facts_of
@@ -208,7 +214,10 @@ class ReportReceiver:
 
     async def _async_allowed(self, sender: IpAddress) -> bool:
         """Whether a report from ``sender`` may be applied."""
-        if sender == _ip(self._entry.options.get(CONF_TRUSTED_SENDER)):
+        if sender in {
+            _ip(trusted)
+            for trusted in self._entry.options.get(CONF_TRUSTED_SENDERS, [])
+        }:
             return True
         now = dt_util.utcnow()
         since = now - self._resolved_at if self._resolved_at else None
@@ -250,8 +259,18 @@ class ReportReceiver:
             return
         count = self._refused_by.get(sender, 0) + 1
         self._refused_by[sender] = count
-        if count == REFUSALS_FOR_ISSUE:
-            async_raise_untrusted_sender(self._hass, self._entry, str(sender))
+        # Raised when an address reaches the threshold, refreshed (counts, new addresses)
+        # at every further multiple of it: not on each refusal of a flood.
+        if count % REFUSALS_FOR_ISSUE == 0:
+            async_raise_untrusted_sender(
+                self._hass,
+                self._entry,
+                {
+                    str(address): seen
+                    for address, seen in self._refused_by.items()
+                    if address is not None
+                },
+            )
 
 
 def _ip(value: object) -> IpAddress | None:

@@ -23,7 +23,7 @@ from custom_components.synway_ippbx.const import (
 )
 from simulator import Simulator
 from simulator.slowlink import wall_clock_sleep
-from tests.conftest import WEBHOOK_ID
+from tests.conftest import WEBHOOK_ID, describe_record, unexpected_errors
 
 WEBHOOK_PATH = f"/api/webhook/{WEBHOOK_ID}"
 
@@ -119,18 +119,21 @@ def log_errors(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
-def assert_no_traceback(caplog: pytest.LogCaptureFixture) -> None:
-    """Nothing a user sees in the log (INFO and up) carries a traceback.
+def assert_no_traceback(
+    caplog: pytest.LogCaptureFixture, expected: tuple[str, ...] = ()
+) -> None:
+    """Nothing a user sees in the log (INFO and up) carries a traceback, and no ERROR line.
 
     Home Assistant itself logs each failed update's traceback at DEBUG ("Full error"), which
-    is fine; the webhook's "Error processing webhook" would leak its id and is not.
+    is fine; the webhook's "Error processing webhook" would leak its id and is not. Every
+    logger counts, aiohttp's included. ``expected`` names the ERROR lines a test provokes
+    on purpose (substrings of the logger name or message).
     """
-    # aiohttp's own loggers here speak for the simulator's server (a client hanging up on
-    # it) or trip over the frozen clock: not Home Assistant's log to judge.
-    visible = [
-        r
+    tracebacks = [
+        describe_record(r)
         for r in caplog.records
-        if r.levelno >= logging.INFO and not r.name.startswith("aiohttp")
+        if r.levelno >= logging.INFO and r.exc_info is not None
     ]
-    assert not [(r.name, r.levelname, r.msg, r.exc_info) for r in visible if r.exc_info]
+    assert not [line for line in tracebacks if not any(t in line for t in expected)]
+    assert not unexpected_errors(caplog.records, expected)
     assert "Error processing webhook" not in caplog.text

@@ -1,5 +1,6 @@
 """Hostile or broken input: deep nesting, made-up event words, forged senders (9.3-9.5, 9.7)."""
 
+import asyncio
 from datetime import timedelta
 import json
 from typing import Any
@@ -18,7 +19,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.synway_ippbx.api import REPORT_EVENTS
-from custom_components.synway_ippbx.const import CONF_TRUSTED_SENDER, DOMAIN
+from custom_components.synway_ippbx.const import CONF_TRUSTED_SENDERS, DOMAIN
 from custom_components.synway_ippbx.webhook import REFUSALS_FOR_ISSUE
 from simulator import Simulator
 from tests.conftest import WEBHOOK_ID, settle, state_of
@@ -100,7 +101,7 @@ async def test_reports_from_another_address_are_refused_until_trusted(
     assert issue is not None
     assert issue.is_fixable
     assert issue.translation_placeholders is not None
-    assert issue.translation_placeholders["address"] == FORGER
+    assert issue.translation_placeholders["addresses"] == f"{FORGER} (5)"
 
     # The user recognises the address (a second interface of the PBX) and trusts it.
     client = await hass_client()
@@ -109,10 +110,12 @@ async def test_reports_from_another_address_are_refused_until_trusted(
     )
     flow = await response.json()
     assert flow["step_id"] == "confirm"
-    response = await client.post(f"/api/repairs/issues/fix/{flow['flow_id']}")
+    response = await client.post(
+        f"/api/repairs/issues/fix/{flow['flow_id']}", json={"address": FORGER}
+    )
     assert (await response.json())["type"] == "create_entry"
     await hass.async_block_till_done()
-    assert init_integration.options[CONF_TRUSTED_SENDER] == FORGER
+    assert init_integration.options[CONF_TRUSTED_SENDERS] == [FORGER]
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
 
     status = await post_in_pieces(
@@ -195,14 +198,34 @@ async def test_pbx_named_by_host_name_is_resolved(
     assert state_of(hass, "sensor.extension_1003_status") == "unregistered"
 
 
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
 async def test_oversized_report_is_dropped_before_reading_it(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
     report_client: TestClient[Request, Application],
+    chunked: bool,
 ) -> None:
-    """Content-Length over 64 KB: answered 200 (no re-send), counted, not applied."""
-    body = json.dumps({**UNREGISTER_1003, "pad": "x" * 70_000})
-    assert (await report_client.post(WEBHOOK_PATH, data=body)).status == 200
+    """Over 64 KB: answered 200 (no re-send) before the rest is sent, counted, not applied.
+
+    The sender announces 10 MB (or streams chunks with no end) and then sends only the
+    first 70 KB and waits: the answer can only come if the receiver stopped reading.
+    """
+    assert report_client.port is not None
+    reader, writer = await asyncio.open_connection("127.0.0.1", report_client.port)
+    head = [
+        f"POST {WEBHOOK_PATH} HTTP/1.1",
+        f"Host: 127.0.0.1:{report_client.port}",
+        "Content-Type: application/json",
+        "Transfer-Encoding: chunked" if chunked else "Content-Length: 10000000",
+    ]
+    writer.write(("\r\n".join(head) + "\r\n\r\n").encode())
+    part = json.dumps({**UNREGISTER_1003, "pad": "x" * 70_000}).encode()
+    writer.write(b"%x\r\n%s\r\n" % (len(part), part) if chunked else part)
+    await writer.drain()
+    # Nothing more is sent: a receiver still reading would never answer.
+    status_line = await asyncio.wait_for(reader.readline(), timeout=30)
+    writer.close()
+    assert status_line.split(b" ", 2)[1] == b"200"
     await hass.async_block_till_done()
     assert init_integration.runtime_data.coordinator.reports.rejected == 1
     assert state_of(hass, "sensor.extension_1003_status") != "unregistered"
@@ -226,7 +249,7 @@ async def test_trusted_sender_forms(
 ) -> None:
     hass.config_entries.async_update_entry(
         init_integration,
-        options={**init_integration.options, CONF_TRUSTED_SENDER: trusted},
+        options={**init_integration.options, CONF_TRUSTED_SENDERS: [trusted]},
     )
     assert report_client.port is not None
     answer = await post_in_pieces(
@@ -255,3 +278,66 @@ async def test_refusals_are_counted_for_a_bounded_number_of_senders(
     coordinator = init_integration.runtime_data.coordinator
     assert coordinator.reports.refused == 80
     assert not issue_registry.issues
+
+
+async def _refuse(hass: HomeAssistant, port: int, source: str, times: int) -> None:
+    for _ in range(times):
+        status = await post_in_pieces(
+            port, UNREGISTER_1003, chunked=False, piece=4096, source=source
+        )
+        await hass.async_block_till_done()
+        assert status == 403
+
+
+async def test_the_repair_lists_every_refused_sender_and_adds_the_picked_one(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+    report_client: TestClient[Request, Application],
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Two addresses refused, one already trusted: the repair offers both, keeps the third.
+
+    Trusting the second interface must not drop the proxy trusted before.
+    """
+    proxy, other_interface = "127.0.0.3", "127.0.0.4"
+    hass.config_entries.async_update_entry(
+        init_integration,
+        options={**init_integration.options, CONF_TRUSTED_SENDERS: [proxy]},
+    )
+    await hass.async_block_till_done()
+    port = report_client.port
+    assert port is not None
+    await _refuse(hass, port, FORGER, 2 * REFUSALS_FOR_ISSUE)
+    await _refuse(hass, port, other_interface, REFUSALS_FOR_ISSUE)
+    issue_id = f"untrusted_report_sender_{init_integration.entry_id}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["addresses"] == (
+        f"{FORGER} (10), {other_interface} (5)"
+    )
+
+    client = await hass_client()
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    flow = await response.json()
+    assert flow["step_id"] == "confirm"
+    options = flow["data_schema"][0]["selector"]["select"]["options"]
+    assert options == [
+        {"value": FORGER, "label": f"{FORGER} (10)"},
+        {"value": other_interface, "label": f"{other_interface} (5)"},
+    ]
+    response = await client.post(
+        f"/api/repairs/issues/fix/{flow['flow_id']}",
+        json={"address": other_interface},
+    )
+    assert (await response.json())["type"] == "create_entry"
+    await hass.async_block_till_done()
+    assert init_integration.options[CONF_TRUSTED_SENDERS] == [proxy, other_interface]
+    for source, status in ((proxy, 200), (other_interface, 200), (FORGER, 403)):
+        answer = await post_in_pieces(
+            port, UNREGISTER_1003, chunked=False, piece=4096, source=source
+        )
+        assert answer == status, source

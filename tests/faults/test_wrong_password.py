@@ -33,6 +33,8 @@ def logins(simulator: Simulator) -> int:
     return sum(request.name == "login" for request in simulator.requests)
 
 
+# Expected: the one line when the PBX rejects the credentials.
+@pytest.mark.expected_errors("Authentication failed while fetching synway_ippbx data")
 async def test_wrong_password_for_an_hour_tries_one_login(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -65,7 +67,7 @@ async def test_wrong_password_for_an_hour_tries_one_login(
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
     assert init_integration.runtime_data.client.credentials_rejected
-    assert_no_traceback(log_errors)
+    assert_no_traceback(log_errors, ("Authentication failed while fetching",))
 
     # The user types the new password: the entry reloads and logs in with it.
     result = await hass.config_entries.flow.async_configure(
@@ -78,6 +80,8 @@ async def test_wrong_password_for_an_hour_tries_one_login(
     assert state_of(hass, STATUS) != STATE_UNAVAILABLE
 
 
+# Expected: the one line when the PBX rejects the credentials.
+@pytest.mark.expected_errors("Authentication failed while fetching synway_ippbx data")
 async def test_concurrent_token_errors_share_one_failed_login(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -95,6 +99,8 @@ async def test_concurrent_token_errors_share_one_failed_login(
     assert state_of(hass, STATUS) == STATE_UNAVAILABLE
 
 
+# Expected: the one line when the PBX rejects the credentials.
+@pytest.mark.expected_errors("Authentication failed while fetching synway_ippbx data")
 async def test_reload_tries_the_credentials_again(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
