@@ -23,6 +23,7 @@ from .api import (
     SynwayRequestError,
 )
 from .const import CONF_ASSIST_EXTENSION, DOMAIN, LOGGER
+from .calls import LegState
 from .coordinator import SynwayConfigEntry
 from .records import ExtensionRecord, QueueRecord
 from .voice_names import dial_string, match_extension
@@ -81,6 +82,15 @@ async def async_phrase(
         path += ".message"
     text = strings.get(path, key)
     common = f"component.{DOMAIN}.common."
+    if category != "common" and any(
+        value.startswith((OR_LIST, AND_LIST)) for value in values.values()
+    ):
+        strings = {
+            **strings,
+            **await translation.async_get_translations(
+                hass, translation_language(language), "common", {DOMAIN}
+            ),
+        }
     for name, value in values.items():
         for marker, last_key in ((OR_LIST, "voice_or"), (AND_LIST, "voice_list")):
             if value.startswith(marker):
@@ -226,7 +236,8 @@ def on_the_phone(entry: SynwayConfigEntry) -> list[ExtensionRecord]:
     return [
         record
         for number, record in sorted(store.extensions.items())
-        if record.status in ON_THE_PHONE or store.calls.current_leg(number)
+        if record.status in ON_THE_PHONE
+        or ((leg := store.calls.current_leg(number)) and leg.state is not LegState.RINGING)
     ]
 
 
