@@ -76,7 +76,7 @@ _STRIP: Final = (
     re.compile(r"(?:'s|’s|s')$"),
     re.compile(r"^(?:分机号?|号码|房间|电话)"),
     re.compile(r"(?:的)?(?:电话|分机|座机|话机|手机)$"),
-    re.compile(r"(?:号)?(?:房间|房)$"),
+    re.compile(r"(?<=[0-9零〇一二两三四五六七八九])号?(?:房间|房)$"),
     re.compile(r"的$"),
 )
 # How close a misheard name must be to one extension's name to be taken for it.
