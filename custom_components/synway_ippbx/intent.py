@@ -29,7 +29,6 @@ from .voice import (
     SpokenError,
     Target,
     assist_extension,
-    dial_string,
     dial_target,
     find_extension,
     label,
@@ -41,6 +40,7 @@ from .voice import (
     recent_calls,
     spoken_name,
 )
+from .voice_names import dial_string
 
 INTENT_CALL_NUMBER: Final = "SynwayCallNumber"
 INTENT_CALL_EXTENSION: Final = "SynwayCallExtension"

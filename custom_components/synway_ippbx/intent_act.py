@@ -89,7 +89,9 @@ class TransferIntentHandler(SynwayIntentHandler):
         entry = loaded_entry(intent_obj.hass)
         source_name = text_slot(slots, "from_extension")
         source = (
-            named_extension(entry, source_name) if source_name else assist_extension(entry)
+            named_extension(entry, source_name)
+            if source_name
+            else assist_extension(entry)
         )
         target = dial_target(
             entry, str(slots[SLOT_TARGET]["value"]), exclude=source.number
@@ -193,7 +195,10 @@ class WakeUpCancelIntentHandler(SynwayIntentHandler):
             except SynwayError as err:
                 raise pbx_failure(err, spoken) from err
         return await say(
-            intent_obj, "voice_wake_up_cancelled", extension=spoken, count=str(len(alarms))
+            intent_obj,
+            "voice_wake_up_cancelled",
+            extension=spoken,
+            count=str(len(alarms)),
         )
 
 

@@ -30,7 +30,9 @@ INTENT_CALL_COUNT: Final = "SynwayCallCount"
 INTENT_PHONE_LINES: Final = "SynwayPhoneLines"
 
 SLOT_QUEUE: Final = "queue"
-_QUEUE_DESCRIPTION: Final = "Name or number of the call queue; every queue when left out"
+_QUEUE_DESCRIPTION: Final = (
+    "Name or number of the call queue; every queue when left out"
+)
 # Trunk states in which calls can go out and come in.
 _LINE_UP: Final = frozenset(
     {
@@ -78,7 +80,9 @@ class WhoIsCallingIntentHandler(SynwayIntentHandler):
                 items.append(spoken_name(record))
         if not items:
             return await say(intent_obj, "voice_nothing_ringing")
-        return await say(intent_obj, "voice_ringing", calls=await join(intent_obj, items))
+        return await say(
+            intent_obj, "voice_ringing", calls=await join(intent_obj, items)
+        )
 
 
 def _queues(intent_obj: intent.Intent, slots: dict[str, Any]) -> list[QueueRecord]:
@@ -87,7 +91,8 @@ def _queues(intent_obj: intent.Intent, slots: dict[str, Any]) -> list[QueueRecor
     if (wanted := text_slot(slots, SLOT_QUEUE)) is not None:
         return [find_queue(entry, wanted)]
     return [
-        record for _, record in sorted(entry.runtime_data.coordinator.data.queues.items())
+        record
+        for _, record in sorted(entry.runtime_data.coordinator.data.queues.items())
     ]
 
 
@@ -174,7 +179,9 @@ class CallCountIntentHandler(SynwayIntentHandler):
     """Say how many calls the PBX had today."""
 
     intent_type = INTENT_CALL_COUNT
-    description = "Tells how many calls the Synway IPPBX had today, from its call records"
+    description = (
+        "Tells how many calls the Synway IPPBX had today, from its call records"
+    )
 
     @override
     async def async_answer(

@@ -32,6 +32,7 @@ async def phrase(
 async def say(
     intent_obj: intent.Intent, key: str, **values: str
 ) -> intent.IntentResponse:
+    """A spoken answer from our translations."""
     response = intent_obj.create_response()
     response.async_set_speech(await phrase(intent_obj, key, **values))
     return response
@@ -61,6 +62,7 @@ async def join(intent_obj: intent.Intent, items: list[str]) -> str:
 
 
 def text_slot(slots: Mapping[str, Any], name: str) -> str | None:
+    """A slot's text, or None when it is missing or blank."""
     value = slots.get(name, {}).get("value")
     if value is None:
         return None
@@ -88,5 +90,3 @@ class SynwayIntentHandler(intent.IntentHandler):
     ) -> intent.IntentResponse:
         """Handle the validated slots (subclasses)."""
         raise NotImplementedError
-
-

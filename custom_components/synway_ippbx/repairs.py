@@ -12,6 +12,10 @@ from homeassistant.helpers import issue_registry as ir
 
 from .const import CONF_TRUSTED_SENDER, DOMAIN
 from .coordinator import SynwayConfigEntry
+from .sentence_install import (
+    ISSUE_PREFIX as ISSUE_INSTALL_SENTENCES,
+    InstallSentencesFlow,
+)
 
 ISSUE_UNTRUSTED_SENDER = "untrusted_report_sender"
 
@@ -68,5 +72,7 @@ async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
     """Create the flow that fixes one of our issues."""
+    if issue_id.startswith(ISSUE_INSTALL_SENTENCES):
+        return InstallSentencesFlow()
     data = data or {}
     return TrustSenderFlow(str(data.get("entry_id", "")), str(data.get("address", "")))

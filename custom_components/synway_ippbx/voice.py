@@ -22,8 +22,8 @@ from .api import (
     SynwayError,
     SynwayRequestError,
 )
-from .const import CONF_ASSIST_EXTENSION, DOMAIN, LOGGER
 from .calls import LegState
+from .const import CONF_ASSIST_EXTENSION, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry
 from .records import ExtensionRecord, QueueRecord
 from .voice_names import dial_string, match_extension
@@ -237,7 +237,10 @@ def on_the_phone(entry: SynwayConfigEntry) -> list[ExtensionRecord]:
         record
         for number, record in sorted(store.extensions.items())
         if record.status in ON_THE_PHONE
-        or ((leg := store.calls.current_leg(number)) and leg.state is not LegState.RINGING)
+        or (
+            (leg := store.calls.current_leg(number))
+            and leg.state is not LegState.RINGING
+        )
     ]
 
 

@@ -64,6 +64,8 @@ _ZH_DIGITS: Final = {
     "八": "8",
     "九": "9",
 }
+# "double four" is 44.
+_DOUBLE: Final = "double"
 _TOKENS: Final = re.compile(r"[\s\-.,/()]+")
 _DIALLABLE: Final = re.compile(r"\+?[0-9*#]+")
 _CJK: Final = re.compile(r"[\u3400-\u9fff]")
@@ -118,7 +120,7 @@ def spoken_digits(text: str) -> str | None:
                 digits.append(_EN_TENS[token] + unit)
             else:
                 digits.append(_EN_TENS[token] + "0")
-        elif token == "double" and index < len(tokens):
+        elif token == _DOUBLE and index < len(tokens):
             twice = spoken_digits(tokens[index])
             if twice is None or len(twice) != 1:
                 return None
@@ -201,7 +203,11 @@ def match_extension(
             steps.append([extensions[digits]])
         else:
             steps.append(
-                [record for record in named if _fold(record.name or "") == _fold(variant)]
+                [
+                    record
+                    for record in named
+                    if _fold(record.name or "") == _fold(variant)
+                ]
             )
     steps += [
         [record for record in named if _partial(record.name or "", variant)]
@@ -228,7 +234,9 @@ def match_extension(
 
 # -- times --------------------------------------------------------------------------
 
-_ZH_NUMBER: Final = re.compile(r"^(?:([一二两三四五六七八九])?十)?([一二两三四五六七八九零〇])?$")
+_ZH_NUMBER: Final = re.compile(
+    r"^(?:([一二两三四五六七八九])?十)?([一二两三四五六七八九零〇])?$"
+)
 _EN_TIME: Final = re.compile(
     r"^(?:at\s+)?(?P<hour>\d{1,2})(?:(?::|\.|\s)(?P<minute>\d{2}))?\s*"
     r"(?P<half>a\.?m\.?|p\.?m\.?|o'?clock|in the morning|in the afternoon|"
@@ -257,7 +265,7 @@ def _chinese_number(text: str) -> int | None:
 
 
 def _english_words_to_digits(text: str) -> str:
-    """ "seven thirty am" → "7 30 am", "half past seven" → "7:30"."""
+    """Spoken clock words as digits: "seven thirty am" is "7 30 am"."""
     words = text.replace("-", " ").split()
     out: list[str] = []
     for word in words:
