@@ -22,7 +22,7 @@ from .const import CONF_ASSIST_EXTENSION
 from .coordinator import SynwayConfigEntry
 from .intent_act import ACTION_HANDLERS
 from .intent_ask import QUESTION_HANDLERS
-from .intent_common import SynwayIntentHandler, join, phrase, say, text_slot
+from .intent_common import SLOT_PBX, SynwayIntentHandler, join, phrase, say, text_slot
 from .records import ExtensionRecord
 from .voice import (
     ON_THE_PHONE,
@@ -117,7 +117,7 @@ async def _place_call(
     intent_obj: intent.Intent, wanted: str, source_name: str | None, *, number: bool
 ) -> intent.IntentResponse:
     """Find who calls whom, dial, and say so."""
-    entry = loaded_entry(intent_obj.hass)
+    entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
     if source_name is None and not number:
         wanted, source_name = await _split_from(intent_obj, entry, wanted)
     if source_name:
@@ -155,7 +155,7 @@ class _CallIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Whom to call, and optionally the extension to call from."""
         return {
             probatio.Required(
@@ -217,7 +217,7 @@ class HangUpIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Optionally, whose call."""
         return {
             probatio.Optional(
@@ -234,7 +234,7 @@ class HangUpIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """End the extension's current call leg."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         name = text_slot(slots, SLOT_NAME)
         record = named_extension(entry, name) if name else assist_extension(entry)
         spoken = spoken_name(record)
@@ -259,7 +259,7 @@ class ExtensionStatusIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """The extension asked about."""
         return {
             probatio.Required(
@@ -272,7 +272,7 @@ class ExtensionStatusIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Look at the extension's live state."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         store = entry.runtime_data.coordinator.data
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         spoken = spoken_name(record)
@@ -305,7 +305,9 @@ class WhoIsOnThePhoneIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Name every busy extension."""
-        busy = on_the_phone(loaded_entry(intent_obj.hass))
+        busy = on_the_phone(
+            loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
+        )
         if not busy:
             return await say(intent_obj, "voice_nobody_on_the_phone")
         names = await join(intent_obj, [spoken_name(record) for record in busy])
@@ -322,7 +324,7 @@ class _CallListHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Optionally, only today's calls."""
         return {
             probatio.Optional(
@@ -335,7 +337,7 @@ class _CallListHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Read the call records and say the latest few."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         number = entry.options.get(CONF_ASSIST_EXTENSION)
         today = text_slot(slots, SLOT_PERIOD) == "today"
         records = await recent_calls(

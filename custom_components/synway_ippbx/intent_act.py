@@ -12,7 +12,7 @@ import probatio
 
 from .api import AlarmSettings, ExtensionChanges, SynwayError
 from .coordinator import SynwayConfigEntry
-from .intent_common import SynwayIntentHandler, join, say, text_slot
+from .intent_common import SLOT_PBX, SynwayIntentHandler, join, say, text_slot
 from .voice import (
     SpokenError,
     assist_extension,
@@ -69,7 +69,7 @@ class TransferIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Where to, and optionally whose call."""
         return {
             probatio.Required(
@@ -86,7 +86,7 @@ class TransferIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Hand the extension's current call leg's far end to the destination."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         source_name = text_slot(slots, "from_extension")
         source = (
             named_extension(entry, source_name)
@@ -118,7 +118,7 @@ class WakeUpSetIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Which room, at what time, optionally tomorrow."""
         return {
             **_extension_slot(),
@@ -133,7 +133,7 @@ class WakeUpSetIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Add the alarm for the next time the clock shows that time."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         said = str(slots[SLOT_TIME]["value"])
         tomorrow = text_slot(slots, SLOT_DAY) == "tomorrow" or any(
@@ -172,7 +172,7 @@ class WakeUpCancelIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Which room."""
         return _extension_slot()
 
@@ -181,7 +181,7 @@ class WakeUpCancelIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Delete the extension's alarms."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         spoken = spoken_name(record)
         alarms = await _alarms(entry, record.number, spoken)
@@ -210,7 +210,7 @@ class WakeUpListIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Which room."""
         return _extension_slot()
 
@@ -219,7 +219,7 @@ class WakeUpListIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Read the extension's alarms."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         spoken = spoken_name(record)
         alarms = sorted(
@@ -260,7 +260,7 @@ class ForwardIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Whose calls, and where to."""
         return {
             **_extension_slot(),
@@ -274,7 +274,7 @@ class ForwardIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Switch always-forward on to the destination."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         target = dial_target(
             entry, str(slots[SLOT_TARGET]["value"]), exclude=record.number
@@ -296,7 +296,7 @@ class ForwardOffIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Whose calls."""
         return _extension_slot()
 
@@ -305,7 +305,7 @@ class ForwardOffIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Switch always-forward off."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         spoken = spoken_name(record)
         await _change(entry, record.number, spoken, ExtensionChanges(forward_always=""))
@@ -323,7 +323,7 @@ class QueueAgentIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Who, which queue, and what to do."""
         return {
             **_extension_slot(),
@@ -340,7 +340,7 @@ class QueueAgentIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Send the agent request."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         queue = find_queue(entry, str(slots[SLOT_QUEUE]["value"]))
         method, key = _AGENT_ACTIONS[str(slots[SLOT_ACTION]["value"])]
@@ -371,7 +371,7 @@ class DoNotDisturbIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Whose phone, and on or off."""
         return {
             **_extension_slot(),
@@ -385,7 +385,7 @@ class DoNotDisturbIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Write the firmware's DND field, or say the API has none."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         spoken = spoken_name(record)
         features = entry.runtime_data.features

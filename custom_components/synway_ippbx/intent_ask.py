@@ -11,7 +11,7 @@ import probatio
 
 from .api import ExtensionStatus, TrunkStatus
 from .calls import LegState
-from .intent_common import SynwayIntentHandler, join, phrase, say, text_slot
+from .intent_common import SLOT_PBX, SynwayIntentHandler, join, phrase, say, text_slot
 from .records import QueueRecord
 from .voice import (
     find_queue,
@@ -56,7 +56,9 @@ class WhoIsCallingIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Name every ringing extension and its caller."""
-        store = loaded_entry(intent_obj.hass).runtime_data.coordinator.data
+        store = loaded_entry(
+            intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX)
+        ).runtime_data.coordinator.data
         items: list[str] = []
         for number, record in sorted(store.extensions.items()):
             leg = store.calls.current_leg(number)
@@ -87,7 +89,7 @@ class WhoIsCallingIntentHandler(SynwayIntentHandler):
 
 def _queues(intent_obj: intent.Intent, slots: dict[str, Any]) -> list[QueueRecord]:
     """The queue asked about, or every queue."""
-    entry = loaded_entry(intent_obj.hass)
+    entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
     if (wanted := text_slot(slots, SLOT_QUEUE)) is not None:
         return [find_queue(entry, wanted)]
     return [
@@ -101,7 +103,7 @@ class _QueueIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Optionally, which queue."""
         return {
             probatio.Optional(SLOT_QUEUE, description=_QUEUE_DESCRIPTION): str,
@@ -188,7 +190,7 @@ class CallCountIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Count today's call records."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         records = await recent_calls(
             entry, None, missed=False, day=local_today(intent_obj.hass)
         )
@@ -208,7 +210,9 @@ class PhoneLinesIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Name the trunks that are down, if any."""
-        trunks = loaded_entry(intent_obj.hass).runtime_data.coordinator.data.trunks
+        trunks = loaded_entry(
+            intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX)
+        ).runtime_data.coordinator.data.trunks
         watched = {
             name: record
             for name, record in trunks.items()

@@ -10,11 +10,17 @@ from collections.abc import Mapping
 from typing import Any, Final, override
 
 from homeassistant.helpers import intent
+import probatio
 
 from .const import LOGGER
 from .voice import SpokenError, async_phrase
 
 _OPTIONAL_TEXT: Final = str
+SLOT_PBX: Final = "pbx"
+_PBX_DESCRIPTION: Final = (
+    "Name of the PBX (its integration entry title), only needed when several are set "
+    "up; the one with a voice assistant extension when left out"
+)
 
 
 # -- answers ------------------------------------------------------------------------
@@ -84,6 +90,20 @@ class SynwayIntentHandler(intent.IntentHandler):
             return await self.async_answer(intent_obj, slots)
         except SpokenError as error:
             return await spoken_error(intent_obj, error)
+
+    @property
+    def own_slots(self) -> dict[Any, Any]:
+        """The slots of this intent (subclasses), besides the PBX."""
+        return {}
+
+    @property
+    @override
+    def slot_schema(self) -> dict[Any, Any]:
+        """The intent's own slots, and which PBX."""
+        return {
+            **self.own_slots,
+            probatio.Optional(SLOT_PBX, description=_PBX_DESCRIPTION): _OPTIONAL_TEXT,
+        }
 
     async def async_answer(
         self, intent_obj: intent.Intent, slots: dict[str, Any]

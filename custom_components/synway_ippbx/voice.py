@@ -122,11 +122,22 @@ def spoken_list(items: list[str], *, either: bool = False) -> str:
 # -- finding the PBX and its extensions ---------------------------------------------
 
 
-def loaded_entry(hass: HomeAssistant) -> SynwayConfigEntry:
-    """The PBX Assist asks: the first with a voice assistant extension, else the first."""
-    entries: list[SynwayConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
+def loaded_entries(hass: HomeAssistant) -> list[SynwayConfigEntry]:
+    """Every PBX set up and running."""
+    return hass.config_entries.async_loaded_entries(DOMAIN)
+
+
+def loaded_entry(hass: HomeAssistant, pbx: str | None = None) -> SynwayConfigEntry:
+    """The PBX named ``pbx`` (by title), else the voice assistant's, else the first."""
+    entries = loaded_entries(hass)
     if not entries:
         raise SpokenError("voice_no_pbx")
+    if pbx:
+        wanted = "".join(pbx.split()).casefold()
+        for entry in entries:
+            if wanted in "".join(entry.title.split()).casefold():
+                return entry
+        raise SpokenError("voice_unknown_pbx", name=pbx)
     return next(
         (entry for entry in entries if entry.options.get(CONF_ASSIST_EXTENSION)),
         entries[0],
