@@ -208,7 +208,7 @@ async def test_ambiguous_name(
     )
     response, calls = await say_and_dial(hass, simulator, "call office")
     assert speech(response) == (
-        "Several extensions are called office: 1004 and 1005. Which one do you mean?"
+        "Which office do you mean: Office (1004) or office (1005)?"
     )
     assert calls == []
 
