@@ -339,3 +339,71 @@ async def test_answers_and_requests(
     assert [path for path, _ in requests] == [path for path, _ in sent]
     for (_, body), (_, wanted) in zip(requests, sent, strict=True):
         assert wanted.items() <= body.items()
+
+
+async def test_do_not_disturb_where_the_firmware_has_it(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Firmware whose ext_query reports dnd_enabled: Assist switches it."""
+    simulator.set_quirks(dnd_setting=True)
+    await set_up_people(hass, simulator, mock_config_entry)
+    response, sent = await ask(
+        hass, simulator, "turn on do not disturb for the kitchen"
+    )
+    assert spoken(response) == "Do not disturb is on for Kitchen (1004)"
+    assert sent == [("ext_mod", {"extid": "1004", "action": "update", "dnd_enabled": "true"})]
+    response, sent = await ask(hass, simulator, "关闭Kitchen的免打扰", "zh-Hans")
+    assert spoken(response) == "Kitchen (1004) 已关闭免打扰"
+    assert sent == [("ext_mod", {"extid": "1004", "action": "update", "dnd_enabled": "false"})]
+
+
+@pytest.mark.usefixtures("people")
+async def test_a_day_at_the_desk(hass: HomeAssistant, simulator: Simulator) -> None:
+    """Wake-up calls listed and cancelled, agents paused, a call transferred, calls
+    counted, a trunk down: each answer says what the PBX did.
+    """
+    response, _ = await ask(hass, simulator, "wake up room 101 at 6:45 am")
+    assert spoken(response).startswith("Wake-up call for Room 101 (1006) at 06:45")
+    response, _ = await ask(
+        hass, simulator, "set a wake up call for room 101 tomorrow at 7"
+    )
+    assert spoken(response).startswith("Wake-up call for Room 101 (1006) at 07:00")
+    response, _ = await ask(hass, simulator, "list the wake-up calls for room 101")
+    assert spoken(response) == "Wake-up calls of Room 101 (1006): 06:45 and 07:00"
+    response, sent = await ask(hass, simulator, "cancel the wake-up call for room 101")
+    assert spoken(response) == "Cancelled 2 wake-up call(s) of Room 101 (1006)"
+    assert [path for path, _ in sent] == ["alarm_del", "alarm_del"]
+
+    response, sent = await ask(hass, simulator, "pause Anna Li in the sales queue")
+    assert spoken(response) == "Anna Li (1002) is paused in Sales"
+    assert sent == [("agent_break", {"queueid": "6700", "extid": "1002"})]
+    response, sent = await ask(hass, simulator, "resume Anna Li in the sales queue")
+    assert spoken(response) == "Anna Li (1002) is back in Sales"
+    assert [path for path, _ in sent] == ["agent_resume"]
+
+    # Reception is on a call with Bob: the voice extension takes over from Reception.
+    response, sent = await ask(hass, simulator, "transfer the caller to the kitchen")
+    assert spoken(response) == "王芳 (1000) is not on a call."
+    simulator.hangup("1004")
+    simulator.call_internal("1003", "1000", answer=True)
+    await settle(hass, simulator)
+    response, sent = await ask(hass, simulator, "transfer my call to the kitchen")
+    assert spoken(response) == "Transferring the call to Kitchen (1004)"
+    assert [path for path, _ in sent] == ["transfer_ext"]
+    assert sent[0][1]["extid"] == "1004"
+    await settle(hass, simulator)
+
+    simulator.hangup("1005")
+    await settle(hass, simulator)
+    response, _ = await ask(hass, simulator, "how many calls today")
+    assert re.fullmatch(r"\d+ calls today", spoken(response))
+    response, _ = await ask(hass, simulator, "any missed calls today")
+    assert spoken(response).startswith(("No missed calls today", "1 missed today"))
+
+    simulator.state.trunks["SIP-2"].configured_status = "unregistered"
+    await hass.config_entries.async_reload(
+        hass.config_entries.async_entries("synway_ippbx")[0].entry_id
+    )
+    await hass.async_block_till_done()
+    response, _ = await ask(hass, simulator, "are the phone lines up")
+    assert spoken(response) == "1 of 4 phone lines are down: SIP-2"
