@@ -2,9 +2,7 @@
 
 from typing import Any
 
-from homeassistant.components.homeassistant.exposed_entities import (
-    async_expose_entity,
-)
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.helpers import entity_registry as er, intent, llm
 from homeassistant.setup import async_setup_component

@@ -351,10 +351,14 @@ async def test_do_not_disturb_where_the_firmware_has_it(
         hass, simulator, "turn on do not disturb for the kitchen"
     )
     assert spoken(response) == "Do not disturb is on for Kitchen (1004)"
-    assert sent == [("ext_mod", {"extid": "1004", "action": "update", "dnd_enabled": "true"})]
+    assert sent == [
+        ("ext_mod", {"extid": "1004", "action": "update", "dnd_enabled": "true"})
+    ]
     response, sent = await ask(hass, simulator, "关闭Kitchen的免打扰", "zh-Hans")
     assert spoken(response) == "Kitchen (1004) 已关闭免打扰"
-    assert sent == [("ext_mod", {"extid": "1004", "action": "update", "dnd_enabled": "false"})]
+    assert sent == [
+        ("ext_mod", {"extid": "1004", "action": "update", "dnd_enabled": "false"})
+    ]
 
 
 @pytest.mark.usefixtures("people")
