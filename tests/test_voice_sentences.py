@@ -411,3 +411,20 @@ async def test_a_day_at_the_desk(hass: HomeAssistant, simulator: Simulator) -> N
     await hass.async_block_till_done()
     response, _ = await ask(hass, simulator, "are the phone lines up")
     assert spoken(response) == "1 of 4 phone lines are down: SIP-2"
+
+
+async def test_a_pbx_without_queues_or_lines(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """Nothing to count is said plainly, not answered "No"."""
+    simulator.state.queues.clear()
+    simulator.state.trunks.clear()
+    await set_up_people(hass, simulator, mock_config_entry)
+    for sentence, answer in (
+        ("how many agents are free", "The PBX has no call queues"),
+        ("is anyone waiting in the queue", "The PBX has no call queues"),
+        ("are the phone lines up", "The PBX has no phone lines (trunks) in use"),
+    ):
+        response, sent = await ask(hass, simulator, sentence)
+        assert spoken(response) == answer
+        assert sent == []

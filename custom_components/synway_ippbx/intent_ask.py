@@ -19,6 +19,7 @@ from .voice import (
     loaded_entry,
     local_today,
     queue_name,
+    queue_words,
     recent_calls,
     spoken_name,
 )
@@ -90,7 +91,9 @@ class WhoIsCallingIntentHandler(SynwayIntentHandler):
 def _queues(intent_obj: intent.Intent, slots: dict[str, Any]) -> list[QueueRecord]:
     """The queue asked about, or every queue."""
     entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
-    if (wanted := text_slot(slots, SLOT_QUEUE)) is not None:
+    wanted = text_slot(slots, SLOT_QUEUE)
+    # "in the queue" names no queue: every queue.
+    if wanted is not None and queue_words(wanted):
         return [find_queue(entry, wanted)]
     return [
         record

@@ -46,7 +46,7 @@ ON_THE_PHONE: Final = frozenset(
 _EPOCH: Final = dt.datetime.min
 # Words around a queue's name: "the sales queue", "销售队列".
 _QUEUE_WORDS: Final = re.compile(
-    r"^the\s+|\s*(?:call\s+)?queue$|^queue\s+|队列$|的$|组$"
+    r"^(?:the|a|my|our)(?:\s+|$)|\s*(?:call\s+)?queues?$|^queue\s+|队列$|的$|组$"
 )
 
 
@@ -303,7 +303,7 @@ def find_queue(entry: SynwayConfigEntry, wanted: str) -> QueueRecord:
         SpokenError: no queue, or several, have that name.
     """
     queues = entry.runtime_data.coordinator.data.queues
-    text = _QUEUE_WORDS.sub("", wanted.strip().casefold()).strip()
+    text = queue_words(wanted)
     folded = "".join(text.split())
     exact = [
         record
@@ -325,6 +325,11 @@ def find_queue(entry: SynwayConfigEntry, wanted: str) -> QueueRecord:
             choices=spoken_list([queue_name(record) for record in found], either=True),
         )
     raise SpokenError("voice_unknown_queue", name=text or wanted.strip())
+
+
+def queue_words(wanted: str) -> str:
+    """The name in "the sales queue": "" when only "the queue" was said."""
+    return _QUEUE_WORDS.sub("", wanted.strip().casefold()).strip()
 
 
 def queue_name(record: QueueRecord) -> str:
