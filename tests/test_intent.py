@@ -157,7 +157,7 @@ async def test_call_ambiguous_extension(
     await hass.async_block_till_done()
     response = await _handle(hass, INTENT_CALL_EXTENSION, {"name": "office"})
     assert _error(response) == (
-        "Several extensions are called office: 1004 and 1005. Which one do you mean?"
+        "Which office do you mean: Office (1004) or office (1005)?"
     )
 
 

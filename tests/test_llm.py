@@ -2,25 +2,44 @@
 
 from typing import Any
 
+from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.helpers import intent, llm
+from homeassistant.helpers import entity_registry as er, intent, llm
 from homeassistant.setup import async_setup_component
 import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synway_ippbx.const import CONF_ASSIST_EXTENSION
+from custom_components.synway_ippbx.const import CONF_ASSIST_EXTENSION, DOMAIN
 from custom_components.synway_ippbx.llm import LLM_INTENTS as INTENTS, async_get_tools
 from simulator import Simulator
 from tests.conftest import settle
 
 TOOLS = {
-    "synway_ippbx__SynwayCallNumber",
     "synway_ippbx__SynwayCallExtension",
     "synway_ippbx__SynwayHangUp",
+    "synway_ippbx__SynwayTransfer",
+    "synway_ippbx__SynwayForward",
+    "synway_ippbx__SynwayForwardOff",
+    "synway_ippbx__SynwayQueueAgent",
+    "synway_ippbx__SynwayWakeUpSet",
+    "synway_ippbx__SynwayWakeUpCancel",
+    "synway_ippbx__SynwayWakeUpList",
     "synway_ippbx__list_extensions",
     "synway_ippbx__recent_calls",
+    "synway_ippbx__list_queues",
 }
+
+
+def expose(hass: HomeAssistant, entry: MockConfigEntry, *numbers: str) -> None:
+    """Expose these extensions' Status entities to Assist."""
+    registry = er.async_get(hass)
+    for number in numbers:
+        entity_id = registry.async_get_entity_id(
+            "sensor", DOMAIN, f"{entry.entry_id}_extension_{number}_status"
+        )
+        assert entity_id is not None
+        async_expose_entity(hass, "conversation", entity_id, True)
 
 
 @pytest.fixture(autouse=True)
@@ -56,13 +75,14 @@ async def test_tools_listed_and_callable(
     api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, _context())
     tools = {tool.name: tool for tool in api.tools}
     assert set(tools) >= TOOLS
-    tool = tools["synway_ippbx__SynwayCallNumber"]
+    assert "synway_ippbx__SynwayCallNumber" not in tools
+    tool = tools["synway_ippbx__SynwayCallExtension"]
     assert tool.integration == "synway_ippbx"
     assert tool.annotations.open_world is True
 
     result = await tool.async_call(
         hass,
-        llm.ToolInput(tool_name=tool.name, tool_args={"number": "5551234"}),
+        llm.ToolInput(tool_name=tool.name, tool_args={"name": "5551234"}),
         _context(),
     )
     assert isinstance(result, llm.ToolResult)
@@ -129,11 +149,11 @@ async def test_call_tool_names_the_calling_extension(
     await hass.async_block_till_done()
     api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, _context())
     tools = {tool.name: tool for tool in api.tools}
-    tool = tools["synway_ippbx__SynwayCallNumber"]
+    tool = tools["synway_ippbx__SynwayCallExtension"]
     before = len(simulator.requests)
     result = await tool.async_call(
         hass,
-        llm.ToolInput(tool_name=tool.name, tool_args={"number": "555 1234"}),
+        llm.ToolInput(tool_name=tool.name, tool_args={"name": "555 1234"}),
         _context(),
     )
     assert isinstance(result, llm.ToolResult)
@@ -147,7 +167,7 @@ async def test_call_tool_names_the_calling_extension(
         hass,
         llm.ToolInput(
             tool_name=tool.name,
-            tool_args={"number": "555 1234", "from_extension": "1001"},
+            tool_args={"name": "555 1234", "from_extension": "1001"},
         ),
         _context(),
     )
@@ -165,6 +185,7 @@ async def test_read_tools(
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
+    expose(hass, mock_config_entry, "1001", "1002", "1003")
     api = await llm.async_get_api(hass, llm.LLM_API_ASSIST, _context())
     tools = {tool.name: tool for tool in api.tools}
     simulator.call_internal("1003", "1001", answer=True)
@@ -212,11 +233,71 @@ async def test_read_tools(
 
 async def test_read_tools_without_pbx(hass: HomeAssistant) -> None:
     """Read tools called after the PBX went away answer in a sentence."""
-    from custom_components.synway_ippbx.llm import ListExtensionsTool, RecentCallsTool
+    from custom_components.synway_ippbx.llm import (
+        ListExtensionsTool,
+        ListQueuesTool,
+        RecentCallsTool,
+    )
 
-    for tool in (ListExtensionsTool(), RecentCallsTool()):
+    for tool in (ListExtensionsTool(), RecentCallsTool(), ListQueuesTool()):
         result = await tool.async_call(
             hass, llm.ToolInput(tool_name=tool.name, tool_args={}), _context()
         )
         assert isinstance(result, llm.ToolResult)
         assert result.data == {"error": "No Synway IPPBX is set up and running."}
+
+
+async def test_only_exposed_extensions_reach_the_model(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """An extension whose Status entity is not exposed is neither listed nor named."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    expose(hass, mock_config_entry, "1001")
+    simulator.call_internal("1003", "1001", answer=True)
+    await settle(hass, simulator)
+    tools = {
+        t.name: t for t in (await llm.async_get_api(hass, "assist", _context())).tools
+    }
+    listing: Any = await tools["synway_ippbx__list_extensions"].async_call(
+        hass, llm.ToolInput(tool_name="list", tool_args={}), _context()
+    )
+    assert [item["number"] for item in listing["extensions"]] == ["1001"]
+    assert "other_party" not in listing["extensions"][0]
+    simulator.hangup("1003")
+    simulator.call_internal("1004", "1005")
+    await settle(hass, simulator)
+    simulator.hangup("1004")
+    await settle(hass, simulator)
+    recent: Any = await tools["synway_ippbx__recent_calls"].async_call(
+        hass, llm.ToolInput(tool_name="recent", tool_args={"date": "today"}), _context()
+    )
+    assert [(c["caller"], c["callee"]) for c in recent["calls"]] == [
+        ("another extension", "1001")
+    ]
+    hidden = await tools["synway_ippbx__recent_calls"].async_call(
+        hass,
+        llm.ToolInput(tool_name="recent", tool_args={"extension": "1004"}),
+        _context(),
+    )
+    assert isinstance(hidden, llm.ToolResult)
+    assert hidden.error
+    bad_date = await tools["synway_ippbx__recent_calls"].async_call(
+        hass, llm.ToolInput(tool_name="recent", tool_args={"date": "soon"}), _context()
+    )
+    assert isinstance(bad_date, llm.ToolResult)
+    assert bad_date.data == {"error": "soon is not a date (say today, or YYYY-MM-DD)."}
+    queues: Any = await tools["synway_ippbx__list_queues"].async_call(
+        hass, llm.ToolInput(tool_name="queues", tool_args={}), _context()
+    )
+    assert [q["name"] for q in queues["queues"]] == ["Sales", "Support"]
+    other_pbx = await tools["synway_ippbx__list_queues"].async_call(
+        hass, llm.ToolInput(tool_name="queues", tool_args={"pbx": "Lobby"}), _context()
+    )
+    assert isinstance(other_pbx, llm.ToolResult)
+    assert other_pbx.data == {"error": "There is no Synway IPPBX called Lobby."}
+    named: Any = await tools["synway_ippbx__list_queues"].async_call(
+        hass, llm.ToolInput(tool_name="queues", tool_args={"pbx": "synway"}), _context()
+    )
+    assert len(named["queues"]) == 2

@@ -32,6 +32,7 @@ from .devices import (
     object_exists,
 )
 from .feature_setup import async_setup_features
+from .sentence_install import async_offer_sentences
 from .services import async_setup_services
 from .store import STRUCTURE_KEY
 from .webhook import ReportReceiver, report_url
@@ -97,6 +98,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
     coordinator.async_start_heartbeat()
     entry.async_on_unload(_async_logout)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    await async_offer_sentences(hass)
 
     @callback
     def _remove_stale_devices() -> None:

@@ -11,7 +11,6 @@ cannot say which name was ambiguous or which extension is busy. Finding extensio
 the sentences themselves are in ``voice.py``, shared with the LLM tools.
 """
 
-from collections.abc import Mapping
 from typing import Any, Final, override
 
 from homeassistant.core import HomeAssistant
@@ -19,25 +18,28 @@ from homeassistant.helpers import intent
 import probatio
 
 from .api import ExtensionStatus, SynwayError
-from .const import CONF_ASSIST_EXTENSION, LOGGER
+from .const import CONF_ASSIST_EXTENSION
 from .coordinator import SynwayConfigEntry
+from .intent_act import ACTION_HANDLERS
+from .intent_ask import QUESTION_HANDLERS
+from .intent_common import SLOT_PBX, SynwayIntentHandler, join, phrase, say, text_slot
 from .records import ExtensionRecord
 from .voice import (
     SpokenError,
     Target,
     assist_extension,
-    async_phrase,
-    dial_string,
     dial_target,
     find_extension,
     label,
     loaded_entry,
+    local_today,
     named_extension,
     on_the_phone,
     pbx_failure,
     recent_calls,
     spoken_name,
 )
+from .voice_names import dial_string
 
 INTENT_CALL_NUMBER: Final = "SynwayCallNumber"
 INTENT_CALL_EXTENSION: Final = "SynwayCallExtension"
@@ -51,6 +53,7 @@ INTENT_ANSWER: Final = "SynwayAnswer"
 SLOT_NAME: Final = "name"
 SLOT_NUMBER: Final = "number"
 SLOT_FROM: Final = "from_extension"
+SLOT_PERIOD: Final = "period"
 
 # How many call records a spoken answer lists.
 SPOKEN_RECORDS: Final = 3
@@ -72,59 +75,10 @@ async def async_setup_intents(hass: HomeAssistant) -> None:
         WhoCalledIntentHandler(),
         MissedCallsIntentHandler(),
         AnswerIntentHandler(),
+        *QUESTION_HANDLERS,
+        *ACTION_HANDLERS,
     ):
         intent.async_register(hass, handler)
-
-
-# -- answers ------------------------------------------------------------------------
-
-
-async def _phrase(
-    intent_obj: intent.Intent, key: str, category: str = "common", **values: str
-) -> str:
-    """A sentence in the language the user spoke."""
-    return await async_phrase(
-        intent_obj.hass, intent_obj.language, category, key, **values
-    )
-
-
-async def _say(
-    intent_obj: intent.Intent, key: str, **values: str
-) -> intent.IntentResponse:
-    response = intent_obj.create_response()
-    response.async_set_speech(await _phrase(intent_obj, key, **values))
-    return response
-
-
-async def _spoken_error(
-    intent_obj: intent.Intent, error: SpokenError
-) -> intent.IntentResponse:
-    """The error response Assist speaks (and an LLM reads)."""
-    LOGGER.debug("Assist answer %s for %s", error.key, intent_obj.intent_type)
-    response = intent_obj.create_response()
-    response.async_set_error(
-        intent.IntentResponseErrorCode.FAILED_TO_HANDLE,
-        await _phrase(intent_obj, error.key, "exceptions", **error.placeholders),
-    )
-    return response
-
-
-async def _join(intent_obj: intent.Intent, items: list[str]) -> str:
-    """Items as "A, B and C" in the user's language."""
-    head = items[0]
-    for item in items[1:-1]:
-        head = await _phrase(intent_obj, "voice_list_more", head=head, item=item)
-    if len(items) == 1:
-        return head
-    return await _phrase(intent_obj, "voice_list", head=head, last=items[-1])
-
-
-def _text_slot(slots: Mapping[str, Any], name: str) -> str | None:
-    value = slots.get(name, {}).get("value")
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 # -- placing calls ------------------------------------------------------------------
@@ -141,7 +95,7 @@ async def _split_from(
     extensions = entry.runtime_data.coordinator.data.extensions
     if find_extension(extensions, wanted) is not None:
         return wanted, None
-    word = await _phrase(intent_obj, "voice_from_word")
+    word = await phrase(intent_obj, "voice_from_word")
     head, separator, tail = wanted.rpartition(f" {word.strip()} ")
     if separator and head.strip() and tail.strip():
         return head, tail
@@ -162,51 +116,32 @@ async def _place_call(
     intent_obj: intent.Intent, wanted: str, source_name: str | None, *, number: bool
 ) -> intent.IntentResponse:
     """Find who calls whom, dial, and say so."""
-    entry = loaded_entry(intent_obj.hass)
+    entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
     if source_name is None and not number:
         wanted, source_name = await _split_from(intent_obj, entry, wanted)
+    if source_name:
+        source = named_extension(entry, source_name)
+    else:
+        source = assist_extension(entry)
     if number:
         if (digits := dial_string(wanted)) is None:
             raise SpokenError("voice_not_a_number", number=wanted.strip())
         record = entry.runtime_data.coordinator.data.extensions.get(digits)
         target = Target(digits, label(record, digits))
     else:
-        target = dial_target(entry, wanted)
-    if source_name:
-        source = named_extension(entry, source_name)
-    else:
-        source = assist_extension(entry)
+        target = dial_target(entry, wanted, exclude=source.number)
+    if target.number == source.number:
+        # The PBX would ring the phone to call itself.
+        raise SpokenError("voice_call_itself", extension=spoken_name(source))
     await _dial(entry, source, target.number)
     if source_name:
-        return await _say(
+        return await say(
             intent_obj,
             "voice_calling_from",
             target=target.spoken,
             source=spoken_name(source),
         )
-    return await _say(intent_obj, "voice_calling", target=target.spoken)
-
-
-# -- handlers -----------------------------------------------------------------------
-
-
-class SynwayIntentHandler(intent.IntentHandler):
-    """Base: failures become spoken error responses."""
-
-    @override
-    async def async_handle(self, intent_obj: intent.Intent) -> intent.IntentResponse:
-        """Answer, or speak why not."""
-        try:
-            slots = self.async_validate_slots(intent_obj.slots)
-            return await self.async_answer(intent_obj, slots)
-        except SpokenError as error:
-            return await _spoken_error(intent_obj, error)
-
-    async def async_answer(
-        self, intent_obj: intent.Intent, slots: dict[str, Any]
-    ) -> intent.IntentResponse:
-        """Handle the validated slots (subclasses)."""
-        raise NotImplementedError
+    return await say(intent_obj, "voice_calling", target=target.spoken)
 
 
 class _CallIntentHandler(SynwayIntentHandler):
@@ -219,7 +154,7 @@ class _CallIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Whom to call, and optionally the extension to call from."""
         return {
             probatio.Required(
@@ -236,7 +171,7 @@ class _CallIntentHandler(SynwayIntentHandler):
         return await _place_call(
             intent_obj,
             str(slots[self.slot]["value"]),
-            _text_slot(slots, SLOT_FROM),
+            text_slot(slots, SLOT_FROM),
             number=self.by_number,
         )
 
@@ -281,7 +216,7 @@ class HangUpIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """Optionally, whose call."""
         return {
             probatio.Optional(
@@ -298,8 +233,8 @@ class HangUpIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """End the extension's current call leg."""
-        entry = loaded_entry(intent_obj.hass)
-        name = _text_slot(slots, SLOT_NAME)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
+        name = text_slot(slots, SLOT_NAME)
         record = named_extension(entry, name) if name else assist_extension(entry)
         spoken = spoken_name(record)
         leg = entry.runtime_data.coordinator.data.calls.current_leg(record.number)
@@ -309,7 +244,7 @@ class HangUpIntentHandler(SynwayIntentHandler):
             await entry.runtime_data.client.hangup(leg.pbx_id)
         except SynwayError as err:
             raise pbx_failure(err, spoken) from err
-        return await _say(intent_obj, "voice_hung_up", extension=spoken)
+        return await say(intent_obj, "voice_hung_up", extension=spoken)
 
 
 class ExtensionStatusIntentHandler(SynwayIntentHandler):
@@ -323,7 +258,7 @@ class ExtensionStatusIntentHandler(SynwayIntentHandler):
 
     @property
     @override
-    def slot_schema(self) -> dict[Any, Any]:
+    def own_slots(self) -> dict[Any, Any]:
         """The extension asked about."""
         return {
             probatio.Required(
@@ -336,26 +271,26 @@ class ExtensionStatusIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Look at the extension's live state."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         store = entry.runtime_data.coordinator.data
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         spoken = spoken_name(record)
         if record.status is ExtensionStatus.RINGING:
-            return await _say(intent_obj, "voice_status_ringing", extension=spoken)
+            return await say(intent_obj, "voice_status_ringing", extension=spoken)
         if record.status is ExtensionStatus.UNREGISTERED:
-            return await _say(intent_obj, "voice_status_offline", extension=spoken)
+            return await say(intent_obj, "voice_status_offline", extension=spoken)
         leg = store.calls.current_leg(record.number)
         if leg is None and not record.status.on_the_phone:
-            return await _say(intent_obj, "voice_status_free", extension=spoken)
+            return await say(intent_obj, "voice_status_free", extension=spoken)
         other = store.calls.other_party(record.number)
         if other is not None and (number := other.extension or other.number):
-            return await _say(
+            return await say(
                 intent_obj,
                 "voice_status_talking_with",
                 extension=spoken,
                 other=label(store.extensions.get(number), number),
             )
-        return await _say(intent_obj, "voice_status_talking", extension=spoken)
+        return await say(intent_obj, "voice_status_talking", extension=spoken)
 
 
 class WhoIsOnThePhoneIntentHandler(SynwayIntentHandler):
@@ -369,12 +304,14 @@ class WhoIsOnThePhoneIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Name every busy extension."""
-        busy = on_the_phone(loaded_entry(intent_obj.hass))
+        busy = on_the_phone(
+            loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
+        )
         if not busy:
-            return await _say(intent_obj, "voice_nobody_on_the_phone")
-        names = await _join(intent_obj, [spoken_name(record) for record in busy])
+            return await say(intent_obj, "voice_nobody_on_the_phone")
+        names = await join(intent_obj, [spoken_name(record) for record in busy])
         key = "voice_one_on_the_phone" if len(busy) == 1 else "voice_on_the_phone"
-        return await _say(intent_obj, key, extensions=names)
+        return await say(intent_obj, key, extensions=names)
 
 
 class _CallListHandler(SynwayIntentHandler):
@@ -384,36 +321,51 @@ class _CallListHandler(SynwayIntentHandler):
     none_key = "voice_nobody_called"
     list_key = "voice_who_called"
 
+    @property
+    @override
+    def own_slots(self) -> dict[Any, Any]:
+        """Optionally, only today's calls."""
+        return {
+            probatio.Optional(
+                SLOT_PERIOD, description="'today' for today's calls only"
+            ): _OPTIONAL_TEXT,
+        }
+
     @override
     async def async_answer(
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Read the call records and say the latest few."""
-        entry = loaded_entry(intent_obj.hass)
+        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
         number = entry.options.get(CONF_ASSIST_EXTENSION)
+        today = text_slot(slots, SLOT_PERIOD) == "today"
         records = await recent_calls(
-            entry, str(number) if number else None, missed=self.missed
+            entry,
+            str(number) if number else None,
+            missed=self.missed,
+            day=local_today(intent_obj.hass) if today else None,
         )
+        suffix = "_today" if today else ""
         if not records:
-            return await _say(intent_obj, self.none_key)
+            return await say(intent_obj, self.none_key + suffix)
         extensions = entry.runtime_data.coordinator.data.extensions
         items = []
         for record in records[:SPOKEN_RECORDS]:
             caller = record.caller or "?"
             spoken = label(extensions.get(caller), caller)
             if record.start is not None:
-                spoken = await _phrase(
+                spoken = await phrase(
                     intent_obj,
                     "voice_call_at",
                     caller=spoken,
                     time=record.start.strftime("%H:%M"),
                 )
             items.append(spoken)
-        return await _say(
+        return await say(
             intent_obj,
-            self.list_key,
+            self.list_key + suffix,
             count=str(len(records)),
-            calls=await _join(intent_obj, items),
+            calls=await join(intent_obj, items),
         )
 
 

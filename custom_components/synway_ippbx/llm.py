@@ -1,10 +1,17 @@
-"""LLM tools: place and end calls, and read who is on the phone and who called."""
+"""LLM tools: calls, transfers, forwarding, wake-up calls and queues, and what is going on.
 
+Only extensions whose Status entity the user exposed to Assist are named to the model
+(it may run in the cloud): calls, records and parties of others are left out.
+"""
+
+import datetime as dt
 from typing import Any, Final, override
 
+from homeassistant.components.conversation import DOMAIN as CONVERSATION_DOMAIN
+from homeassistant.components.homeassistant.exposed_entities import async_should_expose
 from homeassistant.components.llm import LLMTools
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import intent
+from homeassistant.helpers import entity_registry as er, intent
 from homeassistant.helpers.llm import (
     LLM_API_ASSIST,
     IntentTool,
@@ -14,14 +21,34 @@ from homeassistant.helpers.llm import (
     ToolInput,
     ToolResult,
 )
+from homeassistant.util import dt as dt_util
 from homeassistant.util.json import JsonObjectType
 import probatio
 
 from .api import CallRecord
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
-from .intent import INTENT_CALL_EXTENSION, INTENT_CALL_NUMBER, INTENT_HANG_UP
-from .voice import SpokenError, async_phrase, find_extension, recent_calls
+from .devices import hub_identifier
+from .intent import INTENT_CALL_EXTENSION, INTENT_HANG_UP
+from .intent_act import (
+    INTENT_FORWARD,
+    INTENT_FORWARD_OFF,
+    INTENT_QUEUE_AGENT,
+    INTENT_TRANSFER,
+    INTENT_WAKE_UP_CANCEL,
+    INTENT_WAKE_UP_LIST,
+    INTENT_WAKE_UP_SET,
+)
+from .voice import (
+    SpokenError,
+    async_phrase,
+    find_extension,
+    loaded_entries,
+    loaded_entry,
+    local_today,
+    queue_name,
+    recent_calls,
+)
 
 # The call tools reach the telephone network: a call rings people outside Home Assistant.
 LLM_ANNOTATIONS: Final = ToolAnnotations(open_world=True)
@@ -33,18 +60,51 @@ READ_ANNOTATIONS: Final = ToolAnnotations(
 # calling (or hung-up) extension as a parameter, so each can work even without a voice
 # assistant extension; the answer says so when neither is given.
 LLM_INTENTS: Final = {
-    INTENT_CALL_NUMBER: "Call a phone number",
-    INTENT_CALL_EXTENSION: "Call a phone extension",
+    INTENT_CALL_EXTENSION: "Call a phone extension or number",
     INTENT_HANG_UP: "Hang up a phone",
+    INTENT_TRANSFER: "Transfer a call",
+    INTENT_FORWARD: "Forward an extension's calls",
+    INTENT_FORWARD_OFF: "Stop forwarding an extension's calls",
+    INTENT_QUEUE_AGENT: "Log a queue agent in or out, pause or resume",
+    INTENT_WAKE_UP_SET: "Set a wake-up call",
+    INTENT_WAKE_UP_CANCEL: "Cancel wake-up calls",
+    INTENT_WAKE_UP_LIST: "List wake-up calls",
 }
 TOOL_EXTENSIONS: Final = f"{DOMAIN}__list_extensions"
 TOOL_RECENT_CALLS: Final = f"{DOMAIN}__recent_calls"
+TOOL_QUEUES: Final = f"{DOMAIN}__list_queues"
 MAX_RECORDS: Final = 20
+ARG_PBX: Final = "pbx"
+_PBX_ARG: Final = {
+    probatio.Optional(
+        ARG_PBX,
+        description=(
+            "Name of the PBX, only needed when several are set up; the one with a "
+            "voice assistant extension when left out"
+        ),
+    ): str
+}
 
 
-def _entry(hass: HomeAssistant) -> SynwayConfigEntry | None:
-    entries: list[SynwayConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
-    return entries[0] if entries else None
+def _entry(hass: HomeAssistant, args: dict[str, Any]) -> SynwayConfigEntry:
+    """The PBX the tool arguments name (or the voice assistant's)."""
+    return loaded_entry(hass, str(args.get(ARG_PBX) or "").strip() or None)
+
+
+def exposed_extensions(hass: HomeAssistant, entry: SynwayConfigEntry) -> set[str]:
+    """The extensions whose Status entity is exposed to Assist."""
+    registry = er.async_get(hass)
+    prefix = f"{hub_identifier(entry.entry_id)}_extension_"
+    exposed: set[str] = set()
+    for item in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if (
+            item.domain == "sensor"
+            and item.unique_id.startswith(prefix)
+            and item.unique_id.endswith("_status")
+            and async_should_expose(hass, CONVERSATION_DOMAIN, item.entity_id)
+        ):
+            exposed.add(item.unique_id.removeprefix(prefix).removesuffix("_status"))
+    return exposed
 
 
 async def _failure(
@@ -67,7 +127,7 @@ class ListExtensionsTool(Tool):
         "names and live call status (idle, ringing, talking, hold, unregistered…), "
         "and the other party of a call in progress"
     )
-    parameters = probatio.Schema({})
+    parameters = probatio.Schema(_PBX_ARG)
     annotations = READ_ANNOTATIONS
     integration = DOMAIN
 
@@ -75,12 +135,17 @@ class ListExtensionsTool(Tool):
     async def async_call(
         self, hass: HomeAssistant, tool_input: ToolInput, llm_context: LLMContext
     ) -> ToolResult | JsonObjectType:
-        """Read the live store."""
-        if (entry := _entry(hass)) is None:
-            return await _failure(hass, llm_context, SpokenError("voice_no_pbx"))
+        """Read the live store: exposed extensions only."""
+        try:
+            entry = _entry(hass, tool_input.tool_args)
+        except SpokenError as error:
+            return await _failure(hass, llm_context, error)
         store = entry.runtime_data.coordinator.data
+        shown = exposed_extensions(hass, entry)
         extensions: list[Any] = []
         for number, record in sorted(store.extensions.items()):
+            if number not in shown:
+                continue
             item: dict[str, Any] = {
                 "number": number,
                 "name": record.name,
@@ -89,8 +154,9 @@ class ListExtensionsTool(Tool):
             if (other := store.calls.other_party(number)) is not None and (
                 other_number := other.extension or other.number
             ):
-                item["other_party"] = other_number
-                item["other_party_name"] = store.extension_name(other_number)
+                if other.extension is None or other.extension in shown:
+                    item["other_party"] = other_number
+                    item["other_party_name"] = store.extension_name(other_number)
             extensions.append(item)
         return {"extensions": extensions}
 
@@ -120,6 +186,11 @@ class RecentCallsTool(Tool):
             probatio.Optional(
                 "limit", description=f"How many calls to list (1 to {MAX_RECORDS})"
             ): probatio.All(int, probatio.Range(min=1, max=MAX_RECORDS)),
+            probatio.Optional(
+                "date",
+                description="'today', or a day as YYYY-MM-DD: only that day's calls",
+            ): str,
+            **_PBX_ARG,
         }
     )
     annotations = ToolAnnotations(
@@ -138,21 +209,38 @@ class RecentCallsTool(Tool):
         except SpokenError as error:
             return await _failure(hass, llm_context, error)
         store = entry.runtime_data.coordinator.data
+        shown = exposed_extensions(hass, entry)
         limit = int(args.get("limit") or 5)
-        return {
-            "calls": [
+        calls: list[Any] = []
+        for record in records:
+            if len(calls) == limit:
+                break
+            # A call between unexposed phones is nobody's business here.
+            if record.caller not in shown and record.destination not in shown:
+                continue
+            calls.append(
                 {
-                    "caller": record.caller,
-                    "caller_name": store.extension_name(record.caller),
-                    "callee": record.destination,
-                    "callee_name": store.extension_name(record.destination),
+                    "caller": _party(record.caller, store.extensions, shown),
+                    "caller_name": store.extension_name(record.caller)
+                    if record.caller in shown
+                    else None,
+                    "callee": _party(record.destination, store.extensions, shown),
+                    "callee_name": store.extension_name(record.destination)
+                    if record.destination in shown
+                    else None,
                     "start": record.start.isoformat() if record.start else None,
                     "status": record.status.value if record.status else None,
                     "talk_time": record.talk_time,
                 }
-                for record in records[:limit]
-            ]
-        }
+            )
+        return {"calls": calls}
+
+
+def _party(number: str | None, extensions: Any, shown: set[str]) -> str | None:
+    """A party as the model may see it: an unexposed extension is not named."""
+    if number is None or number not in extensions or number in shown:
+        return number
+    return "another extension"
 
 
 async def _records(
@@ -163,15 +251,61 @@ async def _records(
     Raises:
         SpokenError: no PBX, an unknown extension, or no answer from the PBX.
     """
-    if (entry := _entry(hass)) is None:
-        raise SpokenError("voice_no_pbx")
+    entry = _entry(hass, args)
     number: str | None = None
     if wanted := str(args.get("extension") or "").strip():
         record = find_extension(entry.runtime_data.coordinator.data.extensions, wanted)
-        if record is None:
+        if record is None or record.number not in exposed_extensions(hass, entry):
             raise SpokenError("voice_unknown_extension", name=wanted)
         number = record.number
-    return entry, await recent_calls(entry, number, missed=bool(args.get("missed")))
+    day: dt.date | None = None
+    if when := str(args.get("date") or "").strip():
+        if when.casefold() == "today":
+            day = local_today(hass)
+        elif (day := dt_util.parse_date(when)) is None:
+            raise SpokenError("voice_not_a_date", date=when)
+    return entry, await recent_calls(
+        entry, number, missed=bool(args.get("missed")), day=day
+    )
+
+
+class ListQueuesTool(Tool):
+    """The call queues: waiting callers and free agents."""
+
+    name = TOOL_QUEUES
+    title = "List call queues"
+    description = (
+        "Lists the call queues of the Synway IPPBX with how many callers wait, the "
+        "longest wait in seconds, and how many of their agents are free"
+    )
+    parameters = probatio.Schema(_PBX_ARG)
+    annotations = READ_ANNOTATIONS
+    integration = DOMAIN
+
+    @override
+    async def async_call(
+        self, hass: HomeAssistant, tool_input: ToolInput, llm_context: LLMContext
+    ) -> ToolResult | JsonObjectType:
+        """Read the live store."""
+        try:
+            entry = _entry(hass, tool_input.tool_args)
+        except SpokenError as error:
+            return await _failure(hass, llm_context, error)
+        now = dt_util.now()
+        queues: list[Any] = [
+            {
+                "number": queue_id,
+                "name": queue_name(record),
+                "callers_waiting": record.caller_count,
+                "longest_wait": record.longest_wait(now),
+                "agents": len(record.agents),
+                "agents_free": record.agents_available,
+            }
+            for queue_id, record in sorted(
+                entry.runtime_data.coordinator.data.queues.items()
+            )
+        ]
+        return {"queues": queues}
 
 
 @callback
@@ -179,7 +313,7 @@ def async_get_tools(
     hass: HomeAssistant, llm_context: LLMContext, api_id: str
 ) -> LLMTools | None:
     """Offer the call intents and the read tools to the Assist API while a PBX is loaded."""
-    if api_id != LLM_API_ASSIST or not hass.config_entries.async_loaded_entries(DOMAIN):
+    if api_id != LLM_API_ASSIST or not loaded_entries(hass):
         return None
     tools: list[Tool] = [
         IntentTool(
@@ -194,5 +328,5 @@ def async_get_tools(
     ]
     if not tools:
         return None
-    tools += [ListExtensionsTool(), RecentCallsTool()]
+    tools += [ListExtensionsTool(), RecentCallsTool(), ListQueuesTool()]
     return LLMTools(tools=tools)

@@ -15,6 +15,10 @@ import probatio as vol
 
 from .const import CONF_TRUSTED_SENDERS, DOMAIN, MAX_TRUSTED_SENDERS
 from .coordinator import SynwayConfigEntry
+from .sentence_install import (
+    ISSUE_PREFIX as ISSUE_INSTALL_SENTENCES,
+    InstallSentencesFlow,
+)
 
 ISSUE_UNTRUSTED_SENDER = "untrusted_report_sender"
 CONF_ADDRESS = "address"
@@ -125,6 +129,8 @@ async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
     """Create the flow that fixes one of our issues."""
+    if issue_id.startswith(ISSUE_INSTALL_SENTENCES):
+        return InstallSentencesFlow()
     data = data or {}
     counts: dict[str, int] = {}
     for item in str(data.get("refused") or "").split(","):

@@ -12,18 +12,26 @@ from typing import Final
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import translation
+from homeassistant.util import dt as dt_util
 
 from .api import CallRecord, CdrQuery, CdrStatus, SynwayError, SynwayRequestError
+from .calls import LegState
 from .const import CONF_ASSIST_EXTENSION, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry
-from .records import ExtensionRecord
+from .records import ExtensionRecord, QueueRecord
+from .voice_names import dial_string, match_extension
 
 # The PBX's "connection error": the extension to ring is busy or not reachable.
 ERRNO_BUSY: Final = 31
-# Separators people say or type inside a phone number: "555-1234", "555 1234", "(555) 1234".
-_SEPARATORS: Final = re.compile(r"[\s\-./()]+")
-_DIALLABLE: Final = re.compile(r"\+?[0-9*#]+")
+# A placeholder value that is a list: joined "A, B or C" in the answer's language.
+OR_LIST: Final = "\x00or\x00"
+AND_LIST: Final = "\x00and\x00"
+LIST_SEPARATOR: Final = "\x00"
 _EPOCH: Final = dt.datetime.min
+# Words around a queue's name: "the sales queue", "销售队列".
+_QUEUE_WORDS: Final = re.compile(
+    r"^(?:the|a|my|our)(?:\s+|$)|\s*(?:call\s+)?queues?$|^queue\s+|队列$|的$|组$"
+)
 
 
 class SpokenError(Exception):
@@ -57,6 +65,24 @@ async def async_phrase(
     if category == "exceptions":
         path += ".message"
     text = strings.get(path, key)
+    common = f"component.{DOMAIN}.common."
+    if category != "common" and any(
+        value.startswith((OR_LIST, AND_LIST)) for value in values.values()
+    ):
+        strings = {
+            **strings,
+            **await translation.async_get_translations(
+                hass, translation_language(language), "common", {DOMAIN}
+            ),
+        }
+    for name, value in values.items():
+        for marker, last_key in ((OR_LIST, "voice_or"), (AND_LIST, "voice_list")):
+            if value.startswith(marker):
+                values[name] = _joined(
+                    value.removeprefix(marker).split(LIST_SEPARATOR),
+                    strings.get(common + "voice_list_more", "{head}, {item}"),
+                    strings.get(common + last_key, "{head}, {last}"),
+                )
     try:
         return text.format(**values)
     except KeyError, IndexError, ValueError:
@@ -64,14 +90,38 @@ async def async_phrase(
         return text
 
 
+def _joined(items: list[str], more: str, last: str) -> str:
+    """Items as "A, B and C" (or "A, B or C") with the language's patterns."""
+    head = items[0]
+    for item in items[1:-1]:
+        head = more.format(head=head, item=item)
+    return last.format(head=head, last=items[-1]) if len(items) > 1 else head
+
+
+def spoken_list(items: list[str], *, either: bool = False) -> str:
+    """A placeholder value that ``async_phrase`` joins as "A, B and C" ("… or C")."""
+    return (OR_LIST if either else AND_LIST) + LIST_SEPARATOR.join(items)
+
+
 # -- finding the PBX and its extensions ---------------------------------------------
 
 
-def loaded_entry(hass: HomeAssistant) -> SynwayConfigEntry:
-    """The PBX Assist asks: the first with a voice assistant extension, else the first."""
-    entries: list[SynwayConfigEntry] = hass.config_entries.async_loaded_entries(DOMAIN)
+def loaded_entries(hass: HomeAssistant) -> list[SynwayConfigEntry]:
+    """Every PBX set up and running."""
+    return hass.config_entries.async_loaded_entries(DOMAIN)
+
+
+def loaded_entry(hass: HomeAssistant, pbx: str | None = None) -> SynwayConfigEntry:
+    """The PBX named ``pbx`` (by title), else the voice assistant's, else the first."""
+    entries = loaded_entries(hass)
     if not entries:
         raise SpokenError("voice_no_pbx")
+    if pbx:
+        wanted = "".join(pbx.split()).casefold()
+        for entry in entries:
+            if wanted in "".join(entry.title.split()).casefold():
+                return entry
+        raise SpokenError("voice_unknown_pbx", name=pbx)
     return next(
         (entry for entry in entries if entry.options.get(CONF_ASSIST_EXTENSION)),
         entries[0],
@@ -101,55 +151,42 @@ def spoken_name(record: ExtensionRecord) -> str:
     return label(record, record.number)
 
 
-def _fold(text: str) -> str:
-    """A name as compared: case and spaces ignored ("Front  Desk" = "frontdesk")."""
-    return "".join(text.split()).casefold()
-
-
-def dial_string(text: str) -> str | None:
-    """The digits to dial for a spoken or typed number, or None if it is not one."""
-    digits = _SEPARATORS.sub("", text)
-    return digits if _DIALLABLE.fullmatch(digits) else None
-
-
 def find_extension(
-    extensions: Mapping[str, ExtensionRecord], wanted: str
+    extensions: Mapping[str, ExtensionRecord],
+    wanted: str,
+    *,
+    exclude: str | None = None,
 ) -> ExtensionRecord | None:
-    """The extension with this number or name; None when there is none.
+    """The one extension a person means by ``wanted``; None when none is meant.
 
     Raises:
-        SpokenError: several extensions share the name.
+        SpokenError: several extensions fit the name (ask which), or the only one is
+            ``exclude`` (the voice assistant's own phone cannot call itself).
     """
-    wanted = wanted.strip()
-    if (record := extensions.get(dial_string(wanted) or wanted)) is not None:
-        return record
-    candidates = [_fold(wanted)]
-    if wanted.casefold().startswith("the "):
-        candidates.append(_fold(wanted[4:]))
-    for candidate in candidates:
-        matches = [
-            record
-            for record in extensions.values()
-            if record.name and _fold(record.name) == candidate
-        ]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            numbers = sorted(record.number for record in matches)
-            raise SpokenError(
-                "voice_ambiguous_extension",
-                name=wanted,
-                numbers=", ".join(numbers[:-1]),
-                last=numbers[-1],
-            )
-    return None
+    match = match_extension(extensions, wanted, exclude=exclude)
+    if match.excluded is not None:
+        raise SpokenError("voice_call_itself", extension=spoken_name(match.excluded))
+    if len(match.found) > 1:
+        raise SpokenError(
+            "voice_ambiguous_extension",
+            name=match.cleaned,
+            choices=spoken_list(
+                [spoken_name(record) for record in match.found], either=True
+            ),
+        )
+    return match.found[0] if match.found else None
 
 
-def named_extension(entry: SynwayConfigEntry, wanted: str) -> ExtensionRecord:
+def named_extension(
+    entry: SynwayConfigEntry, wanted: str, *, exclude: str | None = None
+) -> ExtensionRecord:
     """The extension named or numbered ``wanted``, which must exist."""
-    record = find_extension(entry.runtime_data.coordinator.data.extensions, wanted)
+    extensions = entry.runtime_data.coordinator.data.extensions
+    record = find_extension(extensions, wanted, exclude=exclude)
     if record is None:
-        raise SpokenError("voice_unknown_extension", name=wanted.strip())
+        raise SpokenError(
+            "voice_unknown_extension", name=match_extension(extensions, wanted).cleaned
+        )
     return record
 
 
@@ -161,15 +198,19 @@ class Target:
     spoken: str
 
 
-def dial_target(entry: SynwayConfigEntry, wanted: str) -> Target:
+def dial_target(
+    entry: SynwayConfigEntry, wanted: str, *, exclude: str | None = None
+) -> Target:
     """An extension by name or number, or any other dialable number."""
     extensions = entry.runtime_data.coordinator.data.extensions
-    record = find_extension(extensions, wanted)
+    record = find_extension(extensions, wanted, exclude=exclude)
     if record is not None:
         return Target(record.number, spoken_name(record))
     if (number := dial_string(wanted)) is not None:
         return Target(number, number)
-    raise SpokenError("voice_unknown_extension", name=wanted.strip())
+    raise SpokenError(
+        "voice_unknown_extension", name=match_extension(extensions, wanted).cleaned
+    )
 
 
 def pbx_failure(err: SynwayError, extension: str) -> SpokenError:
@@ -190,7 +231,11 @@ def on_the_phone(entry: SynwayConfigEntry) -> list[ExtensionRecord]:
     return [
         record
         for number, record in sorted(store.extensions.items())
-        if record.status.on_the_phone or store.calls.current_leg(number)
+        if record.status.on_the_phone
+        or (
+            (leg := store.calls.current_leg(number))
+            and leg.state is not LegState.RINGING
+        )
     ]
 
 
@@ -205,14 +250,21 @@ def _called(record: CallRecord, extension: str | None) -> bool:
 
 
 async def recent_calls(
-    entry: SynwayConfigEntry, extension: str | None, *, missed: bool
+    entry: SynwayConfigEntry,
+    extension: str | None,
+    *,
+    missed: bool,
+    day: dt.date | None = None,
 ) -> list[CallRecord]:
     """The latest calls to ``extension`` (or inbound calls), newest first.
 
     Raises:
         SpokenError: the PBX did not answer.
     """
-    query = CdrQuery(extension=extension)
+    query = CdrQuery(
+        extension=extension,
+        started_after=dt.datetime.combine(day, dt.time()) if day else None,
+    )
     try:
         page = await entry.runtime_data.client.cdrs(query, page=1)
     except SynwayError as err:
@@ -222,6 +274,53 @@ async def recent_calls(
         for record in page.records
         if _called(record, extension)
         and (not missed or record.status is not CdrStatus.ANSWERED)
+        and (day is None or (record.start is not None and record.start.date() == day))
     ]
     records.sort(key=lambda record: record.start or _EPOCH, reverse=True)
     return records
+
+
+def find_queue(entry: SynwayConfigEntry, wanted: str) -> QueueRecord:
+    """The queue named (or numbered) ``wanted``: "sales", "the sales queue", "销售队列".
+
+    Raises:
+        SpokenError: no queue, or several, have that name.
+    """
+    queues = entry.runtime_data.coordinator.data.queues
+    text = queue_words(wanted)
+    folded = "".join(text.split())
+    exact = [
+        record
+        for record in queues.values()
+        if folded
+        in (record.queue_id.casefold(), "".join((record.name or "").split()).casefold())
+    ]
+    found = exact or [
+        record
+        for record in queues.values()
+        if folded and folded in "".join((record.name or "").split()).casefold()
+    ]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise SpokenError(
+            "voice_ambiguous_queue",
+            name=text,
+            choices=spoken_list([queue_name(record) for record in found], either=True),
+        )
+    raise SpokenError("voice_unknown_queue", name=text or wanted.strip())
+
+
+def queue_words(wanted: str) -> str:
+    """The name in "the sales queue": "" when only "the queue" was said."""
+    return _QUEUE_WORDS.sub("", wanted.strip().casefold()).strip()
+
+
+def queue_name(record: QueueRecord) -> str:
+    """How speech names a queue: its name, else its number."""
+    return record.name or record.queue_id
+
+
+def local_today(hass: HomeAssistant) -> dt.date:
+    """Today where the user is (the PBX's call records are in local time)."""
+    return dt_util.now().date()
