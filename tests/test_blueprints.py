@@ -336,7 +336,10 @@ def _entity_matches(
         and device_class in (classes if isinstance(classes, list) else [classes])
         and (
             "device" not in wanted
-            or (device is not None and _device_matches(device, wanted["device"], hass))
+            or (
+                isinstance(device, dr.DeviceEntry)
+                and _device_matches(device, wanted["device"], hass)
+            )
         )
     )
 

@@ -188,4 +188,5 @@ async def test_refusal_names_a_named_extension(
             pbx_errors(hass, init_integration, extension),
         ):
             raise SynwayRequestError(31)
+        assert err.value.translation_placeholders is not None
         assert err.value.translation_placeholders["extension"] == label

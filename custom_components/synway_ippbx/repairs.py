@@ -10,6 +10,7 @@ from homeassistant.components.repairs import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
+from .blueprint_install import ISSUE_INSTALL_BLUEPRINTS, InstallBlueprintsFlow
 from .const import CONF_TRUSTED_SENDER, DOMAIN
 from .coordinator import SynwayConfigEntry
 
@@ -68,5 +69,7 @@ async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
     """Create the flow that fixes one of our issues."""
+    if issue_id.startswith(ISSUE_INSTALL_BLUEPRINTS):
+        return InstallBlueprintsFlow()
     data = data or {}
     return TrustSenderFlow(str(data.get("entry_id", "")), str(data.get("address", "")))

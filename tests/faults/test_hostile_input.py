@@ -254,4 +254,9 @@ async def test_refusals_are_counted_for_a_bounded_number_of_senders(
         assert answer == 403
     coordinator = init_integration.runtime_data.coordinator
     assert coordinator.reports.refused == 80
-    assert not issue_registry.issues
+    # No untrusted-sender issue (the offer to install the blueprints is another matter).
+    assert not [
+        issue_id
+        for _, issue_id in issue_registry.issues
+        if not issue_id.startswith("install_blueprints")
+    ]
