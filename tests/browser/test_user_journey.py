@@ -127,7 +127,9 @@ async def _recent_calls(page: Page, stack: Stack) -> None:
     """The call placed before is listed (in progress, or finished with its outcome)."""
     await page.goto(f"{stack.ha_url}/lovelace/recent-calls")
     await expect(page.get_by_text("Outcome").first).to_be_visible()
-    await expect(page.get_by_role("cell", name="1001", exact=True).first).to_be_visible()
+    await expect(
+        page.get_by_role("cell", name="1001", exact=True).first
+    ).to_be_visible()
     await _shot(page, "dashboard_recent_calls")
 
 
