@@ -19,6 +19,7 @@ import asyncio
 from collections.abc import Iterable
 import json
 from pathlib import Path
+import shutil
 from types import MappingProxyType
 
 from homeassistant import bootstrap, runner
@@ -113,8 +114,9 @@ logger:
 def write_configuration(config_dir: Path, ha_port: int) -> None:
     """Write configuration.yaml, the UI editors' files, blueprints and sentences.
 
-    The project's blueprints and Assist sentences are linked, not copied, so the
-    demo always runs the repository's own files.
+    The Assist sentences are linked, so the demo always runs the repository's own files.
+    The blueprints are copied at every start: Home Assistant's blueprint listing does
+    not follow a linked folder, so a link would leave the Blueprints page empty.
     """
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "configuration.yaml").write_text(
@@ -123,17 +125,15 @@ def write_configuration(config_dir: Path, ha_port: int) -> None:
     for name, content in UI_FILES.items():
         if not (config_dir / name).exists():
             (config_dir / name).write_text(content, encoding="utf-8")
-    links = {
-        config_dir / "blueprints" / "automation" / DOMAIN: REPO
-        / "blueprints"
-        / "automation"
-        / DOMAIN,
-        config_dir / "custom_sentences": REPO / "custom_sentences",
-    }
-    for link, target in links.items():
-        if not link.exists() and not link.is_symlink():
-            link.parent.mkdir(parents=True, exist_ok=True)
-            link.symlink_to(target, target_is_directory=True)
+    blueprints = config_dir / "blueprints" / "automation" / DOMAIN
+    if blueprints.is_symlink():  # what earlier versions of this script made
+        blueprints.unlink()
+    blueprints.mkdir(parents=True, exist_ok=True)
+    for source in (REPO / "custom_components" / DOMAIN / "blueprints").glob("*.yaml"):
+        shutil.copyfile(source, blueprints / source.name)
+    sentences = config_dir / "custom_sentences"
+    if not sentences.exists() and not sentences.is_symlink():
+        sentences.symlink_to(REPO / "custom_sentences", target_is_directory=True)
 
 
 def _manifest(components: Path, domain: str) -> dict[str, list[str]]:

@@ -16,6 +16,7 @@ from homeassistant.components.automation.config import (
 )
 from homeassistant.components.blueprint.models import Blueprint, BlueprintInputs
 from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import yaml as yaml_util
 import pytest
@@ -29,7 +30,9 @@ import yaml
 from simulator import Simulator
 from tests.conftest import settle
 
-BLUEPRINTS = Path(__file__).parent.parent / "blueprints" / "automation" / "synway_ippbx"
+ROOT = Path(__file__).parent.parent
+BLUEPRINTS = ROOT / "custom_components" / "synway_ippbx" / "blueprints"
+TOP_LEVEL = ROOT / "blueprints" / "automation" / "synway_ippbx"
 
 INPUTS: dict[str, dict[str, Any]] = {
     "missed_call_notify.yaml": {"extension": "1001"},
@@ -78,23 +81,19 @@ def _install(target: Path, name: str) -> None:
     shutil.copy(BLUEPRINTS / name, target / name)
 
 
-async def _automation(hass: HomeAssistant, name: str) -> None:
-    """Install the blueprint in the config dir and create an automation from it."""
+async def _automation(hass: HomeAssistant, name: str, *inputs: dict[str, Any]) -> None:
+    """Install the blueprint in the config dir and create automations from it."""
     target = Path(hass.config.path("blueprints", "automation", "synway_ippbx"))
     await hass.async_add_executor_job(_install, target, name)
-    assert await async_setup_component(
-        hass,
-        "automation",
+    automations = [
         {
-            "automation": {
-                "id": "test",
-                "use_blueprint": {
-                    "path": f"synway_ippbx/{name}",
-                    "input": INPUTS[name],
-                },
-            }
-        },
-    )
+            "id": f"test_{index}",
+            "alias": f"test {index}",
+            "use_blueprint": {"path": f"synway_ippbx/{name}", "input": given},
+        }
+        for index, given in enumerate(inputs or (INPUTS[name],))
+    ]
+    assert await async_setup_component(hass, "automation", {"automation": automations})
     await hass.async_block_till_done()
 
 
@@ -296,3 +295,199 @@ async def test_readme_blocklist_refuses_every_call(
     assert first.ended
     assert second.ended
     assert not other.ended
+
+
+def test_top_level_blueprints_are_the_shipped_ones() -> None:
+    """The repository's blueprints/ folder (import links point there) is the same files."""
+    shipped = {path.name: path.read_bytes() for path in BLUEPRINTS.glob("*.yaml")}
+    top = {path.name: path.read_bytes() for path in TOP_LEVEL.glob("*.yaml")}
+    assert top == shipped
+
+
+def _selector(name: str, field: str) -> dict[str, Any]:
+    return dict(_load(name).inputs[field]["selector"])
+
+
+def _device_matches(device: dr.DeviceEntry, wanted: dict[str, Any], hass: Any) -> bool:
+    entry = hass.config_entries.async_get_entry(device.config_entry_id or "")
+    entries = {entry.domain} if entry is not None else set()
+    return (
+        ("integration" not in wanted or wanted["integration"] in entries)
+        and ("model" not in wanted or device.model == wanted["model"])
+        and (
+            "manufacturer" not in wanted
+            or device.manufacturer == wanted["manufacturer"]
+        )
+    )
+
+
+def _entity_matches(
+    hass: HomeAssistant, entity: er.RegistryEntry, wanted: dict[str, Any]
+) -> bool:
+    """The entity selector's filter, as the frontend applies it."""
+    state = hass.states.get(entity.entity_id)
+    device_class = state.attributes.get("device_class") if state else None
+    device = dr.async_get(hass).async_get(entity.device_id or "")
+    domains = wanted.get("domain", [entity.domain])
+    classes = wanted.get("device_class", [device_class])
+    return (
+        wanted.get("integration", entity.platform) == entity.platform
+        and entity.domain in (domains if isinstance(domains, list) else [domains])
+        and device_class in (classes if isinstance(classes, list) else [classes])
+        and (
+            "device" not in wanted
+            or (
+                isinstance(device, dr.DeviceEntry)
+                and _device_matches(device, wanted["device"], hass)
+            )
+        )
+    )
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_flash_picker_offers_only_extension_status_sensors(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Not calls today, talk time, queues or trunks' Status: the extensions' Status."""
+    filters = _selector("flash_light_while_ringing.yaml", "status_sensor")["entity"][
+        "filter"
+    ]
+    entities = er.async_entries_for_config_entry(
+        er.async_get(hass), init_integration.entry_id
+    )
+    offered = {
+        entity.entity_id
+        for entity in entities
+        if any(_entity_matches(hass, entity, wanted) for wanted in filters)
+    }
+    status = {
+        entity.entity_id
+        for entity in entities
+        if entity.translation_key == "extension_status"
+    }
+    assert len(status) == len(init_integration.runtime_data.coordinator.data.extensions)
+    assert offered == status
+
+
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [
+        ("missed_call_notify.yaml", "extension"),
+        ("doorbell_intercom.yaml", "extension"),
+        ("doorbell_intercom.yaml", "doorbell_extension"),
+    ],
+)
+async def test_extension_pickers_offer_extensions(
+    hass: HomeAssistant, init_integration: MockConfigEntry, name: str, field: str
+) -> None:
+    """The device pickers list every extension and nothing else (no hub, trunk, queue)."""
+    filters = _selector(name, field)["device"]["filter"]
+    devices = dr.async_entries_for_config_entry(
+        dr.async_get(hass), init_integration.entry_id
+    )
+    offered = {
+        device.id
+        for device in devices
+        if any(_device_matches(device, wanted, hass) for wanted in filters)
+    }
+    extensions = {
+        device.id
+        for device in devices
+        if any("_extension_" in identifier for _, identifier in device.identifiers)
+    }
+    assert extensions
+    assert offered == extensions
+
+
+def _extension_device(hass: HomeAssistant, entry: MockConfigEntry, number: str) -> str:
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        ("synway_ippbx", f"{entry.entry_id}_extension_{number}"),
+        config_entry_id=entry.entry_id,
+    )
+    assert device is not None
+    return device.id
+
+
+async def test_missed_call_from_a_picked_device(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """End to end: an automation on the picked extension device hears its missed call."""
+    calls = async_mock_service(hass, "persistent_notification", "create")
+    await _automation(
+        hass,
+        "missed_call_notify.yaml",
+        {"extension": _extension_device(hass, init_integration, "1001")},
+    )
+    simulator.call_internal("1002", "1003")
+    await settle(hass, simulator)
+    simulator.hangup("1002")
+    await settle(hass, simulator)
+    assert not calls
+    simulator.call_internal("1002", "1001")
+    await settle(hass, simulator)
+    simulator.hangup("1002")
+    await settle(hass, simulator)
+    assert [call.data["message"] for call in calls] == [
+        "Missed call from 1002 on extension 1001"
+    ]
+
+
+async def test_doorbell_from_picked_devices(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """End to end: the door phone and the called phone picked as devices."""
+    calls = async_mock_service(hass, "persistent_notification", "create")
+    await _automation(
+        hass,
+        "doorbell_intercom.yaml",
+        {
+            "extension": _extension_device(hass, init_integration, "1001"),
+            "doorbell_extension": _extension_device(hass, init_integration, "1008"),
+        },
+    )
+    simulator.call_internal("1003", "1001")
+    await settle(hass, simulator)
+    simulator.hangup("1003")
+    await settle(hass, simulator)
+    assert not calls
+    simulator.call_internal("1008", "1001")
+    await settle(hass, simulator)
+    assert len(calls) == 1
+
+
+async def test_two_flashing_lights_keep_their_own_state(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """Two automations from the flash blueprint save and restore separate scenes."""
+    async_mock_service(hass, "light", "toggle")
+    snapshots = async_mock_service(hass, "scene", "create")
+    restores = async_mock_service(hass, "scene", "turn_on")
+    hass.states.async_set("sensor.extension_1001_status", "idle")
+    await _automation(
+        hass,
+        "flash_light_while_ringing.yaml",
+        INPUTS["flash_light_while_ringing.yaml"],
+        {"status_sensor": "sensor.extension_1001_status", "light": "light.hall"},
+    )
+    hass.states.async_set("sensor.extension_1001_status", "ringing")
+    await _spin()
+    hass.states.async_set("sensor.extension_1001_status", "idle")
+    for _ in range(3):
+        freezer.tick(timedelta(seconds=1))
+        async_fire_time_changed(hass)
+        await _spin()
+    await hass.async_block_till_done()
+    saved = {
+        call.data["scene_id"]: call.data["snapshot_entities"] for call in snapshots
+    }
+    assert saved == {
+        "synway_ippbx_flash_test_0": ["light.desk"],
+        "synway_ippbx_flash_test_1": ["light.hall"],
+    }
+    assert sorted(call.data["entity_id"][0] for call in restores) == [
+        "scene.synway_ippbx_flash_test_0",
+        "scene.synway_ippbx_flash_test_1",
+    ]

@@ -12,7 +12,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.template import Template
 from homeassistant.util.yaml import load_yaml_dict
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synway_ippbx.const import (
+    CONF_REPORT_URL,
+    CONF_WEBHOOK_ID,
+    DOMAIN,
+)
 from simulator import Simulator
 from tests.conftest import settle
 
@@ -103,10 +109,10 @@ async def test_queues_trunks_and_recent_calls(
     ]
 
     recent = cards["Recent calls"]
-    assert "| When | Extension | What | Other party |" in recent
+    assert "| When | From | To | Outcome | Talk time |" in recent
     assert "88861158" in recent
-    assert "2 active calls" in cards["Phone system"]
-    assert "1 talking, 3 ringing" in cards["Phone system"]
+    assert "- Active calls: **2**" in cards["Phone system"]
+    assert "- Phones: **1 talking, 3 ringing**" in cards["Phone system"]
 
 
 async def test_empty_dashboard(hass: HomeAssistant) -> None:
@@ -116,6 +122,7 @@ async def test_empty_dashboard(hass: HomeAssistant) -> None:
     assert cards["Queues"] == "No queues."
     assert cards["Trunks"] == "No trunks."
     assert cards["Recent calls"] == "No calls yet."
+    assert cards["Phone system"] == "No Synway IPPBX set up."
 
 
 def test_readme_shows_the_screenshots() -> None:
@@ -128,15 +135,107 @@ def test_readme_shows_the_screenshots() -> None:
     assert "dashboards/synway_ippbx.yaml" in readme
 
 
-@pytest.mark.usefixtures("entity_registry_enabled_by_default", "init_integration")
-async def test_recent_calls_from_enabled_call_entities(
+def _figures(card: str) -> dict[str, str]:
+    """The "- Label: **value**" lines of the Phone system card."""
+    return dict(re.findall(r"^- (.+?): \*\*(.*?)\*\*$", card, re.MULTILINE))
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_phone_system_labels_each_figure(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
-    """Where a user enabled the Call event entities, their last events are listed."""
+    """Each hub figure has its own label; talk time is h:mm, a time is "… ago"."""
     simulator.call_internal("1000", "1001")
-    await settle(hass, simulator)
+    simulator.answer("1001")
+    simulator.advance(491)
     simulator.hangup("1000")
+    simulator.call_internal("1002", "1003")
+    simulator.advance(5)
+    simulator.hangup("1002")
     await settle(hass, simulator)
-    recent = (await _render(hass))["Recent calls"]
-    assert "| hangup |" in recent or "| call failed |" in recent
-    assert "Extension 1001" in recent
+    card = (await _render(hass))["Phone system"]
+    assert card.startswith("**Synway IPPBX (127.0.0.1)**")
+    assert "active calls" not in card
+    figures = _figures(card)
+    assert figures["Active calls"] == "0"
+    assert figures["Calls today"] == "2"
+    assert figures["Missed calls today"] == "1"
+    assert figures["Talk time today"] == "0:08"
+    assert figures["Last missed call"].endswith(" ago")
+    assert figures["Phones"] == "0 talking, 0 ringing"
+    assert "Recent calls" not in figures
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_recent_calls_finished_and_in_progress(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Finished calls (kept by the hub's Recent calls sensor) under calls in progress."""
+    simulator.call_internal("1000", "1001")
+    simulator.answer("1001")
+    simulator.advance(130)
+    simulator.hangup("1000")
+    simulator.call_internal("1003", "1001")
+    simulator.advance(5)
+    simulator.hangup("1003")
+    await settle(hass, simulator)
+    simulator.call_internal("1004", "1005")
+    await settle(hass, simulator)
+    rows = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in (await _render(hass))["Recent calls"].splitlines()[2:]
+    ]
+    assert rows[0][0] == "now"
+    assert {rows[0][1], rows[1][1]} == {"Extension 1004", "Extension 1005"}
+    finished = [row for row in rows if row[0] != "now"]
+    assert [row[1:] for row in finished] == [
+        ["1003", "1001", "missed", ""],
+        ["1000", "1001", "answered", "2:10"],
+    ]
+    assert all(re.fullmatch(r"\d+ \w+ ago|just now", row[0]) for row in finished)
+
+
+async def _second_pbx(hass: HomeAssistant, first: MockConfigEntry) -> MockConfigEntry:
+    """Another PBX (the same simulator under another entry): its own Extension 1000…"""
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="Branch office",
+        entry_id="01JSYNWAYIPPBXTESTENTRY002",
+        unique_id="branch:443",
+        version=2,
+        data={**first.data, CONF_WEBHOOK_ID: "f" * 64},
+        options={
+            key: value for key, value in first.options.items() if key != CONF_REPORT_URL
+        },
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    await hass.async_block_till_done()
+    return second
+
+
+async def test_two_pbxs_one_block_each(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Two PBXs: the figures and the switchboard come in one named block per PBX."""
+    await _second_pbx(hass, init_integration)
+    cards = await _render(hass)
+    phone = cards["Phone system"]
+    blocks = re.split(r"^\*\*(.+)\*\*$", phone, flags=re.MULTILINE)[1:]
+    names = blocks[0::2]
+    assert names == ["Branch office", "Synway IPPBX (127.0.0.1)"]
+    for block in blocks[1::2]:
+        assert set(_figures(block)) == {
+            "Active calls",
+            "Calls today",
+            "Missed calls today",
+            "Talk time today",
+            "Last missed call",
+            "Phones",
+        }
+    board = cards["Switchboard"]
+    assert re.findall(r"<h3>(.*?)</h3>", board) == names
+    for table in board.split("<h3>")[1:]:
+        cells = re.findall(r"<b>(.*?)</b>", table)
+        assert cells == sorted(set(cells))  # each extension once, in order
+        assert len(cells) == len(simulator.state.extensions)

@@ -207,6 +207,7 @@ ALWAYS_ENABLED = {
     ("sensor", "pbx_missed_calls_today"),
     ("sensor", "pbx_talk_time_today"),
     ("sensor", "pbx_last_missed_call"),
+    ("sensor", "recent_calls"),
 }
 
 

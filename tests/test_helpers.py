@@ -156,3 +156,37 @@ async def test_button_pbx_refusal_is_translated(
         )
     assert err.value.translation_key == "unexpected_response"
     simulator.set_faults(http_500=False)
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_entity_command_refusal_names_its_extension(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """An extension's switch says which phone the PBX refused, as Assist would."""
+    simulator.set_faults(errno=31)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            "switch",
+            "turn_on",
+            {ATTR_ENTITY_ID: "switch.extension_1001_voicemail"},
+            blocking=True,
+        )
+    simulator.set_faults(errno=0)
+    assert err.value.translation_key == "pbx_extension_busy"
+    assert str(err.value) == "1001 is busy or offline, so the PBX cannot ring it"
+
+
+async def test_refusal_names_a_named_extension(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A named extension is named as Assist names it; an unknown one by its number."""
+    store = init_integration.runtime_data.coordinator.data
+    store.extensions["1003"].name = "Reception"
+    for extension, label in (("1003", "Reception (1003)"), ("77", "77")):
+        with (
+            pytest.raises(HomeAssistantError) as err,
+            pbx_errors(hass, init_integration, extension),
+        ):
+            raise SynwayRequestError(31)
+        assert err.value.translation_placeholders is not None
+        assert err.value.translation_placeholders["extension"] == label

@@ -71,16 +71,29 @@ async def test_dial_unknown_extension(
 
 @pytest.mark.usefixtures("init_integration")
 async def test_dial_pbx_error(hass: HomeAssistant, simulator: Simulator) -> None:
-    """A PBX refusal becomes a translated error naming the errno's meaning."""
+    """A PBX refusal becomes a sentence naming the extension (errno 14)."""
     simulator.state.extensions["1000"].settings["call_permission"] = "internal"
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "dial", {"extension": "1000", "number": "5551234"})
-    assert err.value.translation_key == "pbx_error"
+    assert err.value.translation_key == "pbx_call_not_permitted"
     assert err.value.translation_placeholders == {
         "errno": "14",
         "meaning": "Wrong call authority",
+        "extension": "1000",
     }
-    assert "error 14: Wrong call authority" in str(err.value)
+    assert str(err.value) == ("1000 may not make this call (the PBX's call permission)")
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_dial_from_a_busy_phone(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """errno 31 reads as Assist says it, naming the extension (not "error 31")."""
+    await _talking(hass, simulator)
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(hass, "dial", {"extension": "1000", "number": "5551234"})
+    assert err.value.translation_key == "pbx_extension_busy"
+    assert str(err.value) == "1000 is busy or offline, so the PBX cannot ring it"
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default", "init_integration")
@@ -119,7 +132,7 @@ async def test_hangup_unknown_call_id(
     """An unknown id reaches the PBX, whose errno 6 is named."""
     with pytest.raises(HomeAssistantError) as err:
         await _call(hass, "hangup", {"call_id": "no-such-leg"})
-    assert err.value.translation_key == "pbx_error"
+    assert err.value.translation_key == "pbx_call_gone"
     assert err.value.translation_placeholders == {
         "errno": "6",
         "meaning": "Wrong or invalid uuid",
@@ -202,7 +215,11 @@ async def test_monitor_refused(hass: HomeAssistant, simulator: Simulator) -> Non
     assert err.value.translation_placeholders == {
         "errno": "10",
         "meaning": "Wrong monitor authority",
+        "extension": "1002",
     }
+    assert str(err.value) == (
+        "1002 may not listen in on that call (the PBX's monitor permission)"
+    )
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.synway_ippbx.statistics import StatisticsData
+from custom_components.synway_ippbx.statistics import RecentCall, StatisticsData
 from simulator import Simulator
 from tests.conftest import poll, settle, state_of
 
@@ -272,3 +272,81 @@ async def test_pbx_reboot_backfills_and_failures_are_quiet(
     await settle(hass, simulator)
     assert sum(1 for r in simulator.requests if r.name == "cdrs") > before
     assert state_of(hass, "sensor.extension_1002_missed_calls_today") == "1"
+
+
+RECENT = "sensor.synway_ippbx_127_0_0_1_recent_calls"
+
+
+async def test_recent_calls_list_who_when_and_how(
+    utc_hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """The hub's Recent calls: newest first, named, answered or missed, talk time."""
+    hass = utc_hass
+    simulator.state.extensions["1005"].settings["username"] = "Reception"
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert state_of(hass, RECENT) == "unknown"
+    await _answered_call(hass, simulator, "1000", "1001", talk=90)
+    simulator.advance(60)
+    await _missed_call(hass, simulator, "1005", "1002")
+
+    state = hass.states.get(RECENT)
+    assert state is not None
+    calls = state.attributes["calls"]
+    assert [
+        (c["caller"], c["caller_name"], c["callee"], c["answered"], c["missed"])
+        for c in calls
+    ] == [
+        ("1005", "Reception", "1002", False, True),
+        ("1000", None, "1001", True, False),
+    ]
+    assert calls[1]["duration"] == 90
+    assert dt_util.parse_datetime(state.state) == dt_util.parse_datetime(
+        calls[0]["time"]
+    )
+    # The list is not written to the recorder at every call.
+    entity = hass.data["entity_components"]["sensor"].get_entity(RECENT)
+    assert "calls" in entity._unrecorded_attributes
+
+
+async def test_recent_calls_survive_a_restart_and_are_bounded(
+    utc_hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """Calls seen live and calls fetched after a restart: 20 at most, each once."""
+    hass = utc_hass
+    for _ in range(3):
+        await _answered_call(hass, simulator, "1000", "1001", talk=10)
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    for _ in range(19):  # while Home Assistant was away: fetched at setup
+        await _missed_call(hass, simulator, "1003", "1004")
+    assert await hass.config_entries.async_setup(init_integration.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    state = hass.states.get(RECENT)
+    assert state is not None
+    calls = state.attributes["calls"]
+    assert len(calls) == 20
+    assert [c["callee"] for c in calls].count("1004") == 19
+    assert [c["callee"] for c in calls].count("1001") == 1
+    times = [c["time"] for c in calls]  # ISO, one zone: sorts as times do
+    assert times == sorted(times, reverse=True)
+
+
+def test_stored_recent_calls_round_trip() -> None:
+    """The list is stored with the figures, and read back the same."""
+    data = StatisticsData(day="2026-01-01")
+    data.recent = [
+        RecentCall(
+            time="2026-01-01T10:00:00+00:00",
+            caller="1000",
+            caller_name=None,
+            callee="1001",
+            callee_name="Alice",
+            answered=True,
+            missed=False,
+            outbound=False,
+            duration=12,
+        )
+    ]
+    assert StatisticsData.from_json(data.to_json()) == data

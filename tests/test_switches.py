@@ -268,7 +268,8 @@ async def test_pbx_refusal_is_a_translated_error(
     simulator.state.extensions.pop("1005")
     with pytest.raises(HomeAssistantError) as err:
         await _switch(hass, "switch.extension_1005_voicemail", on=False)
-    assert err.value.translation_key == "pbx_error"
+    assert err.value.translation_key == "pbx_no_such_extension"
+    assert str(err.value) == "The PBX has no extension 1005"
 
 
 # -- queue agents ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .api import SynwayClient, SynwayError
+from .blueprint_install import async_offer_blueprints
 from .const import (
     CONF_TRUSTED_SENDER,
     CONF_TRUSTED_SENDERS,
@@ -111,6 +112,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
     entry.async_on_unload(
         coordinator.async_add_listener(_remove_stale_devices, STRUCTURE_KEY)
     )
+    await async_offer_blueprints(hass)
     return True
 
 

@@ -1,4 +1,7 @@
-"""Sensors of the day's call figures and of the last missed call (see statistics.py)."""
+"""Sensors of the day's call figures, the last missed call and the last finished calls.
+
+All are fed by statistics.py.
+"""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -13,6 +16,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import UnitOfTime
 from homeassistant.helpers.entity import Entity
+from homeassistant.util import dt as dt_util
 
 from .const import ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
@@ -74,6 +78,19 @@ LAST_MISSED = LastMissedDescription(
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class RecentCallsDescription(SensorEntityDescription, SynwayEntityDescription):
+    """The PBX's last finished calls."""
+
+
+RECENT_CALLS = RecentCallsDescription(
+    key="recent_calls",
+    translation_key="recent_calls",
+    kind=ObjectKind.HUB,
+    device_class=SensorDeviceClass.TIMESTAMP,
+)
+
+
 def call_sensors(entry: SynwayConfigEntry, key: Key) -> Iterable[Entity]:
     """The figure and last-missed sensors of the hub or an extension."""
     features = entry.runtime_data.features
@@ -85,6 +102,7 @@ def call_sensors(entry: SynwayConfigEntry, key: Key) -> Iterable[Entity]:
         return [
             *(CallFigureSensor(entry, key, _for_hub(d), statistics) for d in FIGURES),
             LastMissedSensor(entry, key, _for_hub(LAST_MISSED), statistics),
+            RecentCallsSensor(entry, key, RECENT_CALLS, statistics),
         ]
     return [
         *(CallFigureSensor(entry, key, d, statistics) for d in FIGURES),
@@ -166,3 +184,26 @@ class LastMissedSensor(_StatisticsSensor):
             "number": missed.number if missed else None,
             "name": missed.name if missed else None,
         }
+
+
+class RecentCallsSensor(_StatisticsSensor):
+    """When the last call ended; its ``calls`` attribute lists the last finished calls.
+
+    Kept across restarts by the statistics' store; the list is not recorded (the
+    recorder would store it again at every call), the time of the last call is.
+    """
+
+    _unrecorded_attributes = frozenset({"calls"})
+
+    @property
+    @override
+    def native_value(self) -> datetime | None:
+        """The start of the latest finished call."""
+        calls = self._statistics.recent_calls()
+        return dt_util.parse_datetime(calls[0].time) if calls else None
+
+    @property
+    @override
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The last finished calls, newest first."""
+        return {"calls": [call.to_json() for call in self._statistics.recent_calls()]}

@@ -19,12 +19,17 @@ from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
 from .devices import object_identifier
 from .entity import SynwayEntity
+from .pbx_errors import extension_label, pbx_error_words
 
 
 @contextmanager
-def pbx_errors(hass: HomeAssistant, entry: SynwayConfigEntry) -> Iterator[None]:
+def pbx_errors(
+    hass: HomeAssistant, entry: SynwayConfigEntry, extension: str | None = None
+) -> Iterator[None]:
     """The one error path of actions and buttons: the client's errors, translated.
 
+    A refusal reads as ``pbx_errors.py`` words it (as Assist says it), naming
+    ``extension`` (the number of the phone acted on) where the sentence needs one.
     Rejected credentials also start the reauthentication flow, as a failed poll would:
     the user learns of a changed PBX password from the action, not an hour later.
     """
@@ -43,10 +48,15 @@ def pbx_errors(hass: HomeAssistant, entry: SynwayConfigEntry) -> Iterator[None]:
             translation_domain=DOMAIN, translation_key="invalid_auth"
         ) from err
     except SynwayRequestError as err:
+        label = None
+        if extension:
+            record = entry.runtime_data.coordinator.data.extensions.get(extension)
+            label = extension_label(record, extension)
+        words = pbx_error_words(err, label)
         raise HomeAssistantError(
             translation_domain=DOMAIN,
-            translation_key="pbx_error",
-            translation_placeholders={"errno": str(err.errno), "meaning": err.meaning},
+            translation_key=words.key,
+            translation_placeholders=words.placeholders,
         ) from err
     except SynwayConnectionError as err:
         raise HomeAssistantError(
@@ -69,7 +79,9 @@ def pbx_command[E: SynwayEntity, **P, R](
 
     @wraps(func)
     async def _command(self: E, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with pbx_errors(self.hass, self.coordinator.config_entry):
+        kind, number = self.key
+        extension = number if kind == "extension" else None
+        with pbx_errors(self.hass, self.coordinator.config_entry, extension):
             return await func(self, *args, **kwargs)
 
     return _command

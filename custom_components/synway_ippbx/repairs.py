@@ -13,6 +13,7 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
+from .blueprint_install import ISSUE_INSTALL_BLUEPRINTS, InstallBlueprintsFlow
 from .const import CONF_TRUSTED_SENDERS, DOMAIN, MAX_TRUSTED_SENDERS
 from .coordinator import SynwayConfigEntry
 from .sentence_install import (
@@ -131,6 +132,8 @@ async def async_create_fix_flow(
     """Create the flow that fixes one of our issues."""
     if issue_id.startswith(ISSUE_INSTALL_SENTENCES):
         return InstallSentencesFlow()
+    if issue_id.startswith(ISSUE_INSTALL_BLUEPRINTS):
+        return InstallBlueprintsFlow()
     data = data or {}
     counts: dict[str, int] = {}
     for item in str(data.get("refused") or "").split(","):

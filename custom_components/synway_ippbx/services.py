@@ -18,7 +18,7 @@ Call actions take ``extension`` or ``call_id``, exactly one:
   in that call (usually the caller's).
 
 Input is validated once, by the schemas; errors from the PBX become translated errors
-naming the meaning of its errno (see ``helpers.pbx_errors``).
+in words naming the extension acted on (see ``pbx_errors.py``).
 """
 
 from collections.abc import Callable, Coroutine, Mapping
@@ -137,7 +137,8 @@ def _bind(
         )
         if fields:
             call = _resolve_fields(hass, entry, call, fields)
-        with pbx_errors(hass, entry):
+        extension = call.data.get(ATTR_EXTENSION)
+        with pbx_errors(hass, entry, extension if isinstance(extension, str) else None):
             return await action.handler(entry, call)
 
     return _call

@@ -4,7 +4,8 @@ CDR reports feed the figures as calls end. Reports sent while Home Assistant was
 are lost, so at setup and after the PBX comes back the records since the stored
 high-water mark are fetched (cdrs with a time filter, paged) and counted once each:
 the record ids of the day are remembered, so a report and a fetched record of the same
-call count once. Figures reset at local midnight.
+call count once. Figures reset at local midnight; the last finished calls (who, when,
+answered or missed, how long) are kept across restarts and days, RECENT_CALLS of them.
 """
 
 from collections.abc import Callable
@@ -36,6 +37,8 @@ BACKFILL_LIMIT: Final = 1000
 # A record's end time may lag its start: look back this far before the high-water mark.
 BACKFILL_OVERLAP: Final = timedelta(hours=2)
 _STAMP: Final = "%Y-%m-%d %H:%M:%S"
+# How many finished calls the Recent calls sensor keeps (its attribute stays small).
+RECENT_CALLS: Final = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,25 @@ class MissedCall:
         return dt_util.parse_datetime(self.time)
 
 
+@dataclass(frozen=True, slots=True)
+class RecentCall:
+    """One finished call as the dashboard lists it."""
+
+    time: str  # ISO, aware
+    caller: str | None
+    caller_name: str | None
+    callee: str | None
+    callee_name: str | None
+    answered: bool
+    missed: bool
+    outbound: bool
+    duration: int  # seconds of talk
+
+    def to_json(self) -> dict[str, Any]:
+        """As stored, and as the sensor's attribute shows it."""
+        return asdict(self)
+
+
 @dataclass(slots=True)
 class StatisticsData:
     """What is stored between restarts."""
@@ -116,6 +138,7 @@ class StatisticsData:
     high_water: str | None = None
     last_missed: MissedCall | None = None
     last_missed_by_extension: dict[str, MissedCall] = field(default_factory=dict)
+    recent: list[RecentCall] = field(default_factory=list)  # newest first
 
     def to_json(self) -> dict[str, Any]:
         """Serialise for the store."""
@@ -129,6 +152,7 @@ class StatisticsData:
             "last_missed_by_extension": {
                 n: asdict(m) for n, m in self.last_missed_by_extension.items()
             },
+            "recent": [call.to_json() for call in self.recent],
         }
 
     @classmethod
@@ -152,6 +176,7 @@ class StatisticsData:
                     str(n): MissedCall(**m)
                     for n, m in data.get("last_missed_by_extension", {}).items()
                 },
+                recent=[RecentCall(**c) for c in data.get("recent", [])][:RECENT_CALLS],
             )
         except TypeError, AttributeError, ValueError:
             LOGGER.debug("Stored call statistics unreadable; starting afresh")
@@ -219,6 +244,10 @@ class CallStatistics:
         if extension is None:
             return self.data.last_missed
         return self.data.last_missed_by_extension.get(extension)
+
+    def recent_calls(self) -> list[RecentCall]:
+        """The last finished calls of the PBX, newest first."""
+        return self.data.recent
 
     # -- feeding ----------------------------------------------------------------------
 
@@ -292,6 +321,7 @@ class CallStatistics:
             for number in (call.caller, call.callee)
             if number and self._is_extension(number)
         }
+        self._remember(call, when)
         for figures in (
             self.data.hub,
             *(self.data.extensions.setdefault(n, DayFigures()) for n in involved),
@@ -310,6 +340,25 @@ class CallStatistics:
                 self.data.extensions[call.callee].missed += 1
                 self.data.last_missed_by_extension[call.callee] = missed
         return {None, *involved}
+
+    def _remember(self, call: FinishedCall, when: datetime) -> None:
+        """Keep the call among the last RECENT_CALLS, newest first (by start time)."""
+        if call.start is not None:
+            when = call.start.replace(tzinfo=dt_util.get_default_time_zone())
+        recent = RecentCall(
+            time=dt_util.as_local(when).isoformat(),
+            caller=call.caller,
+            caller_name=self._extension_name(call.caller),
+            callee=call.callee,
+            callee_name=self._extension_name(call.callee),
+            answered=call.answered,
+            missed=call.missed,
+            outbound=call.outbound,
+            duration=call.talk_time,
+        )
+        calls = [*self.data.recent, recent]
+        calls.sort(key=lambda c: dt_util.parse_datetime(c.time) or when, reverse=True)
+        self.data.recent = calls[:RECENT_CALLS]
 
     def _roll_over(self) -> bool:
         """Start a new day's figures when the date changed; returns whether it did."""

@@ -97,6 +97,10 @@ async def _dashboard(page: Page, stack: Stack) -> None:
     cells = page.locator("td").filter(has_text="Extension")
     await expect(cells).to_have_count(8)
     await expect(_cell(page, "1000")).to_contain_text(re.compile("Registered|Idle"))
+    # The Phone system card: one block for the PBX, each figure under its own label.
+    for label in ("Active calls", "Calls today", "Talk time today", "Last missed call"):
+        await expect(page.get_by_text(re.compile(f"^{label}:")).first).to_be_visible()
+    await expect(page.get_by_text(re.compile(r"\d active calls"))).to_have_count(0)
     await _shot(page, "dashboard")
     await page.goto(f"{stack.ha_url}/lovelace/queues-trunks")
     await expect(page.get_by_text("Queue 6700").first).to_be_visible()
@@ -117,6 +121,28 @@ async def _dial_and_watch(page: Page, stack: Stack) -> None:
     await expect(ringing.locator("font")).to_have_attribute("color", "#fb8c00")
     await expect(_cell(page, "1001")).to_contain_text(re.compile("Registered|Idle"))
     await _shot(page, "dashboard_ringing")
+
+
+async def _recent_calls(page: Page, stack: Stack) -> None:
+    """The call placed before is listed (in progress, or finished with its outcome)."""
+    await page.goto(f"{stack.ha_url}/lovelace/recent-calls")
+    await expect(page.get_by_text("Outcome").first).to_be_visible()
+    await expect(
+        page.get_by_role("cell", name="1001", exact=True).first
+    ).to_be_visible()
+    await _shot(page, "dashboard_recent_calls")
+
+
+async def _blueprints(page: Page, stack: Stack) -> None:
+    """The demo's Blueprints page lists the three shipped blueprints."""
+    await page.goto(f"{stack.ha_url}/config/blueprint/dashboard")
+    for name in (
+        "Synway IPPBX – notify on a missed call",
+        "Synway IPPBX – flash a light while an extension rings",
+        "Synway IPPBX – doorbell intercom",
+    ):
+        await expect(page.get_by_text(name).first).to_be_visible()
+    await _shot(page, "blueprints")
 
 
 async def _activity(page: Page, stack: Stack) -> None:
@@ -143,7 +169,7 @@ async def test_user_journey(stack: Stack, browser: Browser) -> None:
     expect.set_options(timeout=TIMEOUT_MS)
     page = await context.new_page()
     steps = [_log_in, _add_integration, _integration_page, _dashboard]
-    steps += [_dial_and_watch, _device_page, _activity]
+    steps += [_dial_and_watch, _recent_calls, _device_page, _activity, _blueprints]
     step = steps[0]
     try:
         for step in steps:
