@@ -151,10 +151,10 @@ async def test_user_creates_entry(
         _user_input(simulator, **{CONF_HOST: typed_host, CONF_USERNAME: " api "}),
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Synway IPPBX (127.0.0.1)"
+    assert result["title"] == "Synway IPPBX"
     entry = result["result"]
     assert entry.unique_id == f"127.0.0.1:{simulator.port}"
-    assert entry.title == "Synway IPPBX (127.0.0.1)"
+    assert entry.title == "Synway IPPBX"
     assert entry.options == {}
     data = dict(entry.data)
     webhook_id = data.pop(CONF_WEBHOOK_ID)

@@ -13,7 +13,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
@@ -49,6 +49,7 @@ from .const import (
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
     DEFAULT_SCAN_INTERVAL,
+    DEFAULT_TITLE,
     DOMAIN,
     LOGGER,
     MAX_SCAN_INTERVAL,
@@ -177,10 +178,21 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for the PBX address and API credentials, and log in to check them."""
         errors: dict[str, str] = {}
+        titles = {
+            entry.title
+            for entry in self.hass.config_entries.async_entries(
+                DOMAIN, include_ignore=False
+            )
+        }
+        name: str | None = None
         if user_input is not None:
+            if titles:
+                name = user_input.get(CONF_NAME, "").strip() or _free_title(titles)
+                if name in titles:
+                    errors[CONF_NAME] = "name_in_use"
             if (parsed := _normalised_host(user_input[CONF_HOST])) is None:
                 errors[CONF_HOST] = "invalid_host"
-            else:
+            elif not errors:
                 host, address = parsed
                 if await _async_already_configured(self.hass, address):
                     return self.async_abort(reason="already_configured")
@@ -196,20 +208,29 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                         address.unique_id, raise_on_progress=False
                     )
                     self._abort_if_unique_id_configured()
+                    data = {
+                        CONF_HOST: host,
+                        CONF_USERNAME: username,
+                        CONF_PASSWORD: digest,
+                        CONF_VERIFY_SSL: verify_ssl,
+                        CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                    }
+                    if name is not None:
+                        data[CONF_NAME] = name
                     return self.async_create_entry(
-                        title=f"Synway IPPBX ({address.host})",
-                        data={
-                            CONF_HOST: host,
-                            CONF_USERNAME: username,
-                            CONF_PASSWORD: digest,
-                            CONF_VERIFY_SSL: verify_ssl,
-                            CONF_WEBHOOK_ID: webhook.async_generate_id(),
-                        },
+                        title=name or DEFAULT_TITLE, data=data
                     )
                 errors["base"] = error
 
+        # Only beside another PBX: its entity ids must differ from the first one's.
+        named: dict[Any, Any] = (
+            {vol.Required(CONF_NAME, default=_free_title(titles)): _TEXT_SELECTOR}
+            if titles
+            else {}
+        )
         schema = vol.Schema(
             {
+                **named,
                 vol.Required(CONF_HOST): _TEXT_SELECTOR,
                 vol.Required(CONF_USERNAME): _TEXT_SELECTOR,
                 vol.Required(CONF_PASSWORD): _PASSWORD_SELECTOR,
@@ -292,7 +313,6 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_update_reload_and_abort(
                         entry,
                         unique_id=address.unique_id,
-                        title=f"Synway IPPBX ({address.host})",
                         data_updates={
                             CONF_HOST: host,
                             CONF_USERNAME: username,
@@ -325,6 +345,14 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: SynwayConfigEntry) -> SynwayOptionsFlow:
         """Return the options flow."""
         return SynwayOptionsFlow()
+
+
+def _free_title(titles: set[str]) -> str:
+    """The first of "Synway IPPBX 2", "Synway IPPBX 3", … that no entry is called."""
+    number = 2
+    while f"{DEFAULT_TITLE} {number}" in titles:
+        number += 1
+    return f"{DEFAULT_TITLE} {number}"
 
 
 def _is_ip(text: str) -> bool:

@@ -15,6 +15,11 @@ CONF_REPORT_URL: Final = "report_url"
 CONF_ASSIST_EXTENSION: Final = "assist_extension"
 CONF_TRUSTED_SENDER: Final = "trusted_sender"
 
+# The entry title and hub device name: never the address (entity ids follow from it). A PBX
+# added beside another gets a name the user chooses, stored as the entry's ``name``: the
+# devices of such an entry carry it, so every entity id of that PBX starts with it.
+DEFAULT_TITLE: Final = "Synway IPPBX"
+
 DEFAULT_SCAN_INTERVAL: Final = 30
 MIN_SCAN_INTERVAL: Final = 10
 MAX_SCAN_INTERVAL: Final = 3600

@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -92,12 +93,18 @@ def _build_device_info(
         info["model"] = "Queue"
     else:
         info["model"] = f"{object_type.value.upper()} {kind}"
+    # A PBX added beside another carries its name in every device name, so every entity id
+    # of it follows one rule: ``sensor.synway_ippbx_2_extension_1001_status``.
+    prefix = f"{entry.title} " if CONF_NAME in entry.data else ""
     if name and name != object_id:
         # "Sales" becomes "Sales (6700)"; a name that has the number already stays.
-        info["name"] = name if object_id in name else f"{name} ({object_id})"
+        label = name if object_id in name else f"{name} ({object_id})"
+        info["name"] = prefix + label
     else:
-        info["translation_key"] = kind
+        info["translation_key"] = f"{kind}_of_pbx" if prefix else kind
         info["translation_placeholders"] = {"id": object_id}
+        if prefix:
+            info["translation_placeholders"]["pbx"] = entry.title
     return info
 
 
