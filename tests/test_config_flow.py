@@ -155,7 +155,8 @@ async def test_user_creates_entry(
     entry = result["result"]
     assert entry.unique_id == f"127.0.0.1:{simulator.port}"
     assert entry.title == "Synway IPPBX"
-    assert entry.options == {}
+    # A new PBX starts with the default entity families (issue 23).
+    assert entry.options == {"entity_families": ["do_not_disturb"]}
     data = dict(entry.data)
     webhook_id = data.pop(CONF_WEBHOOK_ID)
     assert isinstance(webhook_id, str)
@@ -1000,7 +1001,7 @@ async def test_options_flow_offers_extensions(
         options[option["value"]] = option["label"]
     # The PBX names an extension after its number unless given a name.
     assert options == {str(n): str(n) for n in range(1000, 1010)} | {
-        "1001": "1001 Kitchen"
+        "1001": "1001 — Kitchen"
     }
     assert isinstance(_field(result, CONF_REPORT_URL), TextSelector)
 

@@ -25,6 +25,7 @@ from .devices import (
     async_remove_stale_devices,
     object_exists,
 )
+from .entity_families import async_remove_unchosen
 from .features import async_setup_features
 from .services import async_setup_services
 from .store import STRUCTURE_KEY
@@ -84,6 +85,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
         await _async_logout()
         raise
     async_register_hub(hass, entry)
+    async_remove_unchosen(hass, entry.entry_id, entry.options)
     await async_setup_features(hass, entry)
     coordinator.async_start_heartbeat()
     entry.async_on_unload(_async_logout)

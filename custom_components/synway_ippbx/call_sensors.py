@@ -17,6 +17,7 @@ from homeassistant.helpers.entity import Entity
 from .const import ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .entity import SynwayEntity, SynwayEntityDescription, ValueFn
+from .entity_families import wanted
 from .statistics import CallStatistics, DayFigures
 from .store import Key
 
@@ -86,6 +87,8 @@ def call_sensors(entry: SynwayConfigEntry, key: Key) -> Iterable[Entity]:
             *(CallFigureSensor(entry, key, _for_hub(d), statistics) for d in FIGURES),
             LastMissedSensor(entry, key, _for_hub(LAST_MISSED), statistics),
         ]
+    if not wanted(entry.options, LAST_MISSED.key):
+        return []
     return [
         *(CallFigureSensor(entry, key, d, statistics) for d in FIGURES),
         LastMissedSensor(entry, key, LAST_MISSED, statistics),

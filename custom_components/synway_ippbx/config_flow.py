@@ -56,7 +56,15 @@ from .const import (
     MIN_SCAN_INTERVAL,
 )
 from .coordinator import SynwayConfigEntry
-from .feature_options import FEATURE_OPTIONS_SCHEMA, feature_options
+from .entity_families import CONF_ENTITY_FAMILIES, DEFAULT_FAMILIES
+from .feature_options import (
+    CONF_SCREEN_CALLS,
+    FEATURE_OPTIONS_SCHEMA,
+    SCREENING_SCHEMA,
+    feature_options,
+    feature_suggestions,
+    screening_options,
+)
 
 _PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT_SELECTOR = TextSelector(TextSelectorConfig(autocomplete="off"))
@@ -218,7 +226,12 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                     if name is not None:
                         data[CONF_NAME] = name
                     return self.async_create_entry(
-                        title=name or DEFAULT_TITLE, data=data
+                        title=name or DEFAULT_TITLE,
+                        data=data,
+                        # A new PBX starts with the few entities most people want.
+                        options={
+                            CONF_ENTITY_FAMILIES: [f.value for f in DEFAULT_FAMILIES]
+                        },
                     )
                 errors["base"] = error
 
@@ -370,7 +383,11 @@ def _without_password(user_input: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 class SynwayOptionsFlow(OptionsFlowWithReload):
-    """Polling interval, report address override and the voice-assistant extension."""
+    """Report address, voice-assistant extension, entity families; then screening."""
+
+    def __init__(self) -> None:
+        """Start with nothing chosen: the first step's options wait for screening's."""
+        self._options: dict[str, Any] = {}
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -400,9 +417,12 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                     options[CONF_REPORT_URL] = report_url
                 if extension := user_input.get(CONF_ASSIST_EXTENSION, "").strip():
                     options[CONF_ASSIST_EXTENSION] = extension
-                options |= feature_options(user_input)
+                options |= feature_options(user_input, self.config_entry.options)
                 if trusted:
                     options[CONF_TRUSTED_SENDER] = trusted
+                if user_input.get(CONF_SCREEN_CALLS):
+                    self._options = options
+                    return await self.async_step_screening()
                 return self.async_create_entry(data=options)
 
         schema = vol.Schema(
@@ -425,7 +445,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or dict(self.config_entry.options)
+                schema, user_input or self._suggestions()
             ),
             errors=errors,
             description_placeholders={
@@ -433,6 +453,25 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                 "max_scan_interval": str(MAX_SCAN_INTERVAL),
             },
         )
+
+    async def async_step_screening(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Screening's lists and choices: only when screening was switched on."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data=self._options | screening_options(user_input)
+            )
+        return self.async_show_form(
+            step_id="screening",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(SCREENING_SCHEMA), self._suggestions()
+            ),
+        )
+
+    def _suggestions(self) -> dict[str, Any]:
+        options = self.config_entry.options
+        return dict(options) | feature_suggestions(options)
 
     def _extension_selector(self) -> SelectSelector | TextSelector:
         """Offer the PBX's extensions when the entry is loaded, else free text."""
@@ -445,7 +484,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                     SelectOptionDict(
                         value=ext.number,
                         label=(
-                            f"{ext.number} {ext.name}"
+                            f"{ext.number} — {ext.name}"
                             if ext.name and ext.name != ext.number
                             else ext.number
                         ),
