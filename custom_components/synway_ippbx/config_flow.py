@@ -15,6 +15,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -71,9 +72,18 @@ _TEXT_SELECTOR = TextSelector(TextSelectorConfig(autocomplete="off"))
 
 
 async def _async_try_login(
-    hass: HomeAssistant, host: str, username: str, digest: str, verify_ssl: bool
+    hass: HomeAssistant,
+    host: str,
+    username: str,
+    digest: str,
+    verify_ssl: bool,
+    inventory: set[str] | None = None,
 ) -> str | None:
-    """Log in once (and out again, the PBX caps API clients); return an error key."""
+    """Log in once (and out again, the PBX caps API clients); return an error key.
+
+    With ``inventory``, what the PBX holds is read into it while logged in (see
+    ``_inventory``); a PBX that cannot list them leaves it empty.
+    """
     if not username:
         # The client refuses an empty username; the PBX would refuse it anyway.
         return "invalid_auth"
@@ -98,6 +108,16 @@ async def _async_try_login(
     except Exception:  # noqa: BLE001 - a config flow must never show a traceback
         LOGGER.exception("Unexpected error logging in to %s", host)
         return "unknown"
+    if inventory is not None:
+        try:
+            extensions, trunks = await asyncio.gather(
+                client.ext_status_all(), client.trunk_list()
+            )
+        except SynwayError as err:
+            LOGGER.debug("Cannot list what %s holds: %s", host, err)
+        else:
+            inventory.update(f"extension_{e.extension}" for e in extensions)
+            inventory.update(f"trunk_{trunk.name}" for trunk in trunks)
     try:
         await client.logout()
     except SynwayError as err:
@@ -107,12 +127,19 @@ async def _async_try_login(
 
 
 async def _async_login_typed(
-    hass: HomeAssistant, host: str, username: str, password: str, verify_ssl: bool
+    hass: HomeAssistant,
+    host: str,
+    username: str,
+    password: str,
+    verify_ssl: bool,
+    inventory: set[str] | None = None,
 ) -> tuple[str | None, str]:
     """Check a typed password; return the error key and the digest that worked."""
     candidates = password_candidates(password)
     for digest in candidates:
-        error = await _async_try_login(hass, host, username, digest, verify_ssl)
+        error = await _async_try_login(
+            hass, host, username, digest, verify_ssl, inventory
+        )
         if error != "invalid_auth":
             return error, digest
     return "invalid_auth", candidates[-1]
@@ -313,15 +340,20 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_abort(reason="already_configured")
                 username = user_input[CONF_USERNAME].strip()
                 verify_ssl = user_input[CONF_VERIFY_SSL]
+                found: set[str] = set()
                 if password := user_input.get(CONF_PASSWORD):
                     error, digest = await _async_login_typed(
-                        self.hass, host, username, password, verify_ssl
+                        self.hass, host, username, password, verify_ssl, found
                     )
                 else:
                     digest = entry.data[CONF_PASSWORD]
                     error = await _async_try_login(
-                        self.hass, host, username, digest, verify_ssl
+                        self.hass, host, username, digest, verify_ssl, found
                     )
+                if not error and not _same_pbx(
+                    _known_inventory(self.hass, entry), found
+                ):
+                    error = "different_pbx"
                 if not error:
                     return self.async_update_reload_and_abort(
                         entry,
@@ -358,6 +390,32 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: SynwayConfigEntry) -> SynwayOptionsFlow:
         """Return the options flow."""
         return SynwayOptionsFlow()
+
+
+# Below this share of extensions and trunks in common, a PBX is another one. The PBX
+# exposes no serial number or model: what it holds is all it can tell about itself.
+_SAME_PBX_OVERLAP = 0.5
+
+
+def _known_inventory(hass: HomeAssistant, entry: SynwayConfigEntry) -> set[str]:
+    """The extensions and trunks the entry's devices stand for (``extension_1001``)."""
+    prefix = f"{entry.entry_id}_"
+    return {
+        identifier.removeprefix(prefix)
+        for device in dr.async_entries_for_config_entry(
+            dr.async_get(hass), entry.entry_id
+        )
+        for domain, identifier in device.identifiers
+        if domain == DOMAIN
+        and identifier.startswith((f"{prefix}extension_", f"{prefix}trunk_"))
+    }
+
+
+def _same_pbx(known: set[str], found: set[str]) -> bool:
+    """Whether two inventories are one PBX (Jaccard overlap); unknown ones are."""
+    if not known or not found:
+        return True
+    return len(known & found) / len(known | found) >= _SAME_PBX_OVERLAP
 
 
 def _free_title(titles: set[str]) -> str:
