@@ -190,3 +190,19 @@ async def test_entry_from_before_the_choice_keeps_every_family(
     )
     assert keys["calls_today"] == len(per_extension)
     assert keys["forward_always"] == len(per_extension)
+
+
+async def test_families_not_submitted_stay(
+    hass: HomeAssistant, simulator: Simulator, report_client: Any
+) -> None:
+    """A form sent without the families field leaves the choice as it was."""
+    entry = await _add(hass, simulator)
+    suggested = await _choose(hass, entry, ["call_figures"])
+    assert suggested[CONF_ENTITY_FAMILIES] == ["do_not_disturb"]
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    suggested.pop(CONF_ENTITY_FAMILIES)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], suggested
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_ENTITY_FAMILIES] == ["call_figures"]
