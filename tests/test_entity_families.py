@@ -67,9 +67,11 @@ async def _choose(
     """Tick these families in the options (everything else as it was)."""
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["type"] is FlowResultType.FORM
+    schema = result["data_schema"]
+    assert schema is not None
     suggested = {
         str(field): field.description["suggested_value"]
-        for field in result["data_schema"].schema
+        for field in schema.schema
         if field.description and "suggested_value" in field.description
     }
     result = await hass.config_entries.options.async_configure(
@@ -94,11 +96,12 @@ async def test_default_phone_has_few_entities(
         enabled = [item for item in items if item.disabled_by is None]
         assert len(items) <= MAX_REGISTRY_ENTRIES, (number, _keys(items, number, entry))
         assert len(enabled) <= MAX_ENABLED, (number, _keys(enabled, number, entry))
-    items = per_extension["1001"]
-    enabled = {
-        item.unique_id.rsplit("_", 1)[-1] for item in items if not item.disabled_by
+    enabled_1001 = {
+        item.unique_id.rsplit("_", 1)[-1]
+        for item in per_extension["1001"]
+        if not item.disabled_by
     }
-    assert enabled == {"status", "disturb"}
+    assert enabled_1001 == {"status", "disturb"}
     # No family but do-not-disturb: no figures, forwarding or agent switches per phone.
     keys = set().union(*(_keys(i, n, entry) for n, i in per_extension.items()))
     assert not {"calls_today", "last_missed_call", "forward_always", "voicemail"} & keys

@@ -121,7 +121,9 @@ async def test_default_choices_are_not_stored(
 
 def _field(result: Any, key: str) -> Any:
     """The schema key of a field of a form (for its suggested value)."""
-    for field in result["data_schema"].schema:
+    schema = result["data_schema"]
+    assert schema is not None
+    for field in schema.schema:
         if str(field) == key:
             return field
     raise AssertionError(f"{key} is not on the form")
@@ -132,7 +134,9 @@ async def test_screening_settings_only_when_screening_is_on(
 ) -> None:
     """The first step has no screening settings; they follow only when switched on."""
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    fields = {str(field) for field in result["data_schema"].schema}
+    schema = result["data_schema"]
+    assert schema is not None
+    fields = {str(field) for field in schema.schema}
     assert CONF_SCREEN_CALLS in fields
     assert not fields & set(_SCREENING)
     assert _field(result, CONF_SCREEN_CALLS).description == {"suggested_value": False}

@@ -26,7 +26,9 @@ async def _add(hass: HomeAssistant, sim: Simulator, **changes: Any) -> Any:
         DOMAIN, context={"source": SOURCE_USER}
     )
     assert result["type"] is FlowResultType.FORM
-    fields = [str(key) for key in result["data_schema"].schema]
+    schema = result["data_schema"]
+    assert schema is not None
+    fields = [str(key) for key in schema.schema]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], _typed(sim, **changes)
     )

@@ -102,9 +102,9 @@ def _build_device_info(
         info["name"] = prefix + label
     else:
         info["translation_key"] = f"{kind}_of_pbx" if prefix else kind
-        info["translation_placeholders"] = {"id": object_id}
-        if prefix:
-            info["translation_placeholders"]["pbx"] = entry.title
+        info["translation_placeholders"] = (
+            {"pbx": entry.title, "id": object_id} if prefix else {"id": object_id}
+        )
     return info
 
 
