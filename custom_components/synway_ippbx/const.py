@@ -40,10 +40,11 @@ EVENT_SYNWAY: Final = f"{DOMAIN}_event"
 EVENT_ACTIVITY: Final = f"{DOMAIN}_activity"
 # Polls that keep finding activity no report announced for this long raise a repair issue.
 REPORT_SILENCE: Final = timedelta(minutes=10)
-# Home Assistant accepts at most 10,000 enabled entities per config entry. An extension has
-# 16 entities enabled by default when everything fits (status, on a call, call events, other
-# party, 4 setting switches, 3 forwarding destinations, 4 call figures, queue agent switches
-# aside, counting those a user may enable): 500 × 16 = 8,000 leaves room for trunks, queues
-# and agents. On larger PBXs only the status entity starts enabled (on-call, other party and
-# call events start disabled on every PBX), so 3,000 extensions fit.
+# Home Assistant accepts at most 10,000 enabled entities per config entry. A new PBX creates
+# few per phone (entity_families.py: Status and Do not disturb enabled), but a user may
+# choose every family: an extension then has 16 entities enabled by default when everything
+# fits (status, 5 setting switches, 3 forwarding destinations, 4 call figures, queue agent
+# switches aside): 500 × 16 = 8,000 leaves room for trunks, queues and agents. On larger
+# PBXs only the status entity starts enabled (on-call, other party and call events start
+# disabled on every PBX), so 3,000 extensions fit.
 LARGE_PBX_EXTENSIONS: Final = 500
