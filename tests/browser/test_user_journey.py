@@ -163,7 +163,8 @@ async def _second_pbx(page: Page, stack: Stack) -> None:
     await page.get_by_role("button", name="Add integration").click()
     await page.get_by_placeholder("Search for a brand name").fill("Synway")
     await page.get_by_role("button", name="Synway IPPBX").click()
-    name = page.get_by_role("textbox", name="Name", exact=True)
+    # Required fields read "Name*".
+    name = page.get_by_role("textbox", name=re.compile(r"^Name\*?$"))
     await expect(name).to_have_value("Synway IPPBX 2")
     await page.get_by_role("textbox", name="Host").fill(stack.second_pbx_host)
     await page.get_by_role("textbox", name="API username").fill(PBX_USERNAME)
@@ -173,9 +174,9 @@ async def _second_pbx(page: Page, stack: Stack) -> None:
     await expect(names.first).to_have_value("Synway IPPBX 2")
     await page.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
     await page.goto(f"{stack.ha_url}/config/entities")
-    await page.get_by_role(
-        "textbox", name=re.compile("search", re.IGNORECASE)
-    ).first.fill("extension_1001_status")
+    await page.get_by_placeholder(re.compile("search", re.IGNORECASE)).first.fill(
+        "extension_1001_status"
+    )
     await expect(page.get_by_text("sensor.extension_1001_status").first).to_be_visible()
     await _shot(page, "entity_ids_two_pbxs")
     await expect(
