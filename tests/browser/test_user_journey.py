@@ -174,14 +174,18 @@ async def _second_pbx(page: Page, stack: Stack) -> None:
     await expect(names.first).to_have_value("Synway IPPBX 2")
     await page.get_by_role("button", name=re.compile("finish", re.IGNORECASE)).click()
     await page.goto(f"{stack.ha_url}/config/entities")
-    await page.get_by_placeholder(re.compile("search", re.IGNORECASE)).first.fill(
+    # The visible search box reads "Search 65 entities".
+    await page.get_by_placeholder(re.compile(r"^Search \d+ entities")).fill(
         "extension_1001_status"
     )
-    await expect(page.get_by_text("sensor.extension_1001_status").first).to_be_visible()
+    second = page.get_by_text("Synway IPPBX 2 Extension 1001").first
+    await expect(second).to_be_visible()
+    await expect(page.get_by_text("Extension 1001", exact=True).first).to_be_visible()
     await _shot(page, "entity_ids_two_pbxs")
-    await expect(
-        page.get_by_text("sensor.synway_ippbx_2_extension_1001_status").first
-    ).to_be_visible()
+    await second.click()
+    entity_id = page.get_by_role("textbox", name=re.compile("Entity ID"))
+    await expect(entity_id).to_have_value("sensor.synway_ippbx_2_extension_1001_status")
+    await _shot(page, "entity_id_second_pbx")
 
 
 def _log_tail(stack: Stack) -> str:
