@@ -159,10 +159,8 @@ async def _options(page: Page, stack: Stack) -> None:
 
 async def _second_pbx(page: Page, stack: Stack) -> None:
     """A second PBX on the same host is named in the form; its entity ids carry it."""
-    await page.goto(f"{stack.ha_url}/config/integrations/dashboard")
-    await page.get_by_role("button", name="Add integration").click()
-    await page.get_by_placeholder("Search for a brand name").fill("Synway")
-    await page.get_by_role("button", name="Synway IPPBX").click()
+    await page.goto(f"{stack.ha_url}/config/integrations/integration/synway_ippbx")
+    await page.get_by_role("button", name="Add hub").click()
     # Required fields read "Name*".
     name = page.get_by_role("textbox", name=re.compile(r"^Name\*?$"))
     await expect(name).to_have_value("Synway IPPBX 2")
