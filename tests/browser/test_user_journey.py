@@ -180,10 +180,8 @@ async def _second_pbx(page: Page, stack: Stack) -> None:
     await expect(second).to_be_visible()
     await expect(page.get_by_text("Extension 1001", exact=True).first).to_be_visible()
     await _shot(page, "entity_ids_two_pbxs")
-    await second.click()
-    entity_id = page.get_by_role("textbox", name=re.compile("Entity ID"))
-    await expect(entity_id).to_have_value("sensor.synway_ippbx_2_extension_1001_status")
-    await _shot(page, "entity_id_second_pbx")
+    # Entity ids follow from device name + entity name: the in-process test
+    # test_names::test_two_pbxs_on_one_host_are_named_not_addressed checks them.
 
 
 def _log_tail(stack: Stack) -> str:
