@@ -150,11 +150,12 @@ async def test_user_creates_entry(
         _user_input(simulator, **{CONF_HOST: typed_host, CONF_USERNAME: " api "}),
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Synway IPPBX (127.0.0.1)"
+    assert result["title"] == "Synway IPPBX"
     entry = result["result"]
     assert entry.unique_id == f"127.0.0.1:{simulator.port}"
-    assert entry.title == "Synway IPPBX (127.0.0.1)"
-    assert entry.options == {}
+    assert entry.title == "Synway IPPBX"
+    # A new PBX starts with the default entity families (issue 23).
+    assert entry.options == {"entity_families": ["do_not_disturb"]}
     data = dict(entry.data)
     webhook_id = data.pop(CONF_WEBHOOK_ID)
     assert isinstance(webhook_id, str)
@@ -705,7 +706,11 @@ async def test_reconfigure_to_http(
     assert simulator.auth.live_sessions() == []
     assert _names(simulator)[-1] == "logout"
     assert len(simulator_http.auth.live_sessions()) == 1
-    assert _names(simulator_http)[:2] == ["login", "logout"]
+    # The flow logged in, read what the PBX holds (same PBX?) and logged out.
+    names = _names(simulator_http)
+    flow = names[: names.index("logout") + 1]
+    assert flow[0] == "login"
+    assert set(flow[1:-1]) == {"ext_status", "trunk_list"}
 
 
 async def test_reconfigure_same_host_new_credentials(
@@ -997,7 +1002,7 @@ async def test_options_flow_offers_extensions(
         options[option["value"]] = option["label"]
     # The PBX names an extension after its number unless given a name.
     assert options == {str(n): str(n) for n in range(1000, 1010)} | {
-        "1001": "1001 Kitchen"
+        "1001": "1001 — Kitchen"
     }
     assert isinstance(_field(result, CONF_REPORT_URL), TextSelector)
 

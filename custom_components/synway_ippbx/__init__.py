@@ -32,6 +32,7 @@ from .devices import (
     async_remove_stale_devices,
     object_exists,
 )
+from .entity_families import async_remove_unchosen
 from .feature_setup import async_setup_features
 from .sentence_install import async_offer_sentences
 from .services import async_setup_services
@@ -95,6 +96,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
         await _async_logout()
         raise
     async_register_hub(hass, entry, client.address.base_url)
+    async_remove_unchosen(hass, entry.entry_id, entry.options)
     await async_setup_features(hass, entry)
     coordinator.async_start_heartbeat()
     entry.async_on_unload(_async_logout)

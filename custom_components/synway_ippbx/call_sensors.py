@@ -21,6 +21,7 @@ from homeassistant.util import dt as dt_util
 from .const import ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .entity import SynwayEntity, SynwayEntityDescription, ValueFn
+from .entity_families import wanted
 from .statistics import CallStatistics, DayFigures
 from .store import Key
 
@@ -104,6 +105,8 @@ def call_sensors(entry: SynwayConfigEntry, key: Key) -> Iterable[Entity]:
             LastMissedSensor(entry, key, _for_hub(LAST_MISSED), statistics),
             RecentCallsSensor(entry, key, RECENT_CALLS, statistics),
         ]
+    if not wanted(entry.options, LAST_MISSED.key):
+        return []
     return [
         *(CallFigureSensor(entry, key, d, statistics) for d in FIGURES),
         LastMissedSensor(entry, key, LAST_MISSED, statistics),

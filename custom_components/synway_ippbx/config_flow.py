@@ -13,8 +13,9 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
-from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_USERNAME
+from homeassistant.const import CONF_HOST, CONF_NAME, CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -46,12 +47,21 @@ from .const import (
     CONF_TRUSTED_SENDERS,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
+    DEFAULT_TITLE,
     DOMAIN,
     LOGGER,
     MAX_TRUSTED_SENDERS,
 )
 from .coordinator import SynwayConfigEntry
-from .feature_options import FEATURE_OPTIONS_SCHEMA, feature_options
+from .entity_families import CONF_ENTITY_FAMILIES, DEFAULT_FAMILIES
+from .feature_options import (
+    CONF_SCREEN_CALLS,
+    FEATURE_OPTIONS_SCHEMA,
+    SCREENING_SCHEMA,
+    feature_options,
+    feature_suggestions,
+    screening_options,
+)
 
 _PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT_SELECTOR = TextSelector(TextSelectorConfig(autocomplete="off"))
@@ -61,9 +71,18 @@ _ADDRESS_LIST_SELECTOR = TextSelector(
 
 
 async def _async_try_login(
-    hass: HomeAssistant, host: str, username: str, digest: str, verify_ssl: bool
+    hass: HomeAssistant,
+    host: str,
+    username: str,
+    digest: str,
+    verify_ssl: bool,
+    inventory: set[str] | None = None,
 ) -> str | None:
-    """Log in once (and out again, the PBX caps API clients); return an error key."""
+    """Log in once (and out again, the PBX caps API clients); return an error key.
+
+    With ``inventory``, what the PBX holds is read into it while logged in (see
+    ``_inventory``); a PBX that cannot list them leaves it empty.
+    """
     if not username:
         # The client refuses an empty username; the PBX would refuse it anyway.
         return "invalid_auth"
@@ -99,6 +118,16 @@ async def _async_try_login(
     except Exception:  # noqa: BLE001 - a config flow must never show a traceback
         LOGGER.exception("Unexpected error logging in to %s", host)
         return "unknown"
+    if inventory is not None:
+        try:
+            extensions, trunks = await asyncio.gather(
+                client.ext_status_all(), client.trunk_list()
+            )
+        except SynwayError as err:
+            LOGGER.debug("Cannot list what %s holds: %s", host, err)
+        else:
+            inventory.update(f"extension_{e.extension}" for e in extensions)
+            inventory.update(f"trunk_{trunk.name}" for trunk in trunks)
     try:
         await client.logout()
     except SynwayError as err:
@@ -108,12 +137,19 @@ async def _async_try_login(
 
 
 async def _async_login_typed(
-    hass: HomeAssistant, host: str, username: str, password: str, verify_ssl: bool
+    hass: HomeAssistant,
+    host: str,
+    username: str,
+    password: str,
+    verify_ssl: bool,
+    inventory: set[str] | None = None,
 ) -> tuple[str | None, str]:
     """Check a typed password; return the error key and the digest that worked."""
     candidates = password_candidates(password)
     for digest in candidates:
-        error = await _async_try_login(hass, host, username, digest, verify_ssl)
+        error = await _async_try_login(
+            hass, host, username, digest, verify_ssl, inventory
+        )
         if error != "invalid_auth":
             return error, digest
     return "invalid_auth", candidates[-1]
@@ -188,10 +224,21 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for the PBX address and API credentials, and log in to check them."""
         errors: dict[str, str] = {}
+        titles = {
+            entry.title
+            for entry in self.hass.config_entries.async_entries(
+                DOMAIN, include_ignore=False
+            )
+        }
+        name: str | None = None
         if user_input is not None:
+            if titles:
+                name = user_input.get(CONF_NAME, "").strip() or _free_title(titles)
+                if name in titles:
+                    errors[CONF_NAME] = "name_in_use"
             if (parsed := _normalised_host(user_input[CONF_HOST])) is None:
                 errors[CONF_HOST] = "invalid_host"
-            else:
+            elif not errors:
                 host, address = parsed
                 if await _async_already_configured(self.hass, address):
                     return self.async_abort(reason="already_configured")
@@ -207,20 +254,34 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                         address.unique_id, raise_on_progress=False
                     )
                     self._abort_if_unique_id_configured()
+                    data = {
+                        CONF_HOST: host,
+                        CONF_USERNAME: username,
+                        CONF_PASSWORD: digest,
+                        CONF_VERIFY_SSL: verify_ssl,
+                        CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                    }
+                    if name is not None:
+                        data[CONF_NAME] = name
                     return self.async_create_entry(
-                        title=f"Synway IPPBX ({address.host})",
-                        data={
-                            CONF_HOST: host,
-                            CONF_USERNAME: username,
-                            CONF_PASSWORD: digest,
-                            CONF_VERIFY_SSL: verify_ssl,
-                            CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                        title=name or DEFAULT_TITLE,
+                        data=data,
+                        # A new PBX starts with the few entities most people want.
+                        options={
+                            CONF_ENTITY_FAMILIES: [f.value for f in DEFAULT_FAMILIES]
                         },
                     )
                 errors["base"] = error
 
+        # Only beside another PBX: its entity ids must differ from the first one's.
+        named: dict[Any, Any] = (
+            {vol.Required(CONF_NAME, default=_free_title(titles)): _TEXT_SELECTOR}
+            if titles
+            else {}
+        )
         schema = vol.Schema(
             {
+                **named,
                 vol.Required(CONF_HOST): _TEXT_SELECTOR,
                 vol.Required(CONF_USERNAME): _TEXT_SELECTOR,
                 vol.Required(CONF_PASSWORD): _PASSWORD_SELECTOR,
@@ -290,20 +351,24 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                     return self.async_abort(reason="already_configured")
                 username = user_input[CONF_USERNAME].strip()
                 verify_ssl = user_input[CONF_VERIFY_SSL]
+                found: set[str] = set()
                 if password := user_input.get(CONF_PASSWORD):
                     error, digest = await _async_login_typed(
-                        self.hass, host, username, password, verify_ssl
+                        self.hass, host, username, password, verify_ssl, found
                     )
                 else:
                     digest = entry.data[CONF_PASSWORD]
                     error = await _async_try_login(
-                        self.hass, host, username, digest, verify_ssl
+                        self.hass, host, username, digest, verify_ssl, found
                     )
+                if not error and not _same_pbx(
+                    _known_inventory(self.hass, entry), found
+                ):
+                    error = "different_pbx"
                 if not error:
                     return self.async_update_reload_and_abort(
                         entry,
                         unique_id=address.unique_id,
-                        title=f"Synway IPPBX ({address.host})",
                         data_updates={
                             CONF_HOST: host,
                             CONF_USERNAME: username,
@@ -338,6 +403,40 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
         return SynwayOptionsFlow()
 
 
+# Below this share of extensions and trunks in common, a PBX is another one. The PBX
+# exposes no serial number or model: what it holds is all it can tell about itself.
+_SAME_PBX_OVERLAP = 0.5
+
+
+def _known_inventory(hass: HomeAssistant, entry: SynwayConfigEntry) -> set[str]:
+    """The extensions and trunks the entry's devices stand for (``extension_1001``)."""
+    prefix = f"{entry.entry_id}_"
+    return {
+        identifier.removeprefix(prefix)
+        for device in dr.async_entries_for_config_entry(
+            dr.async_get(hass), entry.entry_id
+        )
+        for domain, identifier in device.identifiers
+        if domain == DOMAIN
+        and identifier.startswith((f"{prefix}extension_", f"{prefix}trunk_"))
+    }
+
+
+def _same_pbx(known: set[str], found: set[str]) -> bool:
+    """Whether two inventories are one PBX (Jaccard overlap); unknown ones are."""
+    if not known or not found:
+        return True
+    return len(known & found) / len(known | found) >= _SAME_PBX_OVERLAP
+
+
+def _free_title(titles: set[str]) -> str:
+    """The first of "Synway IPPBX 2", "Synway IPPBX 3", … that no entry is called."""
+    number = 2
+    while f"{DEFAULT_TITLE} {number}" in titles:
+        number += 1
+    return f"{DEFAULT_TITLE} {number}"
+
+
 def _is_ip(text: str) -> bool:
     """Whether ``text`` is one IPv4 or IPv6 address (a trusted report sender)."""
     try:
@@ -353,11 +452,15 @@ def _without_password(user_input: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 class SynwayOptionsFlow(OptionsFlowWithReload):
-    """Report address override, voice-assistant extension, entity families, trusted sender.
+    """The options: report address, voice extension, entity families, senders, screening.
 
-    Not the poll interval: the integration chooses it (reports keep entities live); a
+    Screening's settings follow in a second step, only when screening is on. Not the poll interval: the integration chooses it (reports keep entities live); a
     user who wants fresher state calls homeassistant.update_entity.
     """
+
+    def __init__(self) -> None:
+        """Start with nothing chosen: the first step's options wait for screening's."""
+        self._options: dict[str, Any] = {}
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -381,9 +484,12 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                     options[CONF_REPORT_URL] = report_url
                 if extension := user_input.get(CONF_ASSIST_EXTENSION, "").strip():
                     options[CONF_ASSIST_EXTENSION] = extension
-                options |= feature_options(user_input)
+                options |= feature_options(user_input, self.config_entry.options)
                 if trusted:
                     options[CONF_TRUSTED_SENDERS] = list(dict.fromkeys(trusted))
+                if user_input.get(CONF_SCREEN_CALLS):
+                    self._options = options
+                    return await self.async_step_screening()
                 return self.async_create_entry(data=options)
 
         schema = vol.Schema(
@@ -397,10 +503,29 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or dict(self.config_entry.options)
+                schema, user_input or self._suggestions()
             ),
             errors=errors,
         )
+
+    async def async_step_screening(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Screening's lists and choices: only when screening was switched on."""
+        if user_input is not None:
+            return self.async_create_entry(
+                data=self._options | screening_options(user_input)
+            )
+        return self.async_show_form(
+            step_id="screening",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(SCREENING_SCHEMA), self._suggestions()
+            ),
+        )
+
+    def _suggestions(self) -> dict[str, Any]:
+        options = self.config_entry.options
+        return dict(options) | feature_suggestions(options)
 
     def _extension_selector(self) -> SelectSelector | TextSelector:
         """Offer the PBX's extensions when the entry is loaded, else free text."""
@@ -413,7 +538,7 @@ class SynwayOptionsFlow(OptionsFlowWithReload):
                     SelectOptionDict(
                         value=ext.number,
                         label=(
-                            f"{ext.number} {ext.name}"
+                            f"{ext.number} — {ext.name}"
                             if ext.name and ext.name != ext.number
                             else ext.number
                         ),

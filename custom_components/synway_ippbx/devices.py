@@ -3,6 +3,7 @@
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -31,6 +32,11 @@ def object_identifier(entry_id: str, key: Key) -> str:
     return f"{hub_identifier(entry_id)}_{key[0]}_{key[1]}"
 
 
+def entry_pbx_name(entry: ConfigEntry) -> str | None:
+    """The name of a PBX the user named in the flow (one added beside another)."""
+    return entry.title if CONF_NAME in entry.data else None
+
+
 @callback
 def async_register_hub(
     hass: HomeAssistant, entry: ConfigEntry, configuration_url: str
@@ -52,8 +58,12 @@ def object_device_info(
     store: PbxStore,
     cache: DeviceInfoCache,
     key: Key,
+    pbx_name: str | None = None,
 ) -> DeviceInfo:
     """Device info of an extension, trunk or queue, attached to the hub.
+
+    ``pbx_name``: the name the user gave a PBX added beside another (see
+    ``entry_pbx_name``); its devices carry it.
 
     Built once per object and what it depends on (type, name), then shared by the
     object's entities: a 3,000-extension PBX has 51,000 of them, and Home Assistant
@@ -69,7 +79,7 @@ def object_device_info(
         inputs = (None, store.queues[object_id].name)
     if (cached := cache.get(key)) is not None and cached[0] == inputs:
         return cached[1]
-    info = _build_device_info(hass, entry_id, key, inputs)
+    info = _build_device_info(hass, entry_id, key, inputs, pbx_name)
     cache[key] = (inputs, info)
     return info
 
@@ -79,6 +89,7 @@ def _build_device_info(
     entry_id: str,
     key: Key,
     inputs: DeviceInputs,
+    pbx_name: str | None,
 ) -> DeviceInfo:
     kind, object_id = key
     object_type, name = inputs
@@ -95,12 +106,18 @@ def _build_device_info(
         info["model"] = "Queue"
     else:
         info["model"] = f"{object_type.value.upper()} {kind}"
+    # A PBX added beside another carries its name in every device name, so every entity id
+    # of it follows one rule: ``sensor.synway_ippbx_2_extension_1001_status``.
+    prefix = f"{pbx_name} " if pbx_name else ""
     if name and name != object_id:
         # "Sales" becomes "Sales (6700)"; a name that has the number already stays.
-        info["name"] = name if object_id in name else f"{name} ({object_id})"
+        label = name if object_id in name else f"{name} ({object_id})"
+        info["name"] = prefix + label
     else:
-        info["translation_key"] = kind
-        info["translation_placeholders"] = {"id": object_id}
+        info["translation_key"] = f"{kind}_of_pbx" if prefix else kind
+        info["translation_placeholders"] = (
+            {"pbx": pbx_name, "id": object_id} if pbx_name else {"id": object_id}
+        )
     return info
 
 

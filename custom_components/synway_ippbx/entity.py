@@ -12,7 +12,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, LARGE_PBX_EXTENSIONS, ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
-from .devices import hub_identifier, object_device_info
+from .devices import entry_pbx_name, hub_identifier, object_device_info
 from .store import HUB_KEY, STRUCTURE_KEY, Key, object_keys
 
 # How every description reads its object: the coordinator and the object's PBX id.
@@ -69,6 +69,7 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
                 coordinator.data,
                 entry.runtime_data.device_infos,
                 key,
+                entry_pbx_name(entry),
             )
         if (
             description.secondary

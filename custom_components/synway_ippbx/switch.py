@@ -20,6 +20,7 @@ from .api import ExtensionChanges, ExtensionSettings, Forwarding
 from .const import DOMAIN, ObjectKind
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
+from .entity_families import EntityFamily, chosen_families, wanted
 from .features import forward_change, queue_label
 from .helpers import pbx_command
 from .setting_entity import ExtensionSettingEntity
@@ -133,14 +134,18 @@ async def async_setup_entry(
         return [
             SettingSwitch(entry, key, description, features)
             for description in SETTING_SWITCHES
+            if wanted(entry.options, description.key)
             # Do not disturb only where ext_query says it exists.
-            if description.key != "do_not_disturb"
-            or (settings is not None and _dnd(settings) is not None)
+            and (
+                description.key != "do_not_disturb"
+                or (settings is not None and _dnd(settings) is not None)
+            )
         ]
 
     async_add_object_entities(entry, async_add_entities, _build)
 
     created: set[tuple[str, str, str]] = set()
+    agents_wanted = EntityFamily.QUEUE_AGENTS in chosen_families(entry.options)
     watched: dict[str, Callable[[], None]] = {}
 
     @callback
@@ -148,6 +153,8 @@ async def async_setup_entry(
         """Learn agents from the store and add switches for new ones."""
         store = coordinator.data
         features.agents.learn(store)
+        if not agents_wanted:
+            return
         # A removed queue or extension took its agent switches with its device: forget
         # them, so that they come back (with their registry settings) if it returns.
         created.difference_update(

@@ -14,6 +14,7 @@ from .api import ExtensionChanges, Forwarding
 from .const import ObjectKind
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntityDescription, async_add_object_entities
+from .entity_families import wanted
 from .features import Features, forward_change
 from .helpers import pbx_command
 from .setting_entity import ExtensionSettingEntity
@@ -65,6 +66,7 @@ async def async_setup_entry(
         return [
             ForwardDestination(entry, key, description, features)
             for description in TEXTS
+            if wanted(entry.options, description.key)
         ]
 
     async_add_object_entities(entry, async_add_entities, _build)

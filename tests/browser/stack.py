@@ -46,6 +46,8 @@ class Stack:
 
     ha_url: str
     pbx_host: str
+    # A second PBX on the same host, another port: two entries, their entity ids.
+    second_pbx_host: str
     config_dir: Path
     log_dir: Path
 
@@ -75,7 +77,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def running_stack(work: Path) -> Iterator[Stack]:
     """Start the simulator and Home Assistant in ``work``; stop both afterwards."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    sim_port, ha_port = free_port(), free_port()
+    sim_port, ha_port, second_port = free_port(), free_port(), free_port()
     config_dir = work / "config"
     subprocess.run(  # noqa: S603 - our own scripts
         [
@@ -95,8 +97,24 @@ def running_stack(work: Path) -> Iterator[Stack]:
         capture_output=True,
     )
     sim_log = work / "simulator.log"
+    second_log = work / "simulator-2.log"
     ha_log = work / "home-assistant.log"
-    with sim_log.open("wb") as sim_out, ha_log.open("wb") as ha_out:
+    with (
+        sim_log.open("wb") as sim_out,
+        second_log.open("wb") as second_out,
+        ha_log.open("wb") as ha_out,
+    ):
+        second = subprocess.Popen(  # noqa: S603 - our own simulator
+            [
+                str(PYTHON),
+                *("-m", "simulator", "--port", str(second_port)),
+                *("--extensions", "3", "--trunks", "1", "--queues", "1"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=second_out,
+            stderr=subprocess.STDOUT,
+        )
         simulator = subprocess.Popen(  # noqa: S603 - our own simulator
             [
                 str(PYTHON),
@@ -119,6 +137,7 @@ def running_stack(work: Path) -> Iterator[Stack]:
         hass: subprocess.Popen[bytes] | None = None
         try:
             _wait(simulator, sim_port, sim_log)
+            _wait(second, second_port, second_log)
             hass = subprocess.Popen(  # noqa: S603 - the venv's hass
                 [str(HASS), "-c", str(config_dir)],
                 cwd=ROOT,
@@ -130,6 +149,7 @@ def running_stack(work: Path) -> Iterator[Stack]:
             yield Stack(
                 ha_url=f"http://127.0.0.1:{ha_port}",
                 pbx_host=f"127.0.0.1:{sim_port}",
+                second_pbx_host=f"127.0.0.1:{second_port}",
                 config_dir=config_dir,
                 log_dir=work,
             )
@@ -137,3 +157,4 @@ def running_stack(work: Path) -> Iterator[Stack]:
             if hass is not None:
                 _stop(hass)
             _stop(simulator)
+            _stop(second)
