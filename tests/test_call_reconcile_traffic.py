@@ -31,18 +31,19 @@ async def simulator(socket_enabled: None) -> AsyncGenerator[Simulator]:
 
 
 def _carried(simulator: Simulator) -> dict[str, int]:
-    """Calls the simulated PBX carries with a phone in them, in all and per trunk.
+    """Calls the simulated PBX carries with a phone or a queue in them, in all and per trunk.
 
-    Callers still in the IVR or waiting in a queue are left out: no report tells of
-    them (the hub's Active calls counts calls with a phone in them).
+    Callers still only in the IVR are left out: nothing the PBX tells shows them (the
+    hub's Active calls counts calls with a phone in them and callers waiting in a queue).
     """
     calls = [
         call
         for call in simulator.state.calls.values()
-        if any(leg.ext for leg in call.live_legs())
+        if any(leg.ext or leg.state == "queued" for leg in call.live_legs())
     ]
     counts = {"all": len(calls)}
-    for call in calls:
+    # A trunk's Active calls counts its calls with a phone in them.
+    for call in (c for c in calls if any(leg.ext for leg in c.live_legs())):
         for trunk in {leg.trunk.name for leg in call.live_legs() if leg.trunk}:
             counts[trunk] = counts.get(trunk, 0) + 1
     return counts

@@ -41,7 +41,8 @@ async def set_up_people(
     """Name the extensions as people call them; 1000 (王芳) places voice calls."""
     for number, name in PEOPLE.items():
         simulator.state.extensions[number].settings["username"] = name
-    entry.add_to_hass(hass)
+    if hass.config_entries.async_get_entry(entry.entry_id) is None:
+        entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(
         entry, options={**entry.options, CONF_ASSIST_EXTENSION: VOICE}
     )

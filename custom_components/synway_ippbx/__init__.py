@@ -95,7 +95,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
     except Exception:
         await _async_logout()
         raise
-    async_register_hub(hass, entry, client.address.base_url)
+    async_register_hub(hass, entry.entry_id, entry.title, client.address.base_url)
     async_remove_unchosen(hass, entry.entry_id, entry.options)
     await async_setup_features(hass, entry)
     coordinator.async_start_heartbeat()

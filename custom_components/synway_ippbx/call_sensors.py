@@ -16,7 +16,6 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import UnitOfTime
 from homeassistant.helpers.entity import Entity
-from homeassistant.util import dt as dt_util
 
 from .const import ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
@@ -88,7 +87,9 @@ RECENT_CALLS = RecentCallsDescription(
     key="recent_calls",
     translation_key="recent_calls",
     kind=ObjectKind.HUB,
-    device_class=SensorDeviceClass.TIMESTAMP,
+    # A count with a unit: the logbook leaves figures out, so a finished call reads once
+    # in Activity (the PBX event's call record), not once more here.
+    native_unit_of_measurement="calls",
 )
 
 
@@ -193,17 +194,16 @@ class RecentCallsSensor(_StatisticsSensor):
     """When the last call ended; its ``calls`` attribute lists the last finished calls.
 
     Kept across restarts by the statistics' store; the list is not recorded (the
-    recorder would store it again at every call), the time of the last call is.
+    recorder would store it again at every call), their count is.
     """
 
     _unrecorded_attributes = frozenset({"calls"})
 
     @property
     @override
-    def native_value(self) -> datetime | None:
-        """The start of the latest finished call."""
-        calls = self._statistics.recent_calls()
-        return dt_util.parse_datetime(calls[0].time) if calls else None
+    def native_value(self) -> int:
+        """How many finished calls the list holds."""
+        return len(self._statistics.recent_calls())
 
     @property
     @override

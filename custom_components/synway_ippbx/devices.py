@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -32,22 +30,17 @@ def object_identifier(entry_id: str, key: Key) -> str:
     return f"{hub_identifier(entry_id)}_{key[0]}_{key[1]}"
 
 
-def entry_pbx_name(entry: ConfigEntry) -> str | None:
-    """The name of a PBX the user named in the flow (one added beside another)."""
-    return entry.title if CONF_NAME in entry.data else None
-
-
 @callback
 def async_register_hub(
-    hass: HomeAssistant, entry: ConfigEntry, configuration_url: str
+    hass: HomeAssistant, entry_id: str, title: str, configuration_url: str
 ) -> None:
     """Register the hub first: the other devices name it as their parent."""
     dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id,
-        identifiers={(DOMAIN, hub_identifier(entry.entry_id))},
+        config_entry_id=entry_id,
+        identifiers={(DOMAIN, hub_identifier(entry_id))},
         manufacturer="Synway",
         model="IPPBX",
-        name=entry.title,
+        name=title,
         configuration_url=configuration_url,
     )
 
@@ -63,7 +56,7 @@ def object_device_info(
     """Device info of an extension, trunk or queue, attached to the hub.
 
     ``pbx_name``: the name the user gave a PBX added beside another (see
-    ``entry_pbx_name``); its devices carry it.
+    ``entity.entry_pbx_name``); its devices carry it.
 
     Built once per object and what it depends on (type, name), then shared by the
     object's entities: a 3,000-extension PBX has 51,000 of them, and Home Assistant

@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, override
 
+from homeassistant.const import CONF_NAME
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -12,11 +13,16 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, LARGE_PBX_EXTENSIONS, ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
-from .devices import entry_pbx_name, hub_identifier, object_device_info
+from .devices import hub_identifier, object_device_info
 from .store import HUB_KEY, STRUCTURE_KEY, Key, object_keys
 
 # How every description reads its object: the coordinator and the object's PBX id.
 type ValueFn[T] = Callable[[SynwayCoordinator, str], T]
+
+
+def entry_pbx_name(entry: SynwayConfigEntry) -> str | None:
+    """The name of a PBX the user named in the flow (one added beside another)."""
+    return entry.title if CONF_NAME in entry.data else None
 
 
 @dataclass(frozen=True, kw_only=True)
