@@ -179,7 +179,7 @@ def test_queue_poll_and_reports() -> None:
         callfrom="555",
         callid="c10",
     )
-    assert store.apply_report(joined, NOW + timedelta(seconds=5)) == {key}
+    assert store.apply_report(joined, NOW + timedelta(seconds=5)) == {key, HUB_KEY}
     assert record.caller_count == 2
     assert record.longest_wait(NOW + timedelta(seconds=10)) == 50
     left = report(
