@@ -273,9 +273,7 @@ async def test_readme_blocklist_refuses_every_call(
     hub = "event.synway_ippbx_127_0_0_1_pbx_event"
     assert hass.states.get(hub) is not None
     config = json.loads(
-        json.dumps(_readme_blocklist()).replace(
-            "event.synway_ippbx_pbx_event", hub
-        )
+        json.dumps(_readme_blocklist()).replace("event.synway_ippbx_pbx_event", hub)
     )
     assert await async_setup_component(
         hass, "automation", {"automation": {"id": "blocklist", **config}}

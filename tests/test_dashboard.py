@@ -140,7 +140,10 @@ def test_docs_show_the_screenshots() -> None:
     assert len(shown) >= 6
     for path in shown:
         assert (root / path).is_file(), path
-    taken = {f"docs/screenshots/{png.name}" for png in (root / "docs/screenshots").glob("*.png")}
+    taken = {
+        f"docs/screenshots/{png.name}"
+        for png in (root / "docs/screenshots").glob("*.png")
+    }
     assert taken <= shown, taken - shown
     automations = (root / "docs" / "automations.md").read_text(encoding="utf-8")
     assert "dashboards/synway_ippbx.yaml" in automations

@@ -70,7 +70,9 @@ def test_every_action_has_an_example() -> None:
     text = ACTIONS_PAGE.read_text(encoding="utf-8")
     for name in services:
         assert name in shown or f"{DOMAIN}.{name} takes the same fields" in text, name
-        assert f"| `{name}`" in text or f"/ `{name}`" in text, f"{name} not in the table"
+        assert f"| `{name}`" in text or f"/ `{name}`" in text, (
+            f"{name} not in the table"
+        )
 
 
 @pytest.mark.parametrize(
@@ -203,7 +205,9 @@ async def test_front_page_automations_work_on_a_new_install(
     simulator.add_trunk(TrunkSpec("SIP-9", destination="1001"))
     simulator.state.extensions["1005"].settings["username"] = "Reception"
     # The PBX posts its reports to Home Assistant's internal URL, as on a real install.
-    await hass.config.async_update(internal_url=f"http://127.0.0.1:{report_client.port}")
+    await hass.config.async_update(
+        internal_url=f"http://127.0.0.1:{report_client.port}"
+    )
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_USER}
     )
