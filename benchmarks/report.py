@@ -1,7 +1,7 @@
-"""Render the figures ``scripts/bench`` collected as a Markdown table, and put it in README.md.
+"""Render the figures ``scripts/bench`` collected as a Markdown table, and put it in the docs.
 
-``python benchmarks/report.py RESULTS [--readme README.md]`` prints the table; with
-``--readme`` it also replaces what lies between the ``<!-- bench:start -->`` and
+``python benchmarks/report.py RESULTS [--page docs/development.md]`` prints the table; with
+``--page`` it also replaces what lies between the ``<!-- bench:start -->`` and
 ``<!-- bench:end -->`` markers, headed by the machine it was measured on.
 """
 
@@ -40,10 +40,10 @@ def table(lines: list[dict[str, object]]) -> str:
 
 
 def main() -> None:
-    """Parse the results file, print the table, optionally update the README."""
+    """Parse the results file, print the table, optionally update the page."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path)
-    parser.add_argument("--readme", type=Path)
+    parser.add_argument("--page", type=Path)
     args = parser.parse_args()
     lines = [
         json.loads(line)
@@ -52,13 +52,13 @@ def main() -> None:
     ]
     block = f"Measured by `scripts/bench` on {machine()}:\n\n{table(lines)}"
     print(block)
-    if args.readme:
-        text = args.readme.read_text(encoding="utf-8")
+    if args.page:
+        text = args.page.read_text(encoding="utf-8")
         pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.DOTALL)
         if not pattern.search(text):
-            raise SystemExit(f"{args.readme} has no {START} … {END} block")
+            raise SystemExit(f"{args.page} has no {START} … {END} block")
         text = pattern.sub(lambda _: f"{START}\n{block}\n{END}", text)
-        args.readme.write_text(text, encoding="utf-8")
+        args.page.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

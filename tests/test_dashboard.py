@@ -125,14 +125,28 @@ async def test_empty_dashboard(hass: HomeAssistant) -> None:
     assert cards["Phone system"] == "No Synway IPPBX set up."
 
 
-def test_readme_shows_the_screenshots() -> None:
-    """The README's screenshots exist (the browser tests write them)."""
-    readme = (DASHBOARD.parent.parent / "README.md").read_text(encoding="utf-8")
-    shown = re.findall(r"\]\((docs/screenshots/[\w.]+)\)", readme)
-    assert len(set(shown)) >= 6
+def test_docs_show_the_screenshots() -> None:
+    """The README shows two screenshots, the docs the rest; each exists (browser tests)."""
+    root = DASHBOARD.parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    on_front = set(re.findall(r"\]\((docs/screenshots/[\w.]+)\)", readme))
+    assert len(on_front) == 2
+    shown = set(on_front)
+    for page in (root / "docs").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        shown |= {
+            f"docs/{path}" for path in re.findall(r"\]\((screenshots/[\w.]+)\)", text)
+        }
+    assert len(shown) >= 6
     for path in shown:
-        assert (DASHBOARD.parent.parent / path).is_file(), path
-    assert "dashboards/synway_ippbx.yaml" in readme
+        assert (root / path).is_file(), path
+    taken = {
+        f"docs/screenshots/{png.name}"
+        for png in (root / "docs/screenshots").glob("*.png")
+    }
+    assert taken <= shown, taken - shown
+    automations = (root / "docs" / "automations.md").read_text(encoding="utf-8")
+    assert "dashboards/synway_ippbx.yaml" in automations
 
 
 def _figures(card: str) -> dict[str, str]:

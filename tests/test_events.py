@@ -211,8 +211,9 @@ async def test_hub_reports_carry_no_entity(
 
 
 def _readme_examples() -> list[dict[str, Any]]:
-    """The automations of the README's "Events for automations" section."""
-    text = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    """The automations of docs/automations.md's "Events for automations" section."""
+    page = Path(__file__).parent.parent / "docs" / "automations.md"
+    text = page.read_text(encoding="utf-8")
     section = text.split("## Events for automations", 1)[1].split("\n## ", 1)[0]
     return [
         document
@@ -222,9 +223,9 @@ def _readme_examples() -> list[dict[str, Any]]:
 
 
 async def test_readme_examples_are_valid_automations(hass: HomeAssistant) -> None:
-    """Both README examples pass Home Assistant's automation validation."""
+    """The section's example passes Home Assistant's automation validation."""
     examples = _readme_examples()
-    assert len(examples) == 2
+    assert len(examples) == 1
     for number, example in enumerate(examples):
         validated = await async_validate_config_item(
             hass, f"example{number}", {"id": str(number), **example}
@@ -236,13 +237,13 @@ async def test_readme_examples_are_valid_automations(hass: HomeAssistant) -> Non
 async def test_readme_who_is_calling_example(
     hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
 ) -> None:
-    """The README's who-is-calling automation names the caller, nothing to enable."""
+    """The manual's who-is-calling automation names the caller, nothing to enable."""
     simulator.state.extensions["1000"].settings["username"] = "Alice"
     mock_config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     notes = async_mock_service(hass, "notify", "notify")
-    example = _readme_examples()[1]
+    example = _readme_examples()[0]
     assert await async_setup_component(
         hass, "automation", {"automation": {"id": "missed", **example}}
     )
@@ -262,7 +263,7 @@ async def test_readme_who_is_calling_example(
 async def test_bus_event_carries_the_normalised_fields(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:
-    """The README's bus trigger example needs these fields on the real bus event."""
+    """The bus trigger examples need these fields on the real bus event."""
     fired: list[dict[str, Any]] = []
     hass.bus.async_listen(EVENT_SYNWAY, lambda event: fired.append(dict(event.data)))
     simulator.call_inbound("88861158", "SIP-2")

@@ -1,4 +1,4 @@
-"""The README's automation examples for screening, switches, agents and figures are valid."""
+"""The manual's automation examples for screening, switches, agents and figures are valid."""
 
 from pathlib import Path
 import re
@@ -9,7 +9,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 import yaml
 
-README = Path(__file__).parent.parent / "README.md"
+AUTOMATIONS_PAGE = Path(__file__).parent.parent / "docs" / "automations.md"
 SECTIONS = (
     "## Inbound call screening",
     "## Forwarding, voicemail and queue agents from Home Assistant",
@@ -18,7 +18,7 @@ SECTIONS = (
 
 
 def _automations() -> list[dict[str, Any]]:
-    text = README.read_text(encoding="utf-8")
+    text = AUTOMATIONS_PAGE.read_text(encoding="utf-8")
     found: list[dict[str, Any]] = []
     for heading in SECTIONS:
         section = text.split(heading, 1)[1].split("\n## ", 1)[0]
