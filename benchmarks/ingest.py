@@ -11,7 +11,7 @@ ANSWERED, Talking ×2, HANGUP, Idle ×2, unique call ids). Rounds alternate betw
 noise on the machine falls on both, and each starts from a garbage-collected heap; the ratio is
 the median of the rounds' paired ratios. Printed: hass CPU µs per report for each (from
 ``/proc/<pid>/stat``, all threads), their ratio, reports/s sustained by the integration, and
-reports lost (posted, but no ``synway_ippbx_event`` fired). Figures, not a test.
+reports lost (posted, but not received by the coordinator). Figures, not a test.
 """
 
 import argparse
@@ -134,12 +134,16 @@ class Hass:
         return f"http://127.0.0.1:{self.port}"
 
     async def stats(
-        self, session: aiohttp.ClientSession, *, collect: bool = False
+        self, session: aiohttp.ClientSession, *, collect: bool = False, **query: str
     ) -> dict[str, Any]:
-        """The bare component's counters (after a full garbage collection if asked)."""
-        query = "?collect=1" if collect else ""
+        """The bare component's counters (after a full garbage collection if asked).
+
+        ``query``: ``profile=<side>|off``, ``dump=<dir>`` (see bare_webhook).
+        """
+        if collect:
+            query["collect"] = "1"
         async with session.get(
-            f"{self.base}/api/bare_webhook/stats{query}"
+            f"{self.base}/api/bare_webhook/stats", params=query
         ) as response:
             result: dict[str, Any] = await response.json()
             return result
@@ -234,7 +238,9 @@ def running(
                 process.wait()
 
 
-async def measure(hass: Hass, calls: int, rounds: int, extensions: int) -> None:
+async def measure(
+    hass: Hass, calls: int, rounds: int, extensions: int, profile: Path | None
+) -> None:
     """Warm up, then alternate rounds between the bare webhook and ours; print figures."""
     async with aiohttp.ClientSession() as session:
         deadline = time.monotonic() + 180
@@ -258,19 +264,23 @@ async def measure(hass: Hass, calls: int, rounds: int, extensions: int) -> None:
             per_report: dict[str, float] = {}
             for side, webhook_id, key in (
                 ("bare", BARE_WEBHOOK_ID, "bare_webhook_event"),
-                ("ours", OURS_WEBHOOK_ID, "synway_ippbx_event"),
+                ("ours", OURS_WEBHOOK_ID, "synway_received"),
             ):
                 batch = streams(calls, extensions)
                 reports = sum(len(call) for call in batch)
                 # Both sides start each round from a collected heap (see bare_webhook).
                 before_count = int((await hass.stats(session, collect=True))[key])
                 await asyncio.sleep(0.1)
+                if profile:
+                    await hass.stats(session, profile=side)
                 before = cpu_seconds(hass.process.pid)
                 wall = await post_streams(hass.base, webhook_id, batch)
                 fired = await wait_for_count(hass, session, key, before_count + reports)
                 # Let the loop drain what the reports scheduled (state writes, timers).
                 await asyncio.sleep(0.3)
                 cpu = cpu_seconds(hass.process.pid) - before
+                if profile:
+                    await hass.stats(session, profile="off")
                 totals[side][0] += cpu
                 totals[side][1] += wall
                 totals[side][2] += reports
@@ -278,6 +288,10 @@ async def measure(hass: Hass, calls: int, rounds: int, extensions: int) -> None:
                 if side == "ours":
                     lost += before_count + reports - fired
             ratios.append(per_report["ours"] / max(per_report["bare"], 1e-9))
+        if profile:
+            # main() made the folder and made the path absolute.
+            await hass.stats(session, dump=str(profile))
+            print(f"ingest: profiles of both sides in {profile}/{{bare,ours}}.prof")
         bare_us = totals["bare"][0] / totals["bare"][2] * 1e6
         ours_us = totals["ours"][0] / totals["ours"][2] * 1e6
         # The machine's speed drifts (other tenants, CPU clocks) between rounds; each
@@ -326,9 +340,13 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         type=Path,
-        help="record hass with py-spy (speedscope JSON) while the reports are posted",
+        help="write a cProfile of hass's event loop per side to DIR/{bare,ours}.prof "
+        "(profiled rounds cost more: read the ratio from an unprofiled run)",
     )
     args = parser.parse_args()
+    if args.profile:
+        args.profile = args.profile.resolve()
+        args.profile.mkdir(parents=True, exist_ok=True)
 
     work = Path(tempfile.mkdtemp(prefix="synway-ingest-"))
     sim_port, ha_port = free_port(), free_port()
@@ -364,33 +382,15 @@ def main() -> None:
                 hass_env,
                 work / "hass.log",
             ) as process:
-                profiler = (
-                    subprocess.Popen(
-                        [
-                            str(ROOT / ".venv" / "bin" / "py-spy"),
-                            "record",
-                            "--pid",
-                            str(process.pid),
-                            "--format",
-                            "raw",
-                            "--output",
-                            str(args.profile),
-                            "--threads",
-                            "--rate",
-                            "500",
-                        ]
-                    )
-                    if args.profile
-                    else None
-                )
                 asyncio.run(
                     measure(
-                        Hass(process, ha_port), args.calls, args.rounds, args.extensions
+                        Hass(process, ha_port),
+                        args.calls,
+                        args.rounds,
+                        args.extensions,
+                        args.profile,
                     )
                 )
-                if profiler is not None:
-                    profiler.send_signal(signal.SIGINT)
-                    profiler.wait()
     except BaseException:
         print(f"ingest: failed; logs in {work}", file=sys.stderr)
         args.keep = True

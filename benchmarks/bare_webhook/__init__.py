@@ -5,9 +5,14 @@ integration. Its stats view (no auth: a loopback benchmark only) tells the bench
 events each side fired and whether the integration has loaded; asked with ``?collect=1``,
 it first runs a full garbage collection, so that a collection of the heap left by earlier
 rounds does not land at random inside the next measured round (one side or the other).
+``?profile=<side>`` resumes that side's cProfile of the event loop's thread (each side's
+profile adds up over the rounds), ``?profile=off`` pauses it, and ``?dump=<dir>`` writes
+each side's profile to ``<dir>/<side>.prof`` (``ingest.py --profile DIR``).
 """
 
+import cProfile
 import gc
+from pathlib import Path
 
 from aiohttp import web
 from homeassistant.components import webhook
@@ -20,6 +25,7 @@ from homeassistant.util.json import json_loads
 DOMAIN = "bare_webhook"
 WEBHOOK_ID = "bare-benchmark-webhook"
 COUNTS = {"bare_webhook_event": 0, "synway_ippbx_event": 0}
+PROFILES: dict[str, cProfile.Profile] = {}
 
 
 async def _async_handle(
@@ -42,10 +48,22 @@ class StatsView(HomeAssistantView):
         """Events fired by each side; whether the integration is loaded."""
         if request.query.get("collect"):
             gc.collect()
+        if (side := request.query.get("profile")) == "off":
+            for profile in PROFILES.values():
+                profile.disable()
+        elif side:
+            PROFILES.setdefault(side, cProfile.Profile()).enable()
+        if folder := request.query.get("dump"):
+            for name, profile in PROFILES.items():
+                profile.dump_stats(Path(folder) / f"{name}.prof")
         hass = request.app[KEY_HASS]
         entries = hass.config_entries.async_entries("synway_ippbx")
         loaded = bool(entries) and entries[0].state is ConfigEntryState.LOADED
-        return self.json({**COUNTS, "synway_loaded": loaded})
+        # Reports the integration took in (its bus events may be more than one each).
+        received = entries[0].runtime_data.coordinator.reports.received if loaded else 0
+        return self.json(
+            {**COUNTS, "synway_loaded": loaded, "synway_received": received}
+        )
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
