@@ -28,7 +28,7 @@ from pathlib import Path
 import resource
 import sys
 import time
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -154,7 +154,7 @@ def _heap_mib() -> float:
     mallinfo2 = ctypes.CDLL(None).mallinfo2
     mallinfo2.restype = _Mallinfo2
     info = mallinfo2()
-    return (info.uordblks + info.hblkhd) / 2**20
+    return float(info.uordblks + info.hblkhd) / 2**20
 
 
 def _current_rss_mib() -> float:
@@ -241,7 +241,7 @@ async def test_scale(
             CONF_VERIFY_SSL: False,
             CONF_WEBHOOK_ID: WEBHOOK_ID,
         },
-        options=_options(report_client.port),
+        options=_options(int(report_client.port or 0)),
     )
     entry.add_to_hass(hass)
     rss, heap = _current_rss_mib(), _heap_mib()
@@ -457,14 +457,14 @@ async def test_bare_entities_floor(hass: HomeAssistant) -> None:
 def ours_restored(hass_storage: dict[str, Any]) -> None:
     """The registries our setup wrote, in storage before Home Assistant starts."""
     if "registries" in _SHAPE:
-        hass_storage.update(_SHAPE["registries"])  # type: ignore[arg-type]
+        hass_storage.update(cast("dict[str, Any]", _SHAPE["registries"]))
 
 
 @pytest.fixture
 def bare_restored(hass_storage: dict[str, Any]) -> None:
     """The registries the bare floor wrote, in storage before Home Assistant starts."""
     if "bare" in _SHAPE:
-        hass_storage.update(_SHAPE["bare"]["registries"])  # type: ignore[index]
+        hass_storage.update(cast("dict[str, Any]", _SHAPE["bare"])["registries"])
 
 
 async def test_restart(
@@ -487,7 +487,7 @@ async def test_restart(
             CONF_VERIFY_SSL: False,
             CONF_WEBHOOK_ID: WEBHOOK_ID,
         },
-        options=_options(report_client.port),
+        options=_options(int(report_client.port or 0)),
     )
     entry.add_to_hass(hass)
     restored = len(
@@ -516,7 +516,8 @@ async def test_restart_bare_floor(bare_restored: None, hass: HomeAssistant) -> N
     ):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
-    (ours, ours_cpu), (bare, bare_cpu) = _SHAPE["restart"], floor_cost  # type: ignore[misc]
+    ours, ours_cpu = cast("list[float]", _SHAPE["restart"])
+    bare, bare_cpu = floor_cost
     ratio = ours_cpu / bare_cpu
     print(
         f"\nrestart: ours {ours:.2f} s ({ours_cpu:.2f} s CPU), as many bare entities "

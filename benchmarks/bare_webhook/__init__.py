@@ -23,7 +23,7 @@ from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.helpers.typing import ConfigType
@@ -91,7 +91,7 @@ def _note_landings(hass: HomeAssistant) -> None:
             status_of[item.entity_id] = tail.removesuffix("_status")
 
     @callback
-    def ours(event: Event) -> None:
+    def ours(event: Event[EventStateChangedData]) -> None:
         number = status_of.get(event.data["entity_id"])
         if number is not None and (state := event.data.get("new_state")) is not None:
             LANDED["ours"].append(
