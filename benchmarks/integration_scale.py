@@ -453,6 +453,15 @@ async def test_bare_entities_floor(hass: HomeAssistant) -> None:
     )
 
 
+async def _load_registries(hass: HomeAssistant) -> None:
+    """Load the registries from storage, as Home Assistant does before any integration.
+
+    The harness starts Home Assistant with empty registries whatever storage holds.
+    """
+    await dr.async_get(hass).async_load()
+    await er.async_get(hass).async_load()
+
+
 @pytest.fixture
 def ours_restored(hass_storage: dict[str, Any]) -> None:
     """The registries our setup wrote, in storage before Home Assistant starts."""
@@ -489,6 +498,7 @@ async def test_restart(
         },
         options=_options(int(report_client.port or 0)),
     )
+    await _load_registries(hass)
     entry.add_to_hass(hass)
     restored = len(
         er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
@@ -506,6 +516,7 @@ async def test_restart_bare_floor(bare_restored: None, hass: HomeAssistant) -> N
     """The second start of as many bare entities, their registries already there."""
     if "restart" not in _SHAPE:
         pytest.skip("run with test_restart first")
+    await _load_registries(hass)
     _mock_bare_integration(hass)
     bare_entry: dict[str, Any] = _SHAPE["bare"]  # type: ignore[assignment]
     entry = MockConfigEntry(domain="bare_entities", entry_id=bare_entry["entry_id"])
