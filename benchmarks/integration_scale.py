@@ -456,10 +456,13 @@ async def test_bare_entities_floor(hass: HomeAssistant) -> None:
 async def _load_registries(hass: HomeAssistant) -> None:
     """Load the registries from storage, as Home Assistant does before any integration.
 
-    The harness starts Home Assistant with empty registries whatever storage holds.
+    The harness starts Home Assistant with empty registries whatever storage holds (and
+    a registry loads once): fresh ones take their place.
     """
-    await dr.async_get(hass).async_load()
-    await er.async_get(hass).async_load()
+    hass.data.pop(dr.DATA_REGISTRY)
+    hass.data.pop(er.DATA_REGISTRY)
+    await dr.async_load(hass)
+    await er.async_load(hass)
 
 
 @pytest.fixture
