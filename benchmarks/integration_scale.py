@@ -461,6 +461,7 @@ async def _load_registries(hass: HomeAssistant) -> None:
     """
     hass.data.pop(dr.DATA_REGISTRY)
     hass.data.pop(er.DATA_REGISTRY)
+    dr.async_setup(hass)
     await dr.async_load(hass)
     await er.async_load(hass)
 
