@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import contextmanager
 import cProfile
+import ctypes
 import gc
 import logging
 import os
@@ -27,6 +28,7 @@ from pathlib import Path
 import resource
 import sys
 import time
+from typing import Any, cast
 
 import pytest
 
@@ -34,6 +36,15 @@ import pytest
 # Home Assistant test harness must load before Home Assistant itself, so hand over first.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 if __name__ == "__main__":
+    # Memory is compared as heap in use (mallinfo2), which needs every allocation to go
+    # through malloc: RSS in one process keeps what the first setup freed, so the second
+    # setup grows into it and looks free.
+    if os.environ.get("PYTHONMALLOC") != "malloc":
+        os.execve(  # noqa: S606
+            sys.executable,
+            [sys.executable, *sys.argv],
+            {**os.environ, "PYTHONMALLOC": "malloc"},
+        )
     sys.exit(pytest.main([__file__, "-q", "-s", "-p", "no:cacheprovider"]))
 
 from aiohttp.test_utils import TestClient
@@ -50,6 +61,8 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.json import json_dumps
+from homeassistant.util.json import json_loads
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockModule,
@@ -67,6 +80,10 @@ from custom_components.synway_ippbx.const import (
     CONF_WEBHOOK_ID,
     DOMAIN,
 )
+from custom_components.synway_ippbx.entity_families import (
+    CONF_ENTITY_FAMILIES,
+    DEFAULT_FAMILIES,
+)
 from simulator import Simulator
 from simulator.config import build_extensions, build_queues, build_trunks
 from simulator.testing import fixture_config
@@ -74,6 +91,8 @@ from simulator.testing import fixture_config
 WEBHOOK_ID = "b" * 64
 EXTENSIONS = 3000
 CALLS = 200
+# The registry entries of 3,000 extensions before the entity economy (17 per phone).
+OLD_REGISTRY_ENTRIES = 51_000
 
 
 # What the integration set up, for the bare-entities floor measured next.
@@ -109,6 +128,33 @@ def _measured(name: str) -> Iterator[list[float]]:
 
 def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        )
+    ]
+
+
+def _heap_mib() -> float:
+    """Heap in use (glibc's count, with PYTHONMALLOC=malloc: every object), after a GC."""
+    gc.collect()
+    mallinfo2 = ctypes.CDLL(None).mallinfo2
+    mallinfo2.restype = _Mallinfo2
+    info = mallinfo2()
+    return float(info.uordblks + info.hblkhd) / 2**20
 
 
 def _current_rss_mib() -> float:
@@ -153,6 +199,32 @@ async def big_pbx(socket_enabled: None) -> AsyncGenerator[Simulator]:
     await sim.stop()
 
 
+def _options(port: int) -> dict[str, object]:
+    """The options of a new entry (default entity families), reports to ``port``."""
+    return {
+        CONF_REPORT_URL: f"127.0.0.1:{port}/api/webhook/{WEBHOOK_ID}",
+        CONF_ENTITY_FAMILIES: [family.value for family in DEFAULT_FAMILIES],
+    }
+
+
+def _saved_registries(hass: HomeAssistant) -> dict[str, dict[str, object]]:
+    """The entity and device registries as Home Assistant writes them, for a restart."""
+    saved: dict[str, dict[str, object]] = {}
+    for registry in (er.async_get(hass), dr.async_get(hass)):
+        store = registry._store  # noqa: SLF001
+        saved[store.key] = json_loads(
+            json_dumps(
+                {
+                    "version": store.version,
+                    "minor_version": store.minor_version,
+                    "key": store.key,
+                    "data": registry._data_to_save(),  # noqa: SLF001
+                }
+            )
+        )  # type: ignore[assignment]
+    return saved
+
+
 async def test_scale(
     hass: HomeAssistant,
     big_pbx: Simulator,
@@ -169,17 +241,16 @@ async def test_scale(
             CONF_VERIFY_SSL: False,
             CONF_WEBHOOK_ID: WEBHOOK_ID,
         },
-        options={
-            CONF_REPORT_URL: f"127.0.0.1:{report_client.port}/api/webhook/{WEBHOOK_ID}",
-        },
+        options=_options(int(report_client.port or 0)),
     )
     entry.add_to_hass(hass)
-    rss = _current_rss_mib()
+    rss, heap = _current_rss_mib(), _heap_mib()
     with _measured("ours") as setup_cost:
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
     setup, setup_cpu = setup_cost
     grown = _current_rss_mib() - rss
+    heap_grown = _heap_mib() - heap
     entities = len(hass.states.async_entity_ids())
     registered = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
     # Every object got its entities (the Call event entity may start disabled).
@@ -193,6 +264,9 @@ async def test_scale(
         platforms=Counter(
             (item.domain, item.disabled_by is None) for item in registered
         ),
+        entry_id=entry.entry_id,
+        grown=heap_grown,
+        registries=_saved_registries(hass),
     )
     print(
         f"\nsetup: {setup:.2f} s ({setup_cpu:.2f} s CPU), {entities} entities enabled "
@@ -200,9 +274,15 @@ async def test_scale(
         f"memory: +{grown:.0f} MiB RSS, {grown / EXTENSIONS * 1000:.1f} MiB "
         f"per 1,000 extensions"
     )
+    print(
+        f"registry entries: {len(registered)} for {EXTENSIONS} extensions with the "
+        f"default options (goal ≤ {OLD_REGISTRY_ENTRIES // 2})"
+    )
     record(
-        "Memory per 1,000 extensions (RSS growth at setup)",
-        f"{grown / EXTENSIONS * 1000:.0f} MiB",
+        f"Registry entries of a {EXTENSIONS:,}-extension PBX, default options",
+        f"{len(registered):,} (was {OLD_REGISTRY_ENTRIES:,})",
+        f"≤ {OLD_REGISTRY_ENTRIES // 2:,}",
+        met=len(registered) <= OLD_REGISTRY_ENTRIES // 2,
     )
 
     # Counted from here on, not during setup (the floor has no such listener), and as a
@@ -231,10 +311,10 @@ async def test_scale(
     spent = 0.0
     original = coordinator.async_handle_report
 
-    def timed(report: Report) -> None:
+    def timed(report: Report, body_size: int | None = None) -> None:
         nonlocal handled, spent
         begin = time.perf_counter()
-        original(report)
+        original(report, body_size)
         spent += time.perf_counter() - begin
         handled += 1
 
@@ -285,10 +365,8 @@ class _BareEntity(Entity):
         return "idle"
 
 
-async def test_bare_entities_floor(hass: HomeAssistant) -> None:
-    """Register as many bare entities, on as many devices, as the integration did."""
-    if not _SHAPE:
-        pytest.skip("run with test_scale first")
+def _mock_bare_integration(hass: HomeAssistant) -> None:
+    """A trivial integration adding as many bare entities, on as many devices, as ours."""
     platforms: Counter[tuple[str, bool]] = _SHAPE["platforms"]  # type: ignore[assignment]
     devices = int(_SHAPE["devices"])  # type: ignore[call-overload]
     domains = sorted({domain for domain, _ in platforms})
@@ -321,14 +399,26 @@ async def test_bare_entities_floor(hass: HomeAssistant) -> None:
     mock_platform(hass, "bare_entities.config_flow")
     for domain in domains:
         mock_platform(hass, f"bare_entities.{domain}", platform_for(domain))
+
+
+async def test_bare_entities_floor(hass: HomeAssistant) -> None:
+    """Register as many bare entities, on as many devices, as the integration did."""
+    if not _SHAPE:
+        pytest.skip("run with test_scale first")
+    platforms: Counter[tuple[str, bool]] = _SHAPE["platforms"]  # type: ignore[assignment]
+    devices = int(_SHAPE["devices"])  # type: ignore[call-overload]
+    _mock_bare_integration(hass)
     entry = MockConfigEntry(domain="bare_entities")
     entry.add_to_hass(hass)
+    heap = _heap_mib()
     with (
         mock_config_flow("bare_entities", ConfigFlow),
         _measured("floor") as floor_cost,
     ):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
+    bare_grown = _heap_mib() - heap
+    _SHAPE["bare"] = {"entry_id": entry.entry_id, "registries": _saved_registries(hass)}
     bare, bare_cpu = floor_cost
     ours = float(_SHAPE["setup"])  # type: ignore[arg-type]
     ours_cpu = float(_SHAPE["setup_cpu"])  # type: ignore[arg-type]
@@ -344,4 +434,114 @@ async def test_bare_entities_floor(hass: HomeAssistant) -> None:
         f"{ours_cpu:.1f} s vs. {bare_cpu:.1f} s: {ratio:.2f}×",
         "≤ 1.3×",
         met=ratio <= 1.3,
+    )
+    grown = float(_SHAPE["grown"])  # type: ignore[arg-type]
+    per_1000, bare_per_1000 = (
+        value / EXTENSIONS * 1000 for value in (grown, bare_grown)
+    )
+    memory_ratio = grown / max(bare_grown, 1.0)
+    print(
+        f"memory (heap in use): ours {per_1000:.1f} MiB per 1,000 extensions, as many "
+        "bare entities "
+        f"{bare_per_1000:.1f} MiB: {memory_ratio:.2f}× (goal ≤ 1.2×)"
+    )
+    record(
+        "Memory per 1,000 extensions (heap growth at setup) vs. as many bare entities",
+        f"{per_1000:.0f} MiB vs. {bare_per_1000:.0f} MiB: {memory_ratio:.2f}×",
+        "≤ 1.2×",
+        met=memory_ratio <= 1.2,
+    )
+
+
+async def _load_registries(hass: HomeAssistant) -> None:
+    """Load the registries from storage, as Home Assistant does before any integration.
+
+    The harness starts Home Assistant with empty registries whatever storage holds (and
+    a registry loads once): fresh ones take their place.
+    """
+    hass.data.pop(dr.DATA_REGISTRY)
+    hass.data.pop(er.DATA_REGISTRY)
+    dr.async_setup(hass)
+    await dr.async_load(hass)
+    await er.async_load(hass)
+
+
+@pytest.fixture
+def ours_restored(hass_storage: dict[str, Any]) -> None:
+    """The registries our setup wrote, in storage before Home Assistant starts."""
+    if "registries" in _SHAPE:
+        hass_storage.update(cast("dict[str, Any]", _SHAPE["registries"]))
+
+
+@pytest.fixture
+def bare_restored(hass_storage: dict[str, Any]) -> None:
+    """The registries the bare floor wrote, in storage before Home Assistant starts."""
+    if "bare" in _SHAPE:
+        hass_storage.update(cast("dict[str, Any]", _SHAPE["bare"])["registries"])
+
+
+async def test_restart(
+    ours_restored: None,
+    hass: HomeAssistant,
+    big_pbx: Simulator,
+    report_client: TestClient[Request, Application],
+) -> None:
+    """The second start: our registries are there, as after any Home Assistant restart."""
+    if "bare" not in _SHAPE:
+        pytest.skip("run with test_scale and test_bare_entities_floor first")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        entry_id=str(_SHAPE["entry_id"]),
+        unique_id=big_pbx.host,
+        data={
+            CONF_HOST: big_pbx.base_url,
+            CONF_USERNAME: big_pbx.config.username,
+            CONF_PASSWORD: password_digest(big_pbx.config.password),
+            CONF_VERIFY_SSL: False,
+            CONF_WEBHOOK_ID: WEBHOOK_ID,
+        },
+        options=_options(int(report_client.port or 0)),
+    )
+    await _load_registries(hass)
+    entry.add_to_hass(hass)
+    restored = len(
+        er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    )
+    with _measured("ours_restart") as cost:
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    _SHAPE["restart"] = cost
+    after = len(er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id))
+    # Nothing new was registered: the restart found every entity in the registry.
+    assert restored == after, (restored, after)
+
+
+async def test_restart_bare_floor(bare_restored: None, hass: HomeAssistant) -> None:
+    """The second start of as many bare entities, their registries already there."""
+    if "restart" not in _SHAPE:
+        pytest.skip("run with test_restart first")
+    await _load_registries(hass)
+    _mock_bare_integration(hass)
+    bare_entry: dict[str, Any] = _SHAPE["bare"]  # type: ignore[assignment]
+    entry = MockConfigEntry(domain="bare_entities", entry_id=bare_entry["entry_id"])
+    entry.add_to_hass(hass)
+    with (
+        mock_config_flow("bare_entities", ConfigFlow),
+        _measured("floor_restart") as floor_cost,
+    ):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+    ours, ours_cpu = cast("list[float]", _SHAPE["restart"])
+    bare, bare_cpu = floor_cost
+    ratio = ours_cpu / bare_cpu
+    print(
+        f"\nrestart: ours {ours:.2f} s ({ours_cpu:.2f} s CPU), as many bare entities "
+        f"{bare:.2f} s ({bare_cpu:.2f} s CPU): {ratio:.2f}× in CPU (goal ≤ 1.2×)"
+    )
+    record(
+        "Restart: second start of 3,000 extensions vs. as many bare entities restored "
+        "(CPU)",
+        f"{ours_cpu:.1f} s vs. {bare_cpu:.1f} s: {ratio:.2f}×",
+        "≤ 1.2×",
+        met=ratio <= 1.2,
     )

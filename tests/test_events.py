@@ -16,10 +16,16 @@ from pytest_homeassistant_custom_component.common import (
 import yaml
 
 from custom_components.synway_ippbx.announce import bus_event_data
-from custom_components.synway_ippbx.api import report_from_object
+from custom_components.synway_ippbx.api import (
+    ExtensionStatus,
+    ExtensionType,
+    parse_report,
+    report_from_object,
+)
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
-from custom_components.synway_ippbx.event_cap import cap_event_data
+from custom_components.synway_ippbx.event_cap import cap_event_data, event_size_bound
 from custom_components.synway_ippbx.happening import build_happening
+from custom_components.synway_ippbx.records import ExtensionRecord
 from custom_components.synway_ippbx.store import PbxStore
 from simulator import Simulator
 from tests.conftest import settle
@@ -281,3 +287,38 @@ def test_event_cap_measures_what_orjson_refuses() -> None:
     capped = cap_event_data(large)
     assert capped["number"] == 2**70
     assert len(json.dumps(capped)) <= 32_768
+
+
+async def test_event_size_bound_holds_for_a_worst_small_report(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A report measured by its body's length alone never passes the bound.
+
+    Astral characters (4 bytes in the body, 12 escaped), copied into every normalised
+    field, and the longest names the store can hold: the cap skips measuring only what
+    stays under the bound it computes from the body.
+    """
+    wide = "\U0001f600" * 40
+    body = json.dumps(
+        {
+            "event": "HANGUP",
+            "callid": wide,
+            "originator": "caller",
+            "callerext": {"extid": wide, "callerid": wide, "uuid": "a"},
+            "calledtrunk": {"trunk": wide, "to": wide},
+        },
+        ensure_ascii=False,
+    ).encode()
+    store = PbxStore()
+    store.extensions[wide] = ExtensionRecord(
+        number=wide,
+        name="\U0001f600" * 255,
+        type=ExtensionType.SIP,
+        port=None,
+        ip_port=None,
+        status=ExtensionStatus.IDLE,
+    )
+    happening = build_happening(parse_report(body), store)
+    data = bus_event_data(hass, init_integration.entry_id, happening)
+    assert len(json.dumps(data)) <= event_size_bound(len(body))
+    assert cap_event_data(data, at_most=event_size_bound(len(body))) is data

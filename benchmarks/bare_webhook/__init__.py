@@ -5,14 +5,26 @@ integration. Its stats view (no auth: a loopback benchmark only) tells the bench
 events each side fired and whether the integration has loaded; asked with ``?collect=1``,
 it first runs a full garbage collection, so that a collection of the heap left by earlier
 rounds does not land at random inside the next measured round (one side or the other).
+``?profile=<side>`` resumes that side's cProfile of the event loop's thread (each side's
+profile adds up over the rounds), ``?profile=off`` pauses it, and ``?dump=<dir>`` writes
+each side's profile to ``<dir>/<side>.prof`` (``ingest.py --profile DIR``).
+
+``?latency=on`` starts noting when each status lands: the bare event of a status report,
+and the state write of each phone's Status sensor (the time Home Assistant fired them);
+``?latency=take`` hands the notes over (and forgets them). Off unless asked: the CPU
+rounds pay for no listener of the benchmark's own.
 """
 
+import cProfile
 import gc
+from pathlib import Path
 
 from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.json import json_loads
@@ -20,6 +32,9 @@ from homeassistant.util.json import json_loads
 DOMAIN = "bare_webhook"
 WEBHOOK_ID = "bare-benchmark-webhook"
 COUNTS = {"bare_webhook_event": 0, "synway_ippbx_event": 0}
+PROFILES: dict[str, cProfile.Profile] = {}
+# Per side, (time fired, extension, status) of each status that landed.
+LANDED: dict[str, list[tuple[float, str, str]]] = {"bare": [], "ours": []}
 
 
 async def _async_handle(
@@ -42,10 +57,60 @@ class StatsView(HomeAssistantView):
         """Events fired by each side; whether the integration is loaded."""
         if request.query.get("collect"):
             gc.collect()
+        if (side := request.query.get("profile")) == "off":
+            for profile in PROFILES.values():
+                profile.disable()
+        elif side:
+            PROFILES.setdefault(side, cProfile.Profile()).enable()
         hass = request.app[KEY_HASS]
+        if (latency := request.query.get("latency")) == "on":
+            _note_landings(hass)
+        elif latency == "take":
+            taken = {side: list(notes) for side, notes in LANDED.items()}
+            for notes in LANDED.values():
+                notes.clear()
+            return self.json(taken)
+        if folder := request.query.get("dump"):
+            for name, profile in PROFILES.items():
+                profile.dump_stats(Path(folder) / f"{name}.prof")
         entries = hass.config_entries.async_entries("synway_ippbx")
         loaded = bool(entries) and entries[0].state is ConfigEntryState.LOADED
-        return self.json({**COUNTS, "synway_loaded": loaded})
+        # Reports the integration took in (its bus events may be more than one each).
+        received = entries[0].runtime_data.coordinator.reports.received if loaded else 0
+        return self.json(
+            {**COUNTS, "synway_loaded": loaded, "synway_received": received}
+        )
+
+
+def _note_landings(hass: HomeAssistant) -> None:
+    """Note each status landing on either side, from now on (see the module docstring)."""
+    status_of: dict[str, str] = {}
+    for item in er.async_get(hass).entities.values():
+        _, found, tail = item.unique_id.rpartition("_extension_")
+        if item.platform == "synway_ippbx" and found and tail.endswith("_status"):
+            status_of[item.entity_id] = tail.removesuffix("_status")
+
+    @callback
+    def ours(event: Event[EventStateChangedData]) -> None:
+        number = status_of.get(event.data["entity_id"])
+        if number is not None and (state := event.data.get("new_state")) is not None:
+            LANDED["ours"].append(
+                (event.time_fired_timestamp, number, str(state.state).lower())
+            )
+
+    @callback
+    def bare(event: Event) -> None:
+        if "status" in event.data:
+            LANDED["bare"].append(
+                (
+                    event.time_fired_timestamp,
+                    str(event.data["extension"]),
+                    str(event.data["status"]).lower(),
+                )
+            )
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, ours)
+    hass.bus.async_listen("bare_webhook_event", bare)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:

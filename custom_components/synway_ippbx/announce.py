@@ -12,7 +12,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from .const import DOMAIN, EVENT_ACTIVITY, EVENT_SYNWAY
 from .devices import hub_identifier, object_identifier
-from .event_cap import cap_event_data
+from .event_cap import cap_event_data, event_size_bound
 from .happening import Happening
 from .report_facts import SHOWN_BY_STATUS, Shower
 from .store import HUB_KEY, Key
@@ -32,15 +32,20 @@ def async_announce(
     entry_id: str,
     happening: Happening,
     screened: dict[str, Any] | None = None,
+    body_size: int | None = None,
 ) -> None:
     """Fire the bus event (and an Activity row when one is due), then the entities' events.
 
     ``screened``: what inbound screening decided about the call, for the bus event.
+    ``body_size``: the report body's length, when it came over the webhook: a small
+    body's event needs no measuring against the event size limit.
     """
     data = bus_event_data(hass, entry_id, happening)
+    bound = None if body_size is None else event_size_bound(body_size)
     if screened is not None:
         data["screened"] = screened
-    data = cap_event_data(data)
+        bound = None
+    data = cap_event_data(data, at_most=bound)
     activity = _activity_data(hass, entry_id, happening, data)
     hass.bus.async_fire(EVENT_SYNWAY, data)
     if activity is not None:

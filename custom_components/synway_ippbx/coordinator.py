@@ -378,8 +378,10 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
     # -- reports ------------------------------------------------------------------------
 
     @callback
-    def async_handle_report(self, report: Report) -> None:
+    def async_handle_report(self, report: Report, body_size: int | None = None) -> None:
         """Take a pushed report through, in this order (the one place that states it).
+
+        ``body_size``: the length of the body it was parsed from (see async_announce).
 
         1. its happening is built: it must see the call as it was before the report;
         2. the features see it (screening decides on an incoming call, figures count);
@@ -405,7 +407,9 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         if self.event_stream_alive != was_alive:
             changed.add(HUB_KEY)
         self.async_notify(changed)
-        async_announce(self.hass, self.config_entry.entry_id, happening, screened)
+        async_announce(
+            self.hass, self.config_entry.entry_id, happening, screened, body_size
+        )
         if isinstance(report, SystemUpReport):
             self._schedule_resync()
 

@@ -41,12 +41,28 @@ def _cut(value: Any) -> Any:
     return value
 
 
-def cap_event_data(data: dict[str, Any]) -> dict[str, Any]:
+def event_size_bound(body_size: int) -> int:
+    """An upper bound of a report's bus event data as JSON, from its body's length.
+
+    A body byte is written as at most 3 (4 UTF-8 bytes, one character, 12 bytes
+    escaped); the normalised fields copy at most 8 of the body's values and add 2 names
+    of at most 255 characters, plus the few short fields the integration adds.
+    """
+    return 27 * body_size + 8192
+
+
+def cap_event_data(
+    data: dict[str, Any], *, at_most: int | None = None
+) -> dict[str, Any]:
     """``data`` itself when under budget, else a copy that fits.
 
-    The PBX's text is cut first, then its largest fields are left out, with a debug
-    line naming what was cut.
+    ``at_most``: a bound of the data's size the caller knows (``event_size_bound``);
+    within budget nothing is measured: encoding every report's event only to measure
+    it was the cap's whole cost. Over budget, the PBX's text is cut first, then its
+    largest fields are left out, with a debug line naming what was cut.
     """
+    if at_most is not None and at_most <= EVENT_DATA_BUDGET:
+        return data
     size = json_size(data)
     if size <= EVENT_DATA_BUDGET:
         return data

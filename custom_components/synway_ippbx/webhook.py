@@ -182,7 +182,7 @@ class ReportReceiver:
             coordinator.reports.duplicates += 1
             LOGGER.debug("Dropped a re-sent %s report", report.event)
             return web.Response(status=200)
-        coordinator.async_handle_report(report)
+        coordinator.async_handle_report(report, len(body))
         return web.Response(status=200)
 
     def _is_resend(self, report: Report, body: bytes) -> bool:
