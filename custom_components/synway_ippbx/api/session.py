@@ -21,12 +21,16 @@ from .address import PbxAddress, parse_address
 from .credentials import password_digest
 from .errors import (
     SynwayAuthenticationError,
+    SynwayCertificateError,
     SynwayConnectionError,
+    SynwayConnectionRefusedError,
     SynwayError,
+    SynwayHostNotFoundError,
     SynwayRedirectError,
     SynwayResponseError,
     SynwayTimeoutError,
     SynwayTokenError,
+    SynwayUnreachableError,
     SynwayWrongProtocolError,
     error_from_errno,
 )
@@ -35,6 +39,7 @@ from .transport import (
     USER_AGENT,
     BodyTooLargeError,
     answered_plain_http,
+    connect_failure,
     legacy_tls_context,
     plain_http_on_tls_port,
     read_body,
@@ -47,6 +52,13 @@ _LOGGER = logging.getLogger(__name__)
 
 API_PATH: Final = "/API"
 _MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
+# The error for each reason a connection could not be made (`transport.connect_failure`).
+_CONNECT_ERRORS: Final[dict[str, type[SynwayConnectionError]]] = {
+    "name": SynwayHostNotFoundError,
+    "refused": SynwayConnectionRefusedError,
+    "unreachable": SynwayUnreachableError,
+    "certificate": SynwayCertificateError,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,9 +228,10 @@ class SynwayClientBase:
                 ) from err
             # Some aiohttp errors quote the URL, whose query carries the token.
             reason = str(err).replace(token, "<token>") if token else str(err)
-            raise SynwayConnectionError(
-                f"{endpoint}: cannot talk to the PBX: {reason}"
-            ) from err
+            error = _CONNECT_ERRORS.get(
+                connect_failure(err) or "", SynwayConnectionError
+            )
+            raise error(f"{endpoint}: cannot talk to the PBX: {reason}") from err
         if 300 <= answer.status < 400:
             raise SynwayRedirectError(answer.status, answer.location)
         if self.address.scheme == "http" and plain_http_on_tls_port(
