@@ -166,6 +166,19 @@ _ERROR_CLASSES: Final[dict[int, type[SynwayRequestError]]] = {
 }
 
 
+_CONNECT_ERRORS: Final[dict[str, type[SynwayConnectionError]]] = {
+    "name": SynwayHostNotFoundError,
+    "refused": SynwayConnectionRefusedError,
+    "unreachable": SynwayUnreachableError,
+    "certificate": SynwayCertificateError,
+}
+
+
+def connection_error(reason: str | None, message: str) -> SynwayConnectionError:
+    """The error for why a connection failed (``transport.connect_failure``'s word)."""
+    return _CONNECT_ERRORS.get(reason or "", SynwayConnectionError)(message)
+
+
 def error_from_errno(errno: int) -> SynwayRequestError:
     """Build the most specific exception for an errno."""
     return _ERROR_CLASSES.get(errno, SynwayRequestError)(errno)

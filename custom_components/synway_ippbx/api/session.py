@@ -21,17 +21,14 @@ from .address import PbxAddress, parse_address
 from .credentials import password_digest
 from .errors import (
     SynwayAuthenticationError,
-    SynwayCertificateError,
     SynwayConnectionError,
-    SynwayConnectionRefusedError,
     SynwayError,
-    SynwayHostNotFoundError,
     SynwayRedirectError,
     SynwayResponseError,
     SynwayTimeoutError,
     SynwayTokenError,
-    SynwayUnreachableError,
     SynwayWrongProtocolError,
+    connection_error,
     error_from_errno,
 )
 from .parsing import JsonObject, is_failure, is_success, loads, to_int, to_str
@@ -52,13 +49,6 @@ _LOGGER = logging.getLogger(__name__)
 
 API_PATH: Final = "/API"
 _MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
-# The error for each reason a connection could not be made (`transport.connect_failure`).
-_CONNECT_ERRORS: Final[dict[str, type[SynwayConnectionError]]] = {
-    "name": SynwayHostNotFoundError,
-    "refused": SynwayConnectionRefusedError,
-    "unreachable": SynwayUnreachableError,
-    "certificate": SynwayCertificateError,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,10 +218,9 @@ class SynwayClientBase:
                 ) from err
             # Some aiohttp errors quote the URL, whose query carries the token.
             reason = str(err).replace(token, "<token>") if token else str(err)
-            error = _CONNECT_ERRORS.get(
-                connect_failure(err) or "", SynwayConnectionError
-            )
-            raise error(f"{endpoint}: cannot talk to the PBX: {reason}") from err
+            raise connection_error(
+                connect_failure(err), f"{endpoint}: cannot talk to the PBX: {reason}"
+            ) from err
         if 300 <= answer.status < 400:
             raise SynwayRedirectError(answer.status, answer.location)
         if self.address.scheme == "http" and plain_http_on_tls_port(
