@@ -410,7 +410,9 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         self._clear_issue(ISSUE_REPORTS_MISSING)
         happening = build_happening(report, self.data)
         features = self.config_entry.runtime_data.features
-        screened = features.async_handle_report(report) if features else None
+        screened = (
+            features.async_handle_report(report, happening.fields) if features else None
+        )
         changed = self.data.apply_report(report, now)
         if changed and isinstance(report, (CallReport, CdrReport, SystemUpReport)):
             self.memory.async_schedule_save(self.data.calls)
