@@ -785,8 +785,10 @@ async def test_reauth_form(
             result["flow_id"], {CONF_PASSWORD: "guess"}
         )
     assert result["errors"] == {"base": "locked_out"}
-    assert result["description_placeholders"]["minutes"] == "10"
-    assert result["description_placeholders"]["username"] == "api"
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert placeholders["minutes"] == "10"
+    assert placeholders["username"] == "api"
 
     simulator.advance(simulator.config.lockout_seconds + 1)
     result = await hass.config_entries.flow.async_configure(

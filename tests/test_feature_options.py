@@ -180,12 +180,12 @@ async def test_list_buttons_read_as_sentences(
     """
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     strings = await async_get_translations(hass, "en", "options", {DOMAIN})
+    schema = result["data_schema"]
+    assert schema is not None
     buttons = {}
     for key in (CONF_AGENT_PASSWORDS, CONF_TRUSTED_SENDERS):
         selector = next(
-            value
-            for marker, value in result["data_schema"].schema.items()
-            if marker == key
+            value for marker, value in schema.schema.items() if marker == key
         )
         assert selector.config["multiple"] is True
         label = strings[f"component.{DOMAIN}.options.step.init.data.{key}"]
