@@ -102,6 +102,9 @@ class Faults:
     # ("" = off), as a moved web server or a captive portal does.
     redirect_to: str = ""
     redirect_status: int = 307
+    # CDR reports are not pushed (lost while Home Assistant restarted, or the PBX's CDR
+    # push is off); the records are still kept for the cdrs request.
+    drop_cdr_reports: bool = False
 
 
 @dataclass

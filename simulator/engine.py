@@ -606,7 +606,8 @@ class Engine(QueueDesk):
     ) -> None:
         now = self.clock.now()
         report = cdr_report(call, status, cause, main, answer, lastdest, now)
-        self.emit(report)
+        if not self.config.faults.drop_cdr_reports:
+            self.emit(report)
         self.state.cdrs.append(cdr_record(call, report, now, answer, main))
         self.state.cdr_index[call.callid] = self.state.cdrs[-1]
 

@@ -6,12 +6,13 @@ from typing import Any
 
 from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import intent
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synway_ippbx.const import CONF_ASSIST_EXTENSION
+from custom_components.synway_ippbx.const import CONF_ASSIST_EXTENSION, DOMAIN
 from simulator import Simulator
 from tests.conftest import settle
 
@@ -244,10 +245,34 @@ async def test_voice_extension_busy(hass: HomeAssistant, simulator: Simulator) -
 
 @pytest.mark.usefixtures("assist_entry")
 async def test_pbx_refuses(hass: HomeAssistant, simulator: Simulator) -> None:
-    """Another refusal is spoken with the PBX's reason."""
+    """Another refusal is spoken in the words of the one errno mapping (errno 14)."""
     simulator.state.extensions[ASSIST].settings["call_permission"] = "internal"
     response = await say(hass, "call 5551234")
-    assert speech(response).startswith("The PBX refused the request:")
+    assert speech(response) == (
+        "1000 may not make this call (the PBX's call permission)."
+    )
+
+
+@pytest.mark.usefixtures("assist_entry")
+@pytest.mark.parametrize("errno_cause", ["busy", "call_permission"])
+async def test_action_and_voice_say_the_same(
+    hass: HomeAssistant, simulator: Simulator, errno_cause: str
+) -> None:
+    """The same errno reads the same through the ``dial`` action and through Assist."""
+    if errno_cause == "busy":
+        simulator.call_internal(ASSIST, "1001", answer=True)
+        await settle(hass, simulator)
+    else:
+        simulator.state.extensions[ASSIST].settings["call_permission"] = "internal"
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "dial",
+            {"extension": ASSIST, "number": "5551234"},
+            blocking=True,
+        )
+    response = await say(hass, "call 5551234")
+    assert speech(response).rstrip(".") == str(err.value).rstrip(".")
 
 
 @pytest.mark.usefixtures("assist_entry")

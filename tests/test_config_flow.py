@@ -1,12 +1,16 @@
 """The config flow (user, reauth, reconfigure) and the options flow, against the simulator."""
 
 import asyncio
+from collections.abc import AsyncIterator, Iterator
+import datetime as dt
 import hashlib
 import re
 import socket
 from typing import Any
 from unittest.mock import patch
 
+from aiohttp.resolver import AsyncResolver
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_USER,
@@ -61,6 +65,51 @@ async def tls_rejections(hass: HomeAssistant) -> None:
             handler(loop, context)
 
     loop.set_exception_handler(_filter)
+
+
+@pytest.fixture
+def invalid_names_stay_local() -> Iterator[None]:
+    """Answer ``.invalid`` names as not found without asking a DNS server (RFC 6761).
+
+    The resolver fails as it does for a name no DNS server knows; any other name looked
+    up fails the test, so no query leaves the machine.
+    """
+
+    async def _resolve(
+        self: AsyncResolver, host: str, port: int = 0, family: int = socket.AF_INET
+    ) -> list[Any]:
+        if host.endswith(".invalid"):
+            raise OSError(None, "Domain name not found")
+        raise AssertionError(f"a test looked up {host}")  # pragma: no cover
+
+    with patch.object(AsyncResolver, "resolve", _resolve):
+        yield
+
+
+@pytest.fixture
+async def silent_port() -> AsyncIterator[int]:
+    """A loopback port that accepts connections and never says a word."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def _hold(
+        _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(_hold, "127.0.0.1", 0)
+    yield server.sockets[0].getsockname()[1]
+    for writer in held:
+        writer.close()
+    server.close()
+    await server.wait_closed()
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (the kernel refuses connections to it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+    return port
 
 
 def _user_input(sim: Simulator, **changes: Any) -> dict[str, Any]:
@@ -201,7 +250,7 @@ async def test_user_http_host(hass: HomeAssistant, simulator_http: Simulator) ->
     [
         ({CONF_PASSWORD: "wrong"}, "invalid_auth"),
         ({CONF_USERNAME: "admin"}, "invalid_auth"),
-        ({CONF_VERIFY_SSL: True}, "cannot_connect"),
+        ({CONF_VERIFY_SSL: True}, "certificate_rejected"),
     ],
     ids=["wrong_password", "wrong_username", "self_signed_certificate"],
 )
@@ -268,25 +317,111 @@ async def test_user_too_many_clients(hass: HomeAssistant, simulator: Simulator) 
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_user_locked_out(hass: HomeAssistant, simulator: Simulator) -> None:
-    """After five bad passwords the PBX refuses even the right one (errno 2)."""
+async def test_user_locked_out(
+    hass: HomeAssistant, simulator: Simulator, freezer: FrozenDateTimeFactory
+) -> None:
+    """After five bad passwords the PBX refuses even the right one (errno 2).
+
+    The PBX never says it locked its API; the form counts the rejections as the PBX
+    does and says so, with the minutes left.
+    """
     flow_id = await _start_user_flow(hass)
-    for _ in range(simulator.config.lockout_attempts):
+    for _ in range(simulator.config.lockout_attempts - 1):
         result = await hass.config_entries.flow.async_configure(
             flow_id, _user_input(simulator, **{CONF_PASSWORD: "guess"})
         )
         assert result["errors"] == {"base": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
+        flow_id, _user_input(simulator, **{CONF_PASSWORD: "guess"})
+    )
+    assert result["errors"] == {"base": "locked_out"}
+    assert result["description_placeholders"] == {"minutes": "10"}
+
+    freezer.tick(dt.timedelta(minutes=4, seconds=30))
+    result = await hass.config_entries.flow.async_configure(
         flow_id, _user_input(simulator)
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"base": "locked_out"}
+    assert result["description_placeholders"] == {"minutes": "6"}
+    strings = await async_get_translations(hass, "en", "config", {DOMAIN})
+    message = strings[f"component.{DOMAIN}.config.error.locked_out"]
+    assert "try again in about 6 minutes" in message.format(minutes="6")
 
+    # The lock ran out: a wrong password is just that again, and the right one works.
     simulator.advance(simulator.config.lockout_seconds + 1)
+    freezer.tick(dt.timedelta(minutes=6))
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, _user_input(simulator, **{CONF_PASSWORD: "guess"})
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
         flow_id, _user_input(simulator)
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.usefixtures("invalid_names_stay_local")
+@pytest.mark.parametrize(
+    ("where", "error"),
+    [
+        ("unknown_name", "host_not_found"),
+        ("closed_port", "connection_refused"),
+        ("silent_port", "no_answer"),
+    ],
+)
+async def test_user_says_why_the_pbx_cannot_be_reached(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    silent_port: int,
+    where: str,
+    error: str,
+) -> None:
+    """A name not found, a refused port and silence each get their own words (23.3)."""
+    host = {
+        "unknown_name": f"https://pbx.invalid:{simulator.port}",
+        "closed_port": f"https://127.0.0.1:{_closed_port()}",
+        "silent_port": f"https://127.0.0.1:{silent_port}",
+    }[where]
+    flow_id = await _start_user_flow(hass)
+    # Silence is given a short while only: the form's wait is a constant, not the test.
+    with patch("custom_components.synway_ippbx.config_flow._LOGIN_TIMEOUT", 0.2):
+        result = await hass.config_entries.flow.async_configure(
+            flow_id, _user_input(simulator, **{CONF_HOST: host})
+        )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": error}
+    assert _suggested(result, CONF_HOST) == host
+
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, _user_input(simulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+async def test_setup_errors_each_have_their_own_words(
+    hass: HomeAssistant, language: str
+) -> None:
+    """Every reason reads differently, and none tells the user to "enable HTTPS"."""
+    strings = await async_get_translations(hass, language, "config", {DOMAIN})
+    keys = [
+        "cannot_connect",
+        "host_not_found",
+        "connection_refused",
+        "no_answer",
+        "certificate_rejected",
+        "redirected",
+        "https_address_answers_http",
+        "http_address_answers_https",
+        "invalid_auth",
+        "locked_out",
+        "api_disabled",
+        "too_many_clients",
+    ]
+    messages = [strings[f"component.{DOMAIN}.config.error.{key}"] for key in keys]
+    assert len(set(messages)) == len(keys)
+    assert not any("HTTPS is enabled" in message for message in messages)
 
 
 async def test_user_cannot_connect_server_error(
@@ -318,7 +453,7 @@ async def test_user_cannot_connect_nothing_listening(
         flow_id, _user_input(simulator)
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "connection_refused"}
 
 
 async def test_user_cannot_connect_https_to_http(
@@ -645,6 +780,17 @@ async def test_reauth_form(
     assert result["errors"] == {"base": "api_disabled"}
 
     simulator.config.api_enabled = True
+    for _ in range(simulator.config.lockout_attempts):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_PASSWORD: "guess"}
+        )
+    assert result["errors"] == {"base": "locked_out"}
+    placeholders = result["description_placeholders"]
+    assert placeholders is not None
+    assert placeholders["minutes"] == "10"
+    assert placeholders["username"] == "api"
+
+    simulator.advance(simulator.config.lockout_seconds + 1)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_PASSWORD: "synway"}
     )
@@ -867,7 +1013,7 @@ async def test_reconfigure_errors(
         flow_id, typed | {CONF_PASSWORD: "", CONF_VERIFY_SSL: True}
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "cannot_connect"}
+    assert result["errors"] == {"base": "certificate_rejected"}
     assert _suggested(result, CONF_VERIFY_SSL) is True
 
     simulator.config.max_clients = 0

@@ -56,6 +56,31 @@ async def test_pbx_down_and_back(
     assert "Fetching synway_ippbx data recovered" in caplog.text
 
 
+# Expected: the one line per outage.
+@pytest.mark.expected_errors("Error fetching synway_ippbx data")
+async def test_pbx_gone_says_why_in_the_log(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A poll the PBX's port refuses says so in the setup form's words (23.3)."""
+    port = simulator.port
+    await simulator.stop()
+    await poll(hass, freezer)
+    line = next(
+        record.getMessage()
+        for record in caplog.records
+        if "Error fetching synway_ippbx data" in record.getMessage()
+    )
+    assert line.endswith(
+        f"The PBX at 127.0.0.1 refused the connection on port {port}: the port is "
+        "wrong, or its web server is off"
+    )
+    assert state_of(hass, "sensor.extension_1000_status") == STATE_UNAVAILABLE
+
+
 async def test_token_expiry_mid_run_relogs_in(
     hass: HomeAssistant,
     simulator: Simulator,

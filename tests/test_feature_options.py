@@ -5,6 +5,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -13,7 +14,11 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.synway_ippbx.const import CONF_REPORT_URL
+from custom_components.synway_ippbx.const import (
+    CONF_REPORT_URL,
+    CONF_TRUSTED_SENDERS,
+    DOMAIN,
+)
 from custom_components.synway_ippbx.feature_options import CONF_SCREEN_CALLS
 from custom_components.synway_ippbx.features import CONF_AGENT_PASSWORDS
 from custom_components.synway_ippbx.screening import (
@@ -163,3 +168,30 @@ async def test_screening_settings_only_when_screening_is_on(
     # Switched off, screening's settings go.
     await _submit(hass, init_integration, {})
     assert CONF_SCREEN_BLOCK not in init_integration.options
+
+
+async def test_list_buttons_read_as_sentences(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The frontend words a list field's button "Add {label}": "Add a queue password".
+
+    The queue passwords stay a list of masked boxes (a text box would show them in
+    clear), so the label itself is the noun phrase the button needs (issue 23.5).
+    """
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    strings = await async_get_translations(hass, "en", "options", {DOMAIN})
+    schema = result["data_schema"]
+    assert schema is not None
+    buttons = {}
+    for key in (CONF_AGENT_PASSWORDS, CONF_TRUSTED_SENDERS):
+        selector = next(
+            value for marker, value in schema.schema.items() if marker == key
+        )
+        assert selector.config["multiple"] is True
+        label = strings[f"component.{DOMAIN}.options.step.init.data.{key}"]
+        buttons[key] = f"Add {label}"
+    assert buttons == {
+        CONF_AGENT_PASSWORDS: "Add a queue password",
+        CONF_TRUSTED_SENDERS: "Add a trusted report sender",
+    }
+    hass.config_entries.options.async_abort(result["flow_id"])

@@ -163,13 +163,15 @@ async def test_call_ambiguous_extension(
 
 @pytest.mark.usefixtures("assist_entry")
 async def test_call_refused_by_pbx(hass: HomeAssistant, simulator: Simulator) -> None:
-    """A PBX refusal becomes an intent error that names the cause."""
+    """A PBX refusal becomes an intent error in the one errno mapping's words."""
     simulator.state.extensions[ASSIST].settings["call_permission"] = "internal"
     await hass.config_entries.async_reload(
         hass.config_entries.async_entries(DOMAIN)[0].entry_id
     )
     response = await _handle(hass, INTENT_CALL_NUMBER, {"number": "5551234"})
-    assert _error(response).startswith("The PBX refused the request:")
+    assert _error(response) == (
+        "1000 may not make this call (the PBX's call permission)."
+    )
 
 
 @pytest.mark.usefixtures("assist_entry")

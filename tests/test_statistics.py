@@ -308,6 +308,58 @@ async def test_recent_calls_list_who_when_and_how(
     assert "calls" in entity._unrecorded_attributes
 
 
+def _attribute(hass: HomeAssistant, entity_id: str, name: str) -> Any:
+    """An attribute of an entity's state (the entity must exist)."""
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.attributes[name]
+
+
+async def test_recent_calls_from_hangups_until_the_records_come(
+    utc_hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A call shows in Recent calls when it hangs up; its record replaces the row.
+
+    With the CDR reports lost, the hangup reports alone list who called whom and
+    whether it was answered or missed (talk time unknown); the records fetched later
+    take their rows' place, one row per call (issue 22.4).
+    """
+    hass = utc_hass
+    simulator.set_faults(drop_cdr_reports=True)
+    await _answered_call(hass, simulator, "1000", "1001", talk=90)
+    simulator.advance(60)
+    await _missed_call(hass, simulator, "1003", "1002")
+    calls = _attribute(hass, RECENT, "calls")
+    assert [
+        (c["caller"], c["callee"], c["answered"], c["missed"], c["duration"])
+        for c in calls
+    ] == [
+        ("1003", "1002", False, True, None),
+        ("1000", "1001", True, False, None),
+    ]
+    assert state_of(hass, "sensor.synway_ippbx_127_0_0_1_calls_today") == "0"
+
+    # The records arrive (a backfill after a PBX restart): the same two rows, enriched.
+    await init_integration.runtime_data.features.statistics.async_backfill()
+    await hass.async_block_till_done()
+    calls = _attribute(hass, RECENT, "calls")
+    assert [
+        (c["caller"], c["callee"], c["answered"], c["missed"], c["duration"])
+        for c in calls
+    ] == [
+        ("1003", "1002", False, True, 0),
+        ("1000", "1001", True, False, 90),
+    ]
+
+    # With CDR reports pushed again, a hangup and its record make one row.
+    simulator.set_faults(drop_cdr_reports=False)
+    simulator.advance(60)
+    await _answered_call(hass, simulator, "1004", "1005", talk=30)
+    calls = _attribute(hass, RECENT, "calls")
+    assert len(calls) == 3
+    assert (calls[0]["caller"], calls[0]["duration"]) == ("1004", 30)
+
+
 async def test_recent_calls_survive_a_restart_and_are_bounded(
     utc_hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Mapping
+import datetime as dt
 import ipaddress
 import socket
 from typing import Any, override
@@ -27,14 +28,13 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.util import dt as dt_util
 import probatio as vol
 
 from .api import (
     PbxAddress,
-    SynwayApiDisabledError,
     SynwayAuthenticationError,
     SynwayClient,
-    SynwayClientLimitError,
     SynwayError,
     SynwayRedirectError,
     SynwayWrongProtocolError,
@@ -62,6 +62,10 @@ from .feature_options import (
     feature_suggestions,
     screening_options,
 )
+from .setup_errors import error_key, lockout_minutes
+
+# Seconds a test login may take before the form says the PBX does not answer.
+_LOGIN_TIMEOUT = 10.0
 
 _PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT_SELECTOR = TextSelector(TextSelectorConfig(autocomplete="off"))
@@ -76,12 +80,14 @@ async def _async_try_login(
     username: str,
     digest: str,
     verify_ssl: bool,
+    rejections: list[dt.datetime],
     inventory: set[str] | None = None,
 ) -> str | None:
     """Log in once (and out again, the PBX caps API clients); return an error key.
 
     With ``inventory``, what the PBX holds is read into it while logged in (see
-    ``_inventory``); a PBX that cannot list them leaves it empty.
+    ``_inventory``); a PBX that cannot list them leaves it empty. ``rejections`` gets
+    the time of a rejected login, and is emptied by one that works (the PBX's count).
     """
     if not username:
         # The client refuses an empty username; the PBX would refuse it anyway.
@@ -92,32 +98,25 @@ async def _async_try_login(
         digest,
         session=async_get_clientsession(hass, verify_ssl=verify_ssl),
         verify_ssl=verify_ssl,
+        request_timeout=_LOGIN_TIMEOUT,
     )
     try:
         await client.login()
     except SynwayAuthenticationError:
+        rejections.append(dt_util.utcnow())
         return "invalid_auth"
-    except SynwayApiDisabledError:
-        return "api_disabled"
-    except SynwayClientLimitError:
-        return "too_many_clients"
-    except SynwayRedirectError as err:
-        # Not followed: a redirect would carry the password digest to another host.
+    except (SynwayRedirectError, SynwayWrongProtocolError) as err:
+        # Where a redirect pointed (never followed: it would carry the password digest
+        # to another host) is in the log only.
         LOGGER.info("Cannot log in to %s: %s", host, err)
-        return "redirected"
-    except SynwayWrongProtocolError as err:
-        LOGGER.info("Cannot log in to %s: %s", host, err)
-        return (
-            "https_address_answers_http"
-            if err.pbx_speaks == "http"
-            else "http_address_answers_https"
-        )
+        return error_key(err)
     except SynwayError as err:
-        LOGGER.debug("Cannot connect to %s: %s", host, err)
-        return "cannot_connect"
+        LOGGER.debug("Cannot log in to %s: %s", host, err)
+        return error_key(err)
     except Exception:  # noqa: BLE001 - a config flow must never show a traceback
         LOGGER.exception("Unexpected error logging in to %s", host)
         return "unknown"
+    rejections.clear()
     if inventory is not None:
         try:
             extensions, trunks = await asyncio.gather(
@@ -142,13 +141,14 @@ async def _async_login_typed(
     username: str,
     password: str,
     verify_ssl: bool,
+    rejections: list[dt.datetime],
     inventory: set[str] | None = None,
 ) -> tuple[str | None, str]:
     """Check a typed password; return the error key and the digest that worked."""
     candidates = password_candidates(password)
     for digest in candidates:
         error = await _async_try_login(
-            hass, host, username, digest, verify_ssl, inventory
+            hass, host, username, digest, verify_ssl, rejections, inventory
         )
         if error != "invalid_auth":
             return error, digest
@@ -218,6 +218,18 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
     VERSION = 2
     MINOR_VERSION = 2
 
+    def __init__(self) -> None:
+        """Start with no rejected logins seen (the PBX's lockout is counted from them)."""
+        self._rejections: list[dt.datetime] = []
+
+    def _explained(self, error: str) -> tuple[str, dict[str, str]]:
+        """The error to show and its placeholders: a rejection may be the PBX's lock."""
+        if error == "invalid_auth" and (
+            minutes := lockout_minutes(self._rejections, dt_util.utcnow())
+        ):
+            return "locked_out", {"minutes": str(minutes)}
+        return error, {}
+
     @override
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -231,6 +243,7 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
             )
         }
         name: str | None = None
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             if titles:
                 name = user_input.get(CONF_NAME, "").strip() or _free_title(titles)
@@ -245,7 +258,12 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                 username = user_input[CONF_USERNAME].strip()
                 verify_ssl = user_input[CONF_VERIFY_SSL]
                 error, digest = await _async_login_typed(
-                    self.hass, host, username, user_input[CONF_PASSWORD], verify_ssl
+                    self.hass,
+                    host,
+                    username,
+                    user_input[CONF_PASSWORD],
+                    verify_ssl,
+                    self._rejections,
                 )
                 if not error:
                     # Only now: an attempt abandoned before a login worked must not
@@ -271,7 +289,7 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                             CONF_ENTITY_FAMILIES: [f.value for f in DEFAULT_FAMILIES]
                         },
                     )
-                errors["base"] = error
+                errors["base"], placeholders = self._explained(error)
 
         # Only beside another PBX: its entity ids must differ from the first one's.
         named: dict[Any, Any] = (
@@ -294,6 +312,7 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                 schema, _without_password(user_input)
             ),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
     async def async_step_reauth(
@@ -307,6 +326,7 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for the new API password."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         entry = self._get_reauth_entry()
         if user_input is not None:
             error, digest = await _async_login_typed(
@@ -315,18 +335,20 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                 entry.data[CONF_USERNAME],
                 user_input[CONF_PASSWORD],
                 entry.data[CONF_VERIFY_SSL],
+                self._rejections,
             )
             if not error:
                 return self.async_update_reload_and_abort(
                     entry, data_updates={CONF_PASSWORD: digest}
                 )
-            errors["base"] = error
+            errors["base"], placeholders = self._explained(error)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _PASSWORD_SELECTOR}),
             description_placeholders={
                 "host": entry.data[CONF_HOST],
                 "username": entry.data[CONF_USERNAME],
+                **placeholders,
             },
             errors=errors,
         )
@@ -339,6 +361,7 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
         Entities and devices are kept: their identifiers come from the entry id.
         """
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         entry = self._get_reconfigure_entry()
         if user_input is not None:
             if (parsed := _normalised_host(user_input[CONF_HOST])) is None:
@@ -354,12 +377,24 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                 found: set[str] = set()
                 if password := user_input.get(CONF_PASSWORD):
                     error, digest = await _async_login_typed(
-                        self.hass, host, username, password, verify_ssl, found
+                        self.hass,
+                        host,
+                        username,
+                        password,
+                        verify_ssl,
+                        self._rejections,
+                        found,
                     )
                 else:
                     digest = entry.data[CONF_PASSWORD]
                     error = await _async_try_login(
-                        self.hass, host, username, digest, verify_ssl, found
+                        self.hass,
+                        host,
+                        username,
+                        digest,
+                        verify_ssl,
+                        self._rejections,
+                        found,
                     )
                 if not error and not _same_pbx(
                     _known_inventory(self.hass, entry), found
@@ -376,7 +411,7 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
                             CONF_VERIFY_SSL: verify_ssl,
                         },
                     )
-                errors["base"] = error
+                errors["base"], placeholders = self._explained(error)
 
         schema = vol.Schema(
             {
@@ -393,6 +428,7 @@ class SynwayConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
+            description_placeholders=placeholders,
         )
 
     @staticmethod

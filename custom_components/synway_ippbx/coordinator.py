@@ -40,6 +40,7 @@ from .devices import DeviceInfoCache
 from .features import Features
 from .happening import build_happening
 from .records import QueuePoll
+from .setup_errors import CONNECTION_KEYS, error_key
 from .shrink import ShrinkGuard
 from .store import HUB_KEY, Key, PbxStore
 
@@ -366,6 +367,18 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             )
             self._raise_issue(issue)
             return UpdateFailed(translation_domain=DOMAIN, translation_key=issue)
+        if (key := error_key(err)) in CONNECTION_KEYS:
+            # Why the PBX cannot be reached, in the setup form's words; the detail
+            # (the library's own wording) goes to the debug log.
+            LOGGER.debug("Cannot reach %s: %s", self.client.address.unique_id, err)
+            return UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key=key,
+                translation_placeholders={
+                    "host": self.client.address.host,
+                    "port": str(self.client.address.port),
+                },
+            )
         return UpdateFailed(
             translation_domain=DOMAIN,
             # An answer without its data is not "unreachable": say which it is.
@@ -399,7 +412,9 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         self._clear_issue(ISSUE_REPORTS_MISSING)
         happening = build_happening(report, self.data)
         features = self.config_entry.runtime_data.features
-        screened = features.async_handle_report(report) if features else None
+        screened = (
+            features.async_handle_report(report, happening.fields) if features else None
+        )
         changed = self.data.apply_report(report, now)
         if changed and isinstance(report, (CallReport, CdrReport, SystemUpReport)):
             self.memory.async_schedule_save(self.data.calls)

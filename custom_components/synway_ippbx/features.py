@@ -5,7 +5,7 @@ poll, so the core modules need only a hook each.
 """
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -17,9 +17,11 @@ from .api import (
     AgentStatusChange,
     AgentStatusReport,
     AgentWrapUpReport,
+    CallFailedReport,
     CdrReport,
     ExtensionChanges,
     ExtensionSettings,
+    HangupReport,
     Report,
     SynwayClient,
     SynwayError,
@@ -196,10 +198,14 @@ class Features:
     agents: AgentDirectory
 
     @callback
-    def async_handle_report(self, report: Report) -> dict[str, Any] | None:
-        """Feed a report; returns the ``screened`` field for its bus event, if any."""
+    def async_handle_report(
+        self, report: Report, fields: Mapping[str, Any] | None = None
+    ) -> dict[str, Any] | None:
+        """Feed a report (and its bus event ``fields``); returns ``screened``, if any."""
         if isinstance(report, CdrReport):
             self.statistics.async_handle_report(report)
+        if isinstance(report, HangupReport | CallFailedReport) and fields:
+            self.statistics.async_handle_ended(report.callid, fields)
         if isinstance(report, (AgentStatusReport, AgentWrapUpReport)):
             self.agents.async_handle_report(report)
         if isinstance(report, SystemUpReport):

@@ -5,10 +5,12 @@ are lost, so at setup and after the PBX comes back the records since the stored
 high-water mark are fetched (cdrs with a time filter, paged) and counted once each:
 the record ids of the day are remembered, so a report and a fetched record of the same
 call count once. Figures reset at local midnight; the last finished calls (who, when,
-answered or missed, how long) are kept across restarts and days, RECENT_CALLS of them.
+answered or missed, how long) are kept across restarts and days, RECENT_CALLS of them:
+a call shows there when its hangup (or call-failed) report comes, and its record, once
+reported or fetched, takes that row's place (only the record knows the talk time).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -39,6 +41,8 @@ BACKFILL_OVERLAP: Final = timedelta(hours=2)
 _STAMP: Final = "%Y-%m-%d %H:%M:%S"
 # How many finished calls the Recent calls sensor keeps (its attribute stays small).
 RECENT_CALLS: Final = 20
+# Where a row whose time cannot be read sorts: last.
+_NEVER: Final = datetime.min.replace(tzinfo=dt_util.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +124,8 @@ class RecentCall:
     answered: bool
     missed: bool
     outbound: bool
-    duration: int  # seconds of talk
+    duration: int | None  # seconds of talk (None until the call's record came)
+    call_id: str | None = None  # the PBX's callid, whose record replaces the row
 
     def to_json(self) -> dict[str, Any]:
         """As stored, and as the sensor's attribute shows it."""
@@ -252,6 +257,39 @@ class CallStatistics:
     # -- feeding ----------------------------------------------------------------------
 
     @callback
+    def async_handle_ended(self, call_id: str, fields: Mapping[str, Any]) -> None:
+        """List a call that just ended (hangup, call failed) until its record comes.
+
+        ``fields`` are the report's bus event fields: who, and whether the call was
+        answered or missed as the calls in progress knew it. A call whose start was not
+        seen (outcome unknown), or that is listed or counted already, is left alone.
+        """
+        answered = fields.get("answered")
+        if (
+            not call_id
+            or not isinstance(answered, bool)
+            or call_id in self.data.seen
+            or any(call.call_id == call_id for call in self.data.recent)
+        ):
+            return
+        caller, callee = fields.get("caller_number"), fields.get("callee_number")
+        self._list(
+            RecentCall(
+                time=dt_util.now().isoformat(),
+                caller=caller,
+                caller_name=self._extension_name(caller),
+                callee=callee,
+                callee_name=self._extension_name(callee),
+                answered=answered,
+                missed=fields.get("missed") is True,
+                outbound=fields.get("direction") == "outbound",
+                duration=None,
+                call_id=call_id,
+            )
+        )
+        self._changed({None})
+
+    @callback
     def async_handle_report(self, report: CdrReport) -> None:
         """Count a call that just ended."""
         self._roll_over()
@@ -355,9 +393,15 @@ class CallStatistics:
             missed=call.missed,
             outbound=call.outbound,
             duration=call.talk_time,
+            call_id=call.record_id,
         )
-        calls = [*self.data.recent, recent]
-        calls.sort(key=lambda c: dt_util.parse_datetime(c.time) or when, reverse=True)
+        self._list(recent)
+
+    def _list(self, recent: RecentCall) -> None:
+        """Put a call among the last RECENT_CALLS, newest first, in its own row's place."""
+        calls = [c for c in self.data.recent if c.call_id != recent.call_id]
+        calls.append(recent)
+        calls.sort(key=lambda c: dt_util.parse_datetime(c.time) or _NEVER, reverse=True)
         self.data.recent = calls[:RECENT_CALLS]
 
     def _roll_over(self) -> bool:

@@ -18,11 +18,10 @@ from .api import CallRecord, CdrQuery, CdrStatus, SynwayError, SynwayRequestErro
 from .calls import LegState
 from .const import CONF_ASSIST_EXTENSION, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry
+from .pbx_errors import pbx_error_words
 from .records import ExtensionRecord, QueueRecord
 from .voice_names import dial_string, match_extension
 
-# The PBX's "connection error": the extension to ring is busy or not reachable.
-ERRNO_BUSY: Final = 31
 # A placeholder value that is a list: joined "A, B or C" in the answer's language.
 OR_LIST: Final = "\x00or\x00"
 AND_LIST: Final = "\x00and\x00"
@@ -214,11 +213,14 @@ def dial_target(
 
 
 def pbx_failure(err: SynwayError, extension: str) -> SpokenError:
-    """A client error as a sentence: busy, refused or unreachable."""
+    """A client error as a sentence: a refusal in the words actions use, or unreachable.
+
+    Refusals go through the one errno mapping (``pbx_errors``), so "call Alice" and the
+    ``dial`` action say the same sentence for the same errno.
+    """
     if isinstance(err, SynwayRequestError):
-        if err.errno == ERRNO_BUSY:
-            return SpokenError("voice_extension_busy", extension=extension)
-        return SpokenError("voice_pbx_refused", meaning=err.meaning)
+        words = pbx_error_words(err, extension)
+        return SpokenError(words.key, **words.placeholders)
     return SpokenError("voice_pbx_unreachable")
 
 

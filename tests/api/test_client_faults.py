@@ -2,10 +2,13 @@
 
 import asyncio
 import datetime as dt
+import errno as os_errno
 import socket
+import ssl
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientConnectorError, web
+from aiohttp.client_reqrep import ConnectionKey
 import pytest
 
 from custom_components.synway_ippbx.api import (
@@ -21,12 +24,14 @@ from custom_components.synway_ippbx.api import (
     RingReport,
     SynwayClient,
     SynwayConnectionError,
+    SynwayConnectionRefusedError,
     SynwayRequestError,
     SynwayResponseError,
     SynwayTimeoutError,
     SynwayTokenError,
     TtsPrompt,
 )
+from custom_components.synway_ippbx.api.transport import connect_failure
 
 from .fake_pbx import PASSWORD, USERNAME, FakePbx
 
@@ -245,9 +250,51 @@ async def test_connection_refused(socket_enabled: None) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     async with SynwayClient(f"http://127.0.0.1:{port}", USERNAME, PASSWORD) as client:
-        with pytest.raises(SynwayConnectionError) as err:
+        with pytest.raises(SynwayConnectionRefusedError):
             await client.login()
-        assert not isinstance(err.value, SynwayTimeoutError)
+
+
+@pytest.mark.parametrize(
+    ("cause", "reason"),
+    [
+        (socket.gaierror(socket.EAI_NONAME, "Name or service not known"), "name"),
+        (ConnectionRefusedError(os_errno.ECONNREFUSED, "refused"), "refused"),
+        (OSError(os_errno.EHOSTUNREACH, "No route to host"), "unreachable"),
+        (OSError(os_errno.ENETUNREACH, "Network is unreachable"), "unreachable"),
+        (ssl.SSLCertVerificationError("self-signed certificate"), "certificate"),
+        (ConnectionResetError(os_errno.ECONNRESET, "reset"), None),
+    ],
+)
+def test_why_a_connection_failed(cause: OSError, reason: str | None) -> None:
+    """Each reason a connection fails, as the operating system says it, is told apart.
+
+    An unreachable address cannot be made on loopback, so the OS's errors stand in.
+    """
+    key = ConnectionKey("pbx", 443, True, True, None, None, None)
+    assert connect_failure(ClientConnectorError(key, cause)) == reason
+    assert connect_failure(cause) == reason
+
+
+async def test_silence_is_no_answer(socket_enabled: None) -> None:
+    """A port that accepts and never answers: a timeout, not "refused"."""
+    held: list[asyncio.StreamWriter] = []
+
+    async def _hold(
+        _reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        held.append(writer)
+
+    server = await asyncio.start_server(_hold, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with SynwayClient(
+        f"http://127.0.0.1:{port}", USERNAME, PASSWORD, request_timeout=0.2
+    ) as client:
+        with pytest.raises(SynwayTimeoutError):
+            await client.login()
+    for writer in held:
+        writer.close()
+    server.close()
+    await server.wait_closed()
 
 
 async def test_timeout(fake_pbx: FakePbx) -> None:

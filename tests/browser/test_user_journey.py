@@ -210,6 +210,21 @@ async def _second_pbx(page: Page, stack: Stack) -> None:
     # test_names::test_two_pbxs_on_one_host_are_named_not_addressed checks them.
 
 
+async def _dashboard_two_pbxs(page: Page, stack: Stack) -> None:
+    """With two PBXs the dashboard groups by PBX, each block under the PBX's name."""
+    await page.goto(f"{stack.ha_url}/lovelace/switchboard")
+    # The switchboard: a heading per PBX above its phones.
+    for name in ("Synway IPPBX", "Synway IPPBX 2"):
+        await expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+    # The Phone system card: a block per PBX, named once, its figures under plain labels.
+    await expect(page.get_by_text("Synway IPPBX 2", exact=True).first).to_be_visible()
+    await expect(page.get_by_text(re.compile(r"^Phones:"))).to_have_count(2)
+    await expect(
+        page.get_by_text(re.compile("Synway IPPBX 2 Calls today"))
+    ).to_have_count(0)
+    await _shot(page, "dashboard_two_pbxs")
+
+
 def _log_tail(stack: Stack) -> str:
     """The end of Home Assistant's log."""
     log = stack.log_dir / "home-assistant.log"
@@ -233,6 +248,7 @@ async def test_user_journey(stack: Stack, browser: Browser) -> None:
         _blueprints,
         _options,
         _second_pbx,
+        _dashboard_two_pbxs,
     ]
     step = steps[0]
     try:

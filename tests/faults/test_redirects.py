@@ -252,7 +252,10 @@ async def test_a_pbx_switched_to_http_says_so_in_the_poll_log(
         for record in log_errors.records
         if "Error fetching synway_ippbx data" in record.getMessage()
     )
-    assert "the PBX answered plain HTTP on an HTTPS address" in line
+    assert (
+        f"The PBX answers plain HTTP on port {port}, but the address says https://"
+        in line
+    )
     assert "SSLContext" not in line
 
 
@@ -277,5 +280,5 @@ async def test_a_pbx_switched_to_https_says_so_in_the_poll_log(
         for record in log_errors.records
         if "Error fetching synway_ippbx data" in record.getMessage()
     )
-    assert "the PBX speaks HTTPS on this port but the address says HTTP" in line
+    assert f"The PBX speaks HTTPS on port {port}, but the address says http://" in line
     assert "Server disconnected" not in line

@@ -72,6 +72,22 @@ class SynwayTimeoutError(SynwayConnectionError):
     """The PBX did not answer within the request timeout."""
 
 
+class SynwayHostNotFoundError(SynwayConnectionError):
+    """The PBX's host name does not resolve (a typo, or a name only another network knows)."""
+
+
+class SynwayConnectionRefusedError(SynwayConnectionError):
+    """The host answered but nothing listens on the port (wrong port, or the web server off)."""
+
+
+class SynwayUnreachableError(SynwayConnectionError):
+    """No route to the address (switched off, another network, a firewall dropping packets)."""
+
+
+class SynwayCertificateError(SynwayConnectionError):
+    """Certificate checking is on and the PBX's certificate failed it (PBXs ship self-signed)."""
+
+
 class SynwayRedirectError(SynwayConnectionError):
     """The PBX address answered with a redirect (3xx), which the client never follows.
 
@@ -148,6 +164,19 @@ _ERROR_CLASSES: Final[dict[int, type[SynwayRequestError]]] = {
     5: SynwayTokenError,
     101: SynwayClientLimitError,
 }
+
+
+_CONNECT_ERRORS: Final[dict[str, type[SynwayConnectionError]]] = {
+    "name": SynwayHostNotFoundError,
+    "refused": SynwayConnectionRefusedError,
+    "unreachable": SynwayUnreachableError,
+    "certificate": SynwayCertificateError,
+}
+
+
+def connection_error(reason: str | None, message: str) -> SynwayConnectionError:
+    """The error for why a connection failed (``transport.connect_failure``'s word)."""
+    return _CONNECT_ERRORS.get(reason or "", SynwayConnectionError)(message)
 
 
 def error_from_errno(errno: int) -> SynwayRequestError:

@@ -28,6 +28,7 @@ from .errors import (
     SynwayTimeoutError,
     SynwayTokenError,
     SynwayWrongProtocolError,
+    connection_error,
     error_from_errno,
 )
 from .parsing import JsonObject, is_failure, is_success, loads, to_int, to_str
@@ -35,6 +36,7 @@ from .transport import (
     USER_AGENT,
     BodyTooLargeError,
     answered_plain_http,
+    connect_failure,
     legacy_tls_context,
     plain_http_on_tls_port,
     read_body,
@@ -216,8 +218,8 @@ class SynwayClientBase:
                 ) from err
             # Some aiohttp errors quote the URL, whose query carries the token.
             reason = str(err).replace(token, "<token>") if token else str(err)
-            raise SynwayConnectionError(
-                f"{endpoint}: cannot talk to the PBX: {reason}"
+            raise connection_error(
+                connect_failure(err), f"{endpoint}: cannot talk to the PBX: {reason}"
             ) from err
         if 300 <= answer.status < 400:
             raise SynwayRedirectError(answer.status, answer.location)

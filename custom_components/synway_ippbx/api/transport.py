@@ -6,6 +6,8 @@ told apart from "the PBX speaks the other protocol on this port".
 
 import asyncio
 import contextlib
+import errno
+import socket
 import ssl
 from typing import Final
 from urllib.parse import urlsplit, urlunsplit
@@ -21,6 +23,10 @@ _READ_CHUNK: Final = 64 * 1024
 # What OpenSSL says when the other end answers a ClientHello with plain text (HTTP).
 _PLAIN_HTTP_REASONS: Final = frozenset(
     {"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "PACKET_LENGTH_TOO_LONG"}
+)
+# What the operating system says when no route leads to the address or nothing answers.
+_UNREACHABLE_ERRNOS: Final = frozenset(
+    {errno.EHOSTUNREACH, errno.ENETUNREACH, errno.ETIMEDOUT, errno.EHOSTDOWN}
 )
 # What nginx-like servers answer to plain HTTP on their TLS port.
 _PLAIN_ON_TLS_PORT: Final = b"plain http request was sent to https port"
@@ -126,3 +132,26 @@ def redirect_target(location: str | None) -> str | None:
         return None
     parts = urlsplit(location.strip())
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")) or None
+
+
+def connect_failure(err: BaseException) -> str | None:
+    """Why a connection could not be made, in one word, or None when it is none of these.
+
+    ``"name"``: the host name does not resolve; ``"refused"``: nothing listens on the port;
+    ``"unreachable"``: no route to the address; ``"certificate"``: the certificate failed
+    the check. Each asks the user for a different fix, so each is told apart.
+    """
+    if isinstance(err, aiohttp.ClientConnectorCertificateError):
+        return "certificate"
+    cause = err.os_error if isinstance(err, aiohttp.ClientConnectorError) else err
+    if isinstance(err, aiohttp.ClientConnectorDNSError) or isinstance(
+        cause, socket.gaierror
+    ):
+        return "name"
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return "certificate"
+    if isinstance(cause, ConnectionRefusedError):
+        return "refused"
+    if isinstance(cause, OSError) and cause.errno in _UNREACHABLE_ERRNOS:
+        return "unreachable"
+    return None
