@@ -46,7 +46,8 @@ def async_announce(
         data = cap_event_data(data)
         hass.bus.async_fire(EVENT_SYNWAY, data)
         if row_data is None or (
-            happening.row_on is not None and data.get("extension") == happening.row_on[1]
+            happening.row_on is not None
+            and data.get("extension") == happening.row_on[1]
         ):
             row_data = data
     if row_data is not None and (

@@ -175,6 +175,8 @@ def _shared_fields(
         facts.call_type or object_type or (report.event or "unknown").lower()
     )
     for _key, _event, attributes in events:
+        if _key[0] == "queue":
+            fields["queue"] = _key[1]
         if _key[0] != "extension":
             fields.update(
                 (name, value)
