@@ -1,6 +1,5 @@
 """Device triggers: offered per device from the facts table, fired by simulated calls."""
 
-from homeassistant.components import automation
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
@@ -61,9 +60,9 @@ async def _automations(
     calls = async_mock_service(hass, "test", "automation")
     assert await async_setup_component(
         hass,
-        automation.DOMAIN,
+        "automation",
         {
-            automation.DOMAIN: [
+            "automation": [
                 {
                     "triggers": [
                         {

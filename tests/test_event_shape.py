@@ -88,4 +88,6 @@ async def test_busy_refusal_is_missed_everywhere(
     (record,) = (data for data in fired if data["call_type"] == "cdr")
     assert record["missed"] is True
     assert record["status"] == "busy"
-    assert hass.states.get("sensor.extension_1001_missed_calls_today").state == "1"
+    missed_today = hass.states.get("sensor.extension_1001_missed_calls_today")
+    assert missed_today is not None
+    assert missed_today.state == "1"

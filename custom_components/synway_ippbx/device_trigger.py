@@ -12,16 +12,11 @@ from typing import Any
 
 from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEMA
 from homeassistant.const import CONF_DEVICE_ID, CONF_DOMAIN, CONF_PLATFORM, CONF_TYPE
-from homeassistant.core import (
-    CALLBACK_TYPE,
-    Event,
-    HassJob,
-    HomeAssistant,
-    callback,
-)
+from homeassistant.core import CALLBACK_TYPE, Event, HassJob, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
+from homeassistant.util.event_type import EventType
 import voluptuous as vol
 
 from .const import DOMAIN, EVENT_SYNWAY
@@ -48,7 +43,9 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
 )
 
 
-def device_object(device: dr.DeviceEntry) -> tuple[str, str, str | None] | None:
+def device_object(
+    device: dr.DeviceEntry | dr.ChildDeviceEntry,
+) -> tuple[str, str, str | None] | None:
     """The PBX entry, kind and number of one of our devices (None: not ours)."""
     for domain, identifier in device.identifiers:
         if domain != DOMAIN:
@@ -128,7 +125,7 @@ async def async_attach_trigger(
         )
 
     @callback
-    def _fire(event: Event) -> None:
+    def _fire(event: Event[dict[str, Any]]) -> None:
         if missed_only:
             call_id = event.data.get("call_id")
             if call_id is not None and call_id == fired_for[0]:
@@ -150,4 +147,5 @@ async def async_attach_trigger(
             event.context,
         )
 
-    return hass.bus.async_listen(EVENT_SYNWAY, _fire, event_filter=_filter)
+    event_type: EventType[dict[str, Any]] = EventType(EVENT_SYNWAY)
+    return hass.bus.async_listen(event_type, _fire, event_filter=_filter)

@@ -497,7 +497,7 @@ def _call_events(
     base |= _specific_attributes(report)
     base |= normalised
     role = facts.subject if facts.subject in ("called", "caller") else None
-    ended = isinstance(report, HangupReport | CallFailedReport)
+    ended = report if isinstance(report, HangupReport | CallFailedReport) else None
     seen: set[str] = set()
     for party in report.parties:
         extension = party.extension
@@ -510,12 +510,12 @@ def _call_events(
         attributes["extension"] = extension
         attributes["other_party"] = other = _other_number(report, party)
         attributes["other_party_name"] = store.extension_name(other)
-        if ended:
+        if ended is not None:
             # Missed unless the callee's leg of this call got connected; a leg already
             # gone (a CALLFAILED came first) never was.
             attributes["answered"], attributes["missed"] = _outcome(
                 store,
-                report,
+                ended,
                 extension if party.role == "called" else None,
                 to_us=party.role == "called",
             )

@@ -53,7 +53,7 @@ class FinishedCall:
     start: datetime | None
     talk_time: int
     # The record's outcome: whether it counts as missed is the status's to say.
-    status: CdrStatus | str = CdrStatus.UNKNOWN
+    status: CdrStatus | str | None = CdrStatus.UNKNOWN
 
     @classmethod
     def from_report(cls, report: CdrReport) -> FinishedCall:
