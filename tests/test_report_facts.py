@@ -87,7 +87,10 @@ def test_columns_are_consistent() -> None:
     for row in REPORT_FACTS:
         assert set(row.triggers) <= TRIGGERS[row.scope], row
         if row.call_type is not None:
-            assert issubclass(row.kind, CallReport) or row.call_type == "cdr"
+            assert issubclass(row.kind, CallReport) or row.call_type in (
+                "cdr",
+                "status",
+            )
         if row.subject in ("called", "caller"):
             assert row.scope == "extension"
             assert row.shown_by == ("sensor", "status")
