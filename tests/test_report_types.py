@@ -44,7 +44,7 @@ class Pbx:
         self.bus: list[Event] = []
         hass.bus.async_listen(EVENT_SYNWAY, self.bus.append)
 
-    async def send(self, event: str, **fields: Any) -> dict[str, dict[str, Any]]:
+    async def send(self, event: str, **fields: Any) -> dict[str | None, dict[str, Any]]:
         """Post one report; return its bus events by the extension each is about."""
         before = len(self.bus)
         body = {"event": event, **fields}
@@ -53,7 +53,7 @@ class Pbx:
         await self.hass.async_block_till_done()
         fired = [dict(event.data) for event in self.bus[before:]]
         assert fired, f"{event} was not fired on the bus"
-        by_extension: dict[str, dict[str, Any]] = {}
+        by_extension: dict[str | None, dict[str, Any]] = {}
         for data in fired:
             assert data.pop("config_entry_id")
             assert set(BUS_FIELDS) <= set(data)
@@ -112,7 +112,9 @@ async def test_internal_call_reports(hass: HomeAssistant, pbx: Pbx) -> None:
     bus = await pbx.send("RING", callid=CALLID, callerext=CALLER, calledext=CALLEE)
     # The phone that rings: its own event, the call's fields top level.
     assert set(bus) == {"1002"}
-    assert {key: bus["1002"][key] for key in ("call_type", "call_id", "extensions")} == {
+    assert {
+        key: bus["1002"][key] for key in ("call_type", "call_id", "extensions")
+    } == {
         "call_type": "ring",
         "call_id": CALLID,
         "extensions": ["1000", "1002"],
