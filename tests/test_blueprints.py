@@ -107,7 +107,12 @@ def _report(hass: HomeAssistant, call_type: str, **data: Any) -> None:
     """A ``synway_ippbx_event`` as the integration fires it (the fields blueprints read)."""
     hass.bus.async_fire(
         "synway_ippbx_event",
-        {"call_type": call_type, "callid": "c1", "callee_number": "1001", **data},
+        {
+            "call_type": call_type,
+            "call_id": "c1",
+            "extension": data.pop("callee_number", "1001"),
+            **data,
+        },
     )
 
 
@@ -139,7 +144,7 @@ async def test_missed_call_notifies_once(
     assert calls[0].data["message"] == "Missed call from 88861158 on extension 1001"
     await _pause(hass, freezer)
 
-    _report(hass, "hangup", caller_number="1002", missed=True, callid="c2")
+    _report(hass, "hangup", caller_number="1002", missed=True, call_id="c2")
     await hass.async_block_till_done()
     assert len(calls) == 2
     assert calls[1].data["message"] == "Missed call from 1002 on extension 1001"

@@ -24,7 +24,7 @@ from custom_components.synway_ippbx.api import (
 )
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
 from custom_components.synway_ippbx.event_cap import cap_event_data, event_size_bound
-from custom_components.synway_ippbx.happening import build_happening
+from custom_components.synway_ippbx.happening import BUS_FIELDS, build_happening
 from custom_components.synway_ippbx.records import ExtensionRecord
 from custom_components.synway_ippbx.store import PbxStore
 from simulator import Simulator
@@ -173,19 +173,29 @@ async def test_outbound_call(
     assert ringback["trunk"]
 
 
-def test_bus_data_keeps_pbx_fields() -> None:
-    """A PBX field sharing a normalised name wins; other reports get no extra fields."""
+def test_bus_data_has_one_shape() -> None:
+    """Every report has the same top-level fields; the PBX's report is under ``raw``."""
     store = PbxStore()
-    fields = build_happening(
+    callin = build_happening(
         report_from_object(
             {"event": "CALLINREQUEST", "callid": "1", "trunk": "pbx-trunk-name"}
         ),
         store,
-    ).fields
+    )
+    (fields,) = callin.bus
     assert fields["trunk"] == "pbx-trunk-name"
     assert fields["call_type"] == "callin_request"
-    systemup = build_happening(report_from_object({"event": "Systemup"}), store)
-    assert systemup.fields == {"event": "Systemup"}
+    assert fields["call_id"] == "1"
+    assert fields["raw"] == {
+        "event": "CALLINREQUEST",
+        "callid": "1",
+        "trunk": "pbx-trunk-name",
+    }
+    assert "callid" not in fields
+    (systemup,) = build_happening(report_from_object({"event": "Systemup"}), store).bus
+    assert set(systemup) == {*BUS_FIELDS, "event", "raw"}
+    assert systemup["call_type"] == "system_up"
+    assert systemup["raw"] == {"event": "Systemup"}
 
 
 @pytest.mark.parametrize(
@@ -212,8 +222,10 @@ async def test_hub_reports_carry_no_entity(
     """The PBX's own events are not pinned to an extension's entity."""
     store = init_integration.runtime_data.coordinator.data
     happening = build_happening(report_from_object({"event": "Systemup"}), store)
-    data = bus_event_data(hass, init_integration.entry_id, happening)
-    assert data == {"event": "Systemup", "config_entry_id": init_integration.entry_id}
+    (data,) = bus_event_data(hass, init_integration.entry_id, happening)
+    assert "entity_id" not in data
+    assert data["extension"] is None
+    assert data["config_entry_id"] == init_integration.entry_id
 
 
 def _readme_examples() -> list[dict[str, Any]]:
@@ -319,6 +331,8 @@ async def test_event_size_bound_holds_for_a_worst_small_report(
         status=ExtensionStatus.IDLE,
     )
     happening = build_happening(parse_report(body), store)
-    data = bus_event_data(hass, init_integration.entry_id, happening)
-    assert len(json.dumps(data)) <= event_size_bound(len(body))
-    assert cap_event_data(data, at_most=event_size_bound(len(body))) is data
+    events = bus_event_data(hass, init_integration.entry_id, happening)
+    assert events
+    for data in events:
+        assert len(json.dumps(data)) <= event_size_bound(len(body))
+        assert cap_event_data(data, at_most=event_size_bound(len(body))) is data

@@ -28,6 +28,7 @@ from pytest_homeassistant_custom_component.typing import (
 
 from custom_components.synway_ippbx.api import MAX_REPORT_SIZE
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
+from custom_components.synway_ippbx.happening import BUS_FIELDS
 from simulator import Simulator
 from tests.conftest import settle
 
@@ -430,11 +431,16 @@ async def test_a_padded_report_fires_an_event_under_the_limit(
     assert len(fired) == 1
     data = fired[0].data
     assert len(json_bytes(data)) <= 32_768
-    assert data["extension"] == "1000"
-    assert data["status"] == "Unregistered"
+    # The integration's fields whole; the PBX's report cut, under raw, its own
+    # fields kept while its padding is cut or left out.
+    assert set(BUS_FIELDS) <= set(data)
+    assert (data["call_type"], data["extension"]) == ("status", "1000")
+    assert data["status"] == "unregistered"
     assert data["config_entry_id"] == mock_config_entry.entry_id
-    assert all(len(key) <= 64 for key in data)
-    assert all(len(value) <= 64 for value in data.values() if isinstance(value, str))
+    raw = data["raw"]
+    assert {key: raw[key] for key in report} == report
+    assert all(len(key) <= 64 for key in raw)
+    assert all(len(value) <= 64 for value in raw.values() if isinstance(value, str))
     assert "exceed maximum size" not in caplog.text
     assert "over Home Assistant's event limit" in caplog.text
     assert hass.states.get(_status(hass, "1000")).state == "unregistered"  # type: ignore[union-attr]

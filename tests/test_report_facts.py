@@ -24,6 +24,8 @@ from custom_components.synway_ippbx.report_facts import (
     UNKNOWN_FACTS,
     facts_of,
     missed_call,
+    record_missed,
+    refused_busy,
 )
 from custom_components.synway_ippbx.store import PbxStore
 from custom_components.synway_ippbx.webhook import report_subjects
@@ -85,7 +87,10 @@ def test_columns_are_consistent() -> None:
     for row in REPORT_FACTS:
         assert set(row.triggers) <= TRIGGERS[row.scope], row
         if row.call_type is not None:
-            assert issubclass(row.kind, CallReport) or row.call_type == "cdr"
+            assert issubclass(row.kind, CallReport) or row.call_type in (
+                "cdr",
+                "status",
+            )
         if row.subject in ("called", "caller"):
             assert row.scope == "extension"
             assert row.shown_by == ("sensor", "status")
@@ -130,10 +135,18 @@ def test_report_subjects_read_the_table(
 
 
 def test_the_missed_rule() -> None:
-    """One rule: came to one of ours, nobody answered; a record says it by its status."""
-    assert missed_call(answered=False, to_us=True)
-    assert not missed_call(answered=True, to_us=True)
-    assert not missed_call(answered=False, to_us=False)
+    """One rule: came to one of ours, reached it, nobody answered; records by status."""
+    assert missed_call(answered=False, to_us=True, reached=True)
+    assert not missed_call(answered=True, to_us=True, reached=True)
+    assert not missed_call(answered=False, to_us=False, reached=True)
+    assert not missed_call(answered=False, to_us=True, reached=False)
+    assert record_missed(CdrStatus.BUSY, outbound=False)
+    assert not record_missed(CdrStatus.FAILED, outbound=False)
+    assert not record_missed(CdrStatus.NO_ANSWER, outbound=True)
+    assert refused_busy("USER_BUSY")
+    assert refused_busy("486 Busy Here")
+    assert not refused_busy("ORIGINATOR_CANCEL")
+    assert not refused_busy(None)
     assert {status for status in CdrStatus if status.missed} == {
         CdrStatus.NO_ANSWER,
         CdrStatus.BUSY,

@@ -14,6 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
+from custom_components.synway_ippbx.happening import BUS_FIELDS
 from tests.conftest import WEBHOOK_ID, state_of
 
 URL = f"/api/webhook/{WEBHOOK_ID}"
@@ -27,6 +28,8 @@ TRUNK_IN = {
     "trunk": "fxo1",
     "uuid": "071d9cde-d5be-11e8-8a38-55df9da9116c",
 }
+# The PBX's names that only its report (under raw) has.
+RAW_ONLY = ("callid", "callerext", "calledext", "callertrunk", "calledtrunk")
 HUB_EVENT = "event.synway_ippbx_127_0_0_1_pbx_event"
 
 
@@ -41,19 +44,26 @@ class Pbx:
         self.bus: list[Event] = []
         hass.bus.async_listen(EVENT_SYNWAY, self.bus.append)
 
-    async def send(self, event: str, **fields: Any) -> dict[str, Any]:
-        """Post one report; return the bus event it produced."""
+    async def send(self, event: str, **fields: Any) -> dict[str | None, dict[str, Any]]:
+        """Post one report; return its bus events by the extension each is about."""
         before = len(self.bus)
         body = {"event": event, **fields}
         response = await self.client.post(URL, data=json.dumps(body))
         assert response.status == 200
         await self.hass.async_block_till_done()
-        assert len(self.bus) == before + 1, f"{event} was not fired on the bus"
-        data = dict(self.bus[-1].data)
-        assert data.pop("config_entry_id")
-        # The report's fields as received, beside the normalised ones.
-        assert {key: data[key] for key in body} == body
-        return data
+        fired = [dict(event.data) for event in self.bus[before:]]
+        assert fired, f"{event} was not fired on the bus"
+        by_extension: dict[str | None, dict[str, Any]] = {}
+        for data in fired:
+            assert data.pop("config_entry_id")
+            assert set(BUS_FIELDS) <= set(data)
+            # The report as received, once, under raw: its dicts no longer beside.
+            assert data["raw"] == body
+            assert not set(RAW_ONLY) & set(data)
+            # One event per extension the report is about (else one, about none).
+            assert data["extension"] not in by_extension
+            by_extension[data["extension"]] = data
+        return by_extension
 
     def event(self, entity_id: str) -> dict[str, Any]:
         """The last event of an event entity: its type and attributes."""
@@ -77,22 +87,42 @@ async def test_system_and_extension_status_reports(
     hass: HomeAssistant, pbx: Pbx
 ) -> None:
     """Systemup (4.1) and ExtensionStatus (4.2)."""
-    await pbx.send("ExtensionStatus", extension="1002", status="Unregistered")
+    bus = await pbx.send("ExtensionStatus", extension="1002", status="Unregistered")
+    assert {key: bus["1002"][key] for key in ("call_type", "status", "extensions")} == {
+        "call_type": "status",
+        "status": "unregistered",
+        "extensions": ["1002"],
+    }
     assert state_of(hass, "sensor.extension_1002_status") == "unregistered"
     await pbx.send("ExtensionStatus", extension="1002", status="Registered")
     assert state_of(hass, "binary_sensor.extension_1002_registered") == "on"
-    await pbx.send("Systemup")
+    bus = await pbx.send("Systemup")
+    assert bus[None]["call_type"] == "system_up"
     assert pbx.event(HUB_EVENT)["event_type"] == "system_up"
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_internal_call_reports(hass: HomeAssistant, pbx: Pbx) -> None:
     """RINGBACK, RING, ANSWER, ANSWERED, HOLD, UNHOLD and HANGUP (5.1-5.7)."""
-    await pbx.send("RINGBACK", callid=CALLID, callerext=CALLER, calledext=CALLEE)
+    bus = await pbx.send("RINGBACK", callid=CALLID, callerext=CALLER, calledext=CALLEE)
+    assert bus["1000"]["call_type"] == "ringback"
     assert pbx.event("event.extension_1000_call")["event_type"] == "ringback"
     assert state_of(hass, "sensor.extension_1000_status") == "ringback"
 
-    await pbx.send("RING", callid=CALLID, callerext=CALLER, calledext=CALLEE)
+    bus = await pbx.send("RING", callid=CALLID, callerext=CALLER, calledext=CALLEE)
+    # The phone that rings: its own event, the call's fields top level.
+    assert set(bus) == {"1002"}
+    assert {
+        key: bus["1002"][key] for key in ("call_type", "call_id", "extensions")
+    } == {
+        "call_type": "ring",
+        "call_id": CALLID,
+        "extensions": ["1000", "1002"],
+    }
+    assert (bus["1002"]["caller_number"], bus["1002"]["callee_number"]) == (
+        "1000",
+        "1002",
+    )
     ring = pbx.event("event.extension_1002_call")
     assert (ring["event_type"], ring["caller"], ring["callee"]) == (
         "ring",
@@ -115,13 +145,20 @@ async def test_internal_call_reports(hass: HomeAssistant, pbx: Pbx) -> None:
     assert pbx.event("event.extension_1002_call")["event_type"] == "unhold"
     assert state_of(hass, "sensor.extension_1002_status") == "talking"
 
-    await pbx.send(
+    bus = await pbx.send(
         "HANGUP",
         callid=CALLID,
         originator="caller",
         callerext=CALLER,
         calledext=CALLEE,
     )
+    # The end of the call for each phone in it: answered, so missed by neither.
+    assert {number: data["call_type"] for number, data in bus.items()} == {
+        "1000": "hangup",
+        "1002": "hangup",
+    }
+    assert (bus["1002"]["answered"], bus["1002"]["missed"]) == (True, False)
+    assert bus["1000"]["missed"] is False
     hangup = pbx.event("event.extension_1002_call")
     assert (hangup["event_type"], hangup["originator"], hangup["missed"]) == (
         "hangup",
@@ -135,7 +172,7 @@ async def test_internal_call_reports(hass: HomeAssistant, pbx: Pbx) -> None:
 async def test_failed_and_transferred_calls(hass: HomeAssistant, pbx: Pbx) -> None:
     """CALLFAILED (5.9) and TRANSFER (5.8)."""
     await pbx.send("RING", callid=CALLID, callerext=CALLER, calledext=CALLEE)
-    await pbx.send(
+    bus = await pbx.send(
         "CALLFAILED",
         callid=CALLID,
         originator="called",
@@ -143,6 +180,13 @@ async def test_failed_and_transferred_calls(hass: HomeAssistant, pbx: Pbx) -> No
         callerext=CALLER,
         calledext=CALLEE,
     )
+    # Missed by the phone that rang, not by the one that called.
+    assert (bus["1002"]["call_type"], bus["1002"]["cause"], bus["1002"]["missed"]) == (
+        "call_failed",
+        "NO_USER_RESPONSE",
+        True,
+    )
+    assert bus["1000"]["missed"] is False
     failed = pbx.event("event.extension_1002_call")
     assert (failed["event_type"], failed["cause"], failed["missed"]) == (
         "call_failed",
@@ -153,13 +197,18 @@ async def test_failed_and_transferred_calls(hass: HomeAssistant, pbx: Pbx) -> No
 
     await pbx.send("ANSWER", callid=CALLID, callertrunk=TRUNK_IN, calledext=CALLEE)
     assert state_of(hass, "sensor.extension_1002_other_party") == "88861158"
-    await pbx.send(
+    bus = await pbx.send(
         "TRANSFER",
         callid=CALLID,
         transfer_from="1002",
         transfer_to="1003",
         callertrunk=TRUNK_IN,
     )
+    assert {number: data["call_type"] for number, data in bus.items()} == {
+        "1002": "transfer",
+        "1003": "transfer",
+    }
+    assert bus["1002"]["did"] == "1002"
     transfer = pbx.event("event.extension_1002_call")
     assert (transfer["event_type"], transfer["transfer_to"]) == ("transfer", "1003")
     assert state_of(hass, "binary_sensor.extension_1002_on_a_call") == "off"
@@ -168,7 +217,8 @@ async def test_failed_and_transferred_calls(hass: HomeAssistant, pbx: Pbx) -> No
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_in_call_reports(hass: HomeAssistant, pbx: Pbx) -> None:
     """DTMF (5.11), PLAYEND (5.12), RECORDSTART (5.13) and RECORDEND (5.14)."""
-    await pbx.send("DTMF", callid=CALLID, callerext=CALLER, dtmf="5", index="0")
+    bus = await pbx.send("DTMF", callid=CALLID, callerext=CALLER, dtmf="5", index="0")
+    assert (bus["1000"]["call_type"], bus["1000"]["digit"]) == ("dtmf", "5")
     assert pbx.event("event.extension_1000_call")["digit"] == "5"
     await pbx.send("PLAYEND", callid=CALLID, callerext=CALLER, filename="1.wav")
     assert pbx.event("event.extension_1000_call")["filename"] == "1.wav"
@@ -197,18 +247,24 @@ async def test_in_call_reports(hass: HomeAssistant, pbx: Pbx) -> None:
 
 async def test_inbound_control_cdr_and_conference(pbx: Pbx) -> None:
     """CallinRequest (5.10), CDR (5.19), CONFERENCECREATE/DESTROY (3.9)."""
-    await pbx.send(
+    bus = await pbx.send(
         "CallinRequest",
         callid="071d9cde",
         callertrunk={"from": "88861158", "to": "1002", "trunk": "fxo1", "uuid": "x"},
     )
+    # About no phone yet: the dialled number is the DID.
+    assert {key: bus[None][key] for key in ("call_type", "call_id", "did")} == {
+        "call_type": "callin_request",
+        "call_id": "071d9cde",
+        "did": "1002",
+    }
     request = pbx.event(HUB_EVENT)
     assert (request["event_type"], request["caller"], request["call_id"]) == (
         "callin_request",
         "88861158",
         "071d9cde",
     )
-    await pbx.send(
+    bus = await pbx.send(
         "CDR",
         callid=CALLID,
         callfrom="1000",
@@ -224,6 +280,19 @@ async def test_inbound_control_cdr_and_conference(pbx: Pbx) -> None:
         hanguptime="2018-10-19 18:20:04",
         talktime="6",
     )
+    record = bus["1002"]
+    assert {
+        key: record[key]
+        for key in ("call_type", "call_id", "answered", "missed", "status", "cause")
+    } == {
+        "call_type": "cdr",
+        "call_id": CALLID,
+        "answered": True,
+        "missed": False,
+        "status": "answered",
+        "cause": "NORMAL_CLEARING",
+    }
+    assert record["extensions"] == ["1000", "1002"]
     cdr = pbx.event(HUB_EVENT)
     assert (cdr["event_type"], cdr["caller"], cdr["talk_time"]) == ("cdr", "1000", 6)
     conference = {
@@ -258,7 +327,7 @@ async def test_queue_and_agent_reports(hass: HomeAssistant, pbx: Pbx) -> None:
     assert pbx.event(queue_event)["event_type"] == "agent_logout"
     assert int(state_of(hass, "sensor.sales_6700_agents_available")) == available
 
-    await pbx.send(
+    bus = await pbx.send(
         "QueueStatus",
         number="6700",
         callercount="1",
@@ -266,6 +335,8 @@ async def test_queue_and_agent_reports(hass: HomeAssistant, pbx: Pbx) -> None:
         callfrom="88861158",
         callid="cb3a1004",
     )
+    assert (bus[None]["call_type"], bus[None]["queue"]) == ("caller_joined", "6700")
+    assert bus[None]["call_id"] == "cb3a1004", bus[None]
     joined = pbx.event(queue_event)
     assert (joined["event_type"], joined["caller"]) == ("caller_joined", "88861158")
     assert state_of(hass, "sensor.sales_6700_waiting_callers") == "1"
@@ -287,4 +358,6 @@ async def test_queue_and_agent_reports(hass: HomeAssistant, pbx: Pbx) -> None:
 
 async def test_unknown_report_reaches_the_bus_only(pbx: Pbx) -> None:
     """A report type the manual does not list is still handed to automations."""
-    await pbx.send("SomethingNew", detail="1")
+    bus = await pbx.send("SomethingNew", detail="1")
+    assert bus[None]["raw"] == {"event": "SomethingNew", "detail": "1"}
+    assert bus[None]["extensions"] == []

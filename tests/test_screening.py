@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
+from custom_components.synway_ippbx.happening import BUS_FIELDS
 from custom_components.synway_ippbx.screening import (
     CONF_SCREEN_ALLOW,
     CONF_SCREEN_BLOCK,
@@ -160,12 +161,12 @@ async def _automation(hass: HomeAssistant, service: str) -> None:
                 "triggers": {
                     "trigger": "event",
                     "event_type": EVENT_SYNWAY,
-                    "event_data": {"event": "CallinRequest"},
+                    "event_data": {"call_type": "callin_request"},
                 },
                 "conditions": "{{ trigger.event.data.screened.decision == 'automation' }}",
                 "actions": {
                     "action": f"synway_ippbx.{service}",
-                    "data": {"call_id": "{{ trigger.event.data.callid }}"},
+                    "data": {"call_id": "{{ trigger.event.data.call_id }}"},
                 },
             }
         },
@@ -189,10 +190,18 @@ async def test_automation_decides_in_time(
         "fallback": "accept",
         "fallback_after": 8,
     }
-    assert screen.screened_events()[0]["screened"] == {
-        "decision": "refuse",
-        "by": "automation",
-    }
+    (screened,) = screen.screened_events()
+    assert screened["screened"] == {"decision": "refuse", "by": "automation"}
+    # The outcome in the one shape of the bus event, about the same call.
+    assert set(BUS_FIELDS) <= set(screened)
+    assert not {"callid", "callerext", "callertrunk"} & set(screened)
+    assert (screened["call_type"], screened["call_id"]) == (
+        "callin_screened",
+        event["call_id"],
+    )
+    assert event["did"] is not None
+    assert (screened["caller_number"], screened["did"]) == ("5550123", event["did"])
+    assert screened["direction"] == "inbound"
     assert not screen.requests("inbound_accept")
 
 

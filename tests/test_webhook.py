@@ -40,15 +40,16 @@ async def test_reports_are_fired_on_the_bus(
     init_integration: MockConfigEntry,
     bus_events: list[Event],
 ) -> None:
-    """Every accepted report reaches the bus as received, plus the entry id."""
+    """Every accepted report reaches the bus as received (under raw), plus the entry id."""
     simulator.call_internal("1000", "1001", answer=True)
     await settle(hass, simulator)
-    names = [event.data["event"] for event in bus_events]
+    names = [event.data["raw"]["event"] for event in bus_events]
     assert "RING" in names
     assert "ANSWER" in names
-    ring = next(event for event in bus_events if event.data["event"] == "RING")
+    ring = next(event for event in bus_events if event.data["raw"]["event"] == "RING")
     assert ring.data["config_entry_id"] == init_integration.entry_id
-    assert ring.data["calledext"]["extid"] == "1001"
+    assert ring.data["raw"]["calledext"]["extid"] == "1001"
+    assert (ring.data["call_type"], ring.data["extension"]) == ("ring", "1001")
 
 
 @pytest.mark.parametrize(
@@ -115,10 +116,15 @@ async def test_same_body_after_another_report_is_a_new_change(
             await report_client.post(URL, data=_status("1001", status))
         ).status == 200
     await hass.async_block_till_done()
-    assert [event.data["status"] for event in bus_events] == [
+    assert [event.data["raw"]["status"] for event in bus_events] == [
         "Talking",
         "Idle",
         "Talking",
+    ]
+    assert [event.data["status"] for event in bus_events] == [
+        "talking",
+        "idle",
+        "talking",
     ]
     assert init_integration.runtime_data.coordinator.reports.duplicates == 0
     assert state_of(hass, "sensor.extension_1001_status") == "talking"
@@ -159,18 +165,19 @@ async def test_same_call_placed_twice_fires_both_calls(
         simulator.hangup("1000")
         await settle(hass, simulator)
     sent = simulator.dispatcher.stats.delivered - delivered
-    assert len(bus_events) == sent
+    # A report fires one event per phone it is about, all sharing the one report.
+    reports = {id(event.data["raw"]): event.data["raw"] for event in bus_events}
+    assert len(reports) == sent
     assert init_integration.runtime_data.coordinator.reports.duplicates == 0
-    names = [event.data["event"] for event in bus_events]
+    names = [raw["event"] for raw in reports.values()]
     assert names.count("RING") == 2
     assert names.count("HANGUP") == 2
     statuses = [
         event.data["status"]
         for event in bus_events
-        if event.data["event"] == "ExtensionStatus"
-        and event.data["extension"] == "1001"
+        if event.data["call_type"] == "status" and event.data["extension"] == "1001"
     ]
-    assert statuses.count("Talking") == 2
+    assert statuses.count("talking") == 2
     assert state_of(hass, "binary_sensor.extension_1001_on_a_call") == "off"
 
 

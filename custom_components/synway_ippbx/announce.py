@@ -40,15 +40,25 @@ def async_announce(
     ``body_size``: the report body's length, when it came over the webhook: a small
     body's event needs no measuring against the event size limit.
     """
-    data = bus_event_data(hass, entry_id, happening)
+    registry = er.async_get(hass)
     bound = None if body_size is None else event_size_bound(body_size)
     if screened is not None:
-        data["screened"] = screened
         bound = None
-    data = cap_event_data(data, at_most=bound)
-    activity = _activity_data(hass, entry_id, happening, data)
-    hass.bus.async_fire(EVENT_SYNWAY, data)
-    if activity is not None:
+    row_data: dict[str, Any] | None = None
+    for fields in happening.bus:
+        data = _bus_event_data(registry, entry_id, happening, fields)
+        if screened is not None:
+            data["screened"] = screened
+        data = cap_event_data(data, at_most=bound)
+        hass.bus.async_fire(EVENT_SYNWAY, data)
+        if row_data is None or (
+            happening.row_on is not None
+            and data.get("extension") == happening.row_on[1]
+        ):
+            row_data = data
+    if row_data is not None and (
+        activity := _activity_data(hass, entry_id, happening, row_data)
+    ):
         hass.bus.async_fire(EVENT_ACTIVITY, activity)
     for key, event_type, attributes in happening.events:
         async_dispatcher_send(
@@ -59,16 +69,35 @@ def async_announce(
 @callback
 def bus_event_data(
     hass: HomeAssistant, entry_id: str, happening: Happening
-) -> dict[str, Any]:
-    """The data of a ``synway_ippbx_event``.
+) -> list[dict[str, Any]]:
+    """The data of the report's ``synway_ippbx_event`` events, one per extension."""
+    registry = er.async_get(hass)
+    return [
+        _bus_event_data(registry, entry_id, happening, fields)
+        for fields in happening.bus
+    ]
 
-    The happening's fields, the entry id, and the entity the event is about (the
-    logbook shows the event on that entity's device page).
+
+def _bus_event_data(
+    registry: er.EntityRegistry,
+    entry_id: str,
+    happening: Happening,
+    fields: dict[str, Any],
+) -> dict[str, Any]:
+    """One bus event: its fields, the entry id, and the event entity it is about.
+
+    The entity is the extension's Call entity (or the queue's): the logbook shows the
+    event on that entity's device page.
     """
-    data = {**happening.fields, "config_entry_id": entry_id}
-    key = happening.subject
+    data = {**fields, "config_entry_id": entry_id}
+    extension = fields.get("extension")
+    key = (
+        ("extension", extension)
+        if extension and happening.facts.scope == "extension"
+        else happening.subject
+    )
     if key is not None and (suffix := _EVENT_ENTITY_SUFFIX.get(key[0])) is not None:
-        entity_id = er.async_get(hass).async_get_entity_id(
+        entity_id = registry.async_get_entity_id(
             "event", DOMAIN, f"{object_identifier(entry_id, key)}_{suffix}"
         )
         if entity_id is not None:

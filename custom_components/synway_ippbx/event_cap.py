@@ -51,6 +51,22 @@ def event_size_bound(body_size: int) -> int:
     return 27 * body_size + 8192
 
 
+def _leave_out(
+    fields: dict[str, Any], total: int, keep: frozenset[str], dropped: list[str]
+) -> int:
+    """Leave out ``fields``' largest entries (not ``keep``) until ``total`` fits."""
+    sizes = {key: json_size({key: value}) for key, value in fields.items()}
+    for key in sorted(
+        (key for key in sizes if key not in keep), key=sizes.__getitem__, reverse=True
+    ):
+        if total <= EVENT_DATA_BUDGET:
+            break
+        del fields[key]
+        dropped.append(key)
+        total -= sizes[key]
+    return total
+
+
 def cap_event_data(
     data: dict[str, Any], *, at_most: int | None = None
 ) -> dict[str, Any]:
@@ -58,8 +74,9 @@ def cap_event_data(
 
     ``at_most``: a bound of the data's size the caller knows (``event_size_bound``);
     within budget nothing is measured: encoding every report's event only to measure
-    it was the cap's whole cost. Over budget, the PBX's text is cut first, then its
-    largest fields are left out, with a debug line naming what was cut.
+    it was the cap's whole cost. Over budget, the PBX's text is cut first, then the
+    largest fields of its report (under ``raw``) are left out, then, if still needed,
+    the largest of the rest, with a debug line naming what was cut.
     """
     if at_most is not None and at_most <= EVENT_DATA_BUDGET:
         return data
@@ -73,17 +90,14 @@ def cap_event_data(
         for key, value in data.items()
     }
     cut_fields = sorted(key for key, value in data.items() if capped.get(key) != value)
-    sizes = {key: json_size({key: value}) for key, value in capped.items()}
     dropped: list[str] = []
     total = json_size(capped)
-    for key in sorted(
-        (key for key in sizes if key not in _OURS), key=sizes.__getitem__, reverse=True
-    ):
-        if total <= EVENT_DATA_BUDGET:
-            break
-        del capped[key]
-        dropped.append(key)
-        total -= sizes[key]
+    if isinstance(raw := capped.get("raw"), dict):
+        # The report is the padding's only home: its own fields go before ours.
+        left_out: list[str] = []
+        total = _leave_out(raw, total, frozenset({"event"}), left_out)
+        dropped += [f"raw.{key}" for key in left_out]
+    total = _leave_out(capped, total, _OURS, dropped)
     LOGGER.debug(
         "A %s report's event data was %d bytes, over Home Assistant's event limit: "
         "cut %s%s",

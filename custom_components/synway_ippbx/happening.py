@@ -37,7 +37,15 @@ from .api import (
 from .api.enums import CallDirection, CdrStatus
 from .calls import LegState
 from .describe import describe_words, shown_by
-from .report_facts import SHOWN_BY_STATUS, ReportFacts, Shower, facts_of, missed_call
+from .report_facts import (
+    SHOWN_BY_STATUS,
+    ReportFacts,
+    Shower,
+    facts_of,
+    missed_call,
+    record_missed,
+    refused_busy,
+)
 from .store import HUB_KEY, Key, PbxStore, extension_key, queue_key
 from .wording import Words
 
@@ -63,8 +71,7 @@ class Happening:
 
     report: Report
     facts: ReportFacts
-    # The bus event's fields: the normalised ones, then the PBX's as received (they win
-    # over a normalised name they happen to share).
+    # The normalised fields the report's bus events share (product.md §4).
     fields: dict[str, Any]
     # The events of the extension, queue and hub event entities.
     events: tuple[ObjectEvent, ...]
@@ -76,6 +83,9 @@ class Happening:
     row_on: Key | None
     shown_by: Shower | None
     words: Words | None
+    # The data of its bus events: one per local extension it is about (each with the
+    # event type that extension's Call entity shows), else one.
+    bus: tuple[dict[str, Any], ...] = ()
 
     def activity_words(self) -> Words:
         """The row's words (a status report's are worked out now: rarely needed)."""
@@ -88,23 +98,24 @@ def build_happening(report: Report, store: PbxStore) -> Happening:
     """Work out what a report means, before the store applies it."""
     facts = facts_of(report)
     normalised = _normalised(report, facts, store)
-    # Nobody changes the fields (the announcer copies them): a report without
-    # normalised fields (most of them) lends its own.
-    fields = {**normalised, **report.data} if normalised else report.data
     events = tuple(_object_events(report, facts, store, normalised))
+    fields = _shared_fields(report, facts, store, normalised, events)
+    bus = _bus_events(fields, events)
     if isinstance(report, ExtensionStatusReport):
         # The commonest report: no words needed to know it is the Status sensor's.
         known = report.extension in store.extensions
         phone = extension_key(report.extension) if known else None
         return Happening(
-            report, facts, fields, events, None, phone, SHOWN_BY_STATUS, None
+            report, facts, fields, events, None, phone, SHOWN_BY_STATUS, None, bus
         )
     if isinstance(report, HangupReport) and store.calls.call(report.callid) is None:
         # The end of a call already reported over (a failed call is reported twice,
         # CALLFAILED then HANGUP): its row is on the phone's page already.
-        return Happening(report, facts, fields, events, None, None, None, None)
+        return Happening(report, facts, fields, events, None, None, None, None, bus)
     words = describe_words(
-        report, missed=fields.get("missed") is True, wording=facts.wording
+        report,
+        missed=any(data["missed"] is True for data in bus),
+        wording=facts.wording,
     )
     subject = words.key if words.key and words.key[1] else None
     shower = shown_by(report, words)
@@ -115,7 +126,136 @@ def build_happening(report: Report, store: PbxStore) -> Happening:
             # A phone the PBX has not listed yet: its device (and Status) come with
             # the next poll, and the bus event reaches automations meanwhile.
             row_on = None
-    return Happening(report, facts, fields, events, subject, row_on, shower, words)
+    return Happening(report, facts, fields, events, subject, row_on, shower, words, bus)
+
+
+# -- the bus events: one shape for every report (product.md §4) ------------------------
+
+# Every bus event has these keys (None where the report says nothing of it).
+BUS_FIELDS = (
+    "call_type",
+    "extension",
+    "extensions",
+    "direction",
+    "caller_number",
+    "caller_name",
+    "callee_number",
+    "callee_name",
+    "did",
+    "trunk",
+    "call_id",
+    "answered",
+    "missed",
+    "status",
+    "cause",
+    "digit",
+)
+# What an extension's own event says differently from the report's shared fields.
+_PER_EXTENSION = ("answered", "missed", "other_party", "other_party_name")
+# Attributes of the event entities that are not the bus event's (its names differ).
+_ENTITY_ONLY = frozenset({"caller", "callee", "extension", *_PER_EXTENSION})
+
+
+def _shared_fields(
+    report: Report,
+    facts: ReportFacts,
+    store: PbxStore,
+    normalised: dict[str, Any],
+    events: tuple[ObjectEvent, ...],
+) -> dict[str, Any]:
+    """The fields every bus event of the report shares, built once per report."""
+    fields: dict[str, Any] = dict.fromkeys(BUS_FIELDS)
+    fields["event"] = report.event
+    # The event type the object's event entity shows, when the report has no kind of
+    # its own (queue and PBX reports).
+    object_type = next(
+        (event for key, event, _ in events if key[0] != "extension"), None
+    )
+    fields["call_type"] = (
+        facts.call_type or object_type or (report.event or "unknown").lower()
+    )
+    for _key, _event, attributes in events:
+        if _key[0] == "queue":
+            fields["queue"] = _key[1]
+        if _key[0] != "extension":
+            fields.update(
+                (name, value)
+                for name, value in attributes.items()
+                if name not in _ENTITY_ONLY
+            )
+        break
+    fields.update(normalised)
+    match report:
+        case CallReport():
+            fields["call_id"] = report.callid or None
+            fields["did"] = _did(report)
+            fields |= _specific_attributes(report)
+            fields["extensions"] = _call_extensions(report, store)
+        case ExtensionStatusReport():
+            fields["extension"] = report.extension
+            fields["extensions"] = [report.extension] if report.extension else []
+            fields["status"] = str(report.status)
+        case CdrReport():
+            fields["call_id"] = report.callid or None
+            fields["did"] = report.did_number
+            fields["status"] = str(report.status)
+            fields["cause"] = report.reason
+            fields["duration"] = report.talk_time
+            fields["extensions"] = [
+                number
+                for number in dict.fromkeys(
+                    (report.caller, report.callee, fields["callee_number"])
+                )
+                if number and number in store.extensions
+            ]
+        case _:
+            fields["extensions"] = []
+    fields["raw"] = report.data
+    return fields
+
+
+def _bus_events(
+    fields: dict[str, Any], events: tuple[ObjectEvent, ...]
+) -> tuple[dict[str, Any], ...]:
+    """One bus event per local extension the report is about, else one.
+
+    Each extension's event says what its Call entity shows (its ``call_type``, and
+    whether the call was answered or missed by it); the rest is shared (a shallow copy:
+    the PBX's report under ``raw`` is the same object in each).
+    """
+    per_extension = [
+        {
+            **fields,
+            "call_type": event,
+            "extension": key[1],
+            **{name: attributes[name] for name in _PER_EXTENSION if name in attributes},
+        }
+        for key, event, attributes in events
+        if key[0] == "extension"
+    ]
+    return tuple(per_extension) if per_extension else (fields,)
+
+
+def _did(report: CallReport) -> str | None:
+    """The dialled number of an inbound trunk call (``to`` of the calling trunk)."""
+    if isinstance(report, CallinRequestReport):
+        return report.to_number
+    return next(
+        (
+            party.to_number
+            for party in report.parties
+            if party.kind == "trunk" and party.role == "caller"
+        ),
+        None,
+    )
+
+
+def _call_extensions(report: CallReport, store: PbxStore) -> list[str]:
+    """Every local extension in the call: the report's parties and the known legs."""
+    numbers = [party.extension for party in report.parties if party.extension]
+    if (call := store.calls.call(report.callid)) is not None:
+        numbers += [leg.extension for leg in call.legs.values() if leg.extension]
+    return [number for number in dict.fromkeys(numbers) if number in store.extensions]
 
 
 # -- normalised fields ----------------------------------------------------------------
@@ -149,7 +289,7 @@ def _call_fields(
     if isinstance(report, HangupReport | CallFailedReport):
         fields["answered"], fields["missed"] = _outcome(
             store,
-            report.callid,
+            report,
             None,
             to_us=any(
                 party.role == "called" and party.kind == "extension"
@@ -174,7 +314,9 @@ def _record_fields(report: CdrReport, store: PbxStore) -> dict[str, Any]:
         "extension": extension,
         "trunk": report.source_trunk or report.destination_trunk,
         "answered": report.status is CdrStatus.ANSWERED,
-        "missed": isinstance(report.status, CdrStatus) and report.status.missed,
+        "missed": record_missed(
+            report.status, outbound=report.call_type is CallDirection.OUTBOUND
+        ),
     }
 
 
@@ -187,16 +329,24 @@ def _number(party: CallParty | None) -> str | None:
 
 
 def _outcome(
-    store: PbxStore, callid: str, extension: str | None, *, to_us: bool
+    store: PbxStore,
+    report: HangupReport | CallFailedReport,
+    extension: str | None,
+    *,
+    to_us: bool,
 ) -> tuple[bool | None, bool | None]:
     """Whether an ending call was answered and missed (by ``extension``, or anyone).
 
-    Of a call whose start we never saw (it began before a restart), neither is known.
+    A call refused because the phone was busy reached it and was not answered (the
+    rule is ``missed_call``). Of another call whose start we never saw (it began
+    before a restart, or failed before ringing), neither is known.
     """
-    if not store.calls.knows(callid):
+    if isinstance(report, CallFailedReport) and refused_busy(report.cause):
+        return False, missed_call(answered=False, to_us=to_us, reached=True)
+    if not store.calls.knows(report.callid):
         return None, None
-    answered = _connected(store, callid, extension)
-    return answered, missed_call(answered=answered, to_us=to_us)
+    answered = _connected(store, report.callid, extension)
+    return answered, missed_call(answered=answered, to_us=to_us, reached=True)
 
 
 def _connected(store: PbxStore, callid: str, extension: str | None) -> bool:
@@ -347,7 +497,7 @@ def _call_events(
     base |= _specific_attributes(report)
     base |= normalised
     role = facts.subject if facts.subject in ("called", "caller") else None
-    ended = isinstance(report, HangupReport | CallFailedReport)
+    ended = report if isinstance(report, HangupReport | CallFailedReport) else None
     seen: set[str] = set()
     for party in report.parties:
         extension = party.extension
@@ -360,12 +510,12 @@ def _call_events(
         attributes["extension"] = extension
         attributes["other_party"] = other = _other_number(report, party)
         attributes["other_party_name"] = store.extension_name(other)
-        if ended:
+        if ended is not None:
             # Missed unless the callee's leg of this call got connected; a leg already
             # gone (a CALLFAILED came first) never was.
             attributes["answered"], attributes["missed"] = _outcome(
                 store,
-                report.callid,
+                ended,
                 extension if party.role == "called" else None,
                 to_us=party.role == "called",
             )

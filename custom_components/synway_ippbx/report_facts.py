@@ -159,7 +159,7 @@ REPORT_FACTS: tuple[ReportFacts, ...] = (
     # -- a phone's status: its Status sensor is the row --------------------------------
     ReportFacts(
         ExtensionStatusReport,
-        None,
+        "status",
         "extension",
         "any",
         (),
@@ -311,9 +311,59 @@ QUEUE_EVENTS = event_types("queue")
 HUB_EVENTS = event_types("hub")
 
 
-def missed_call(*, answered: bool, to_us: bool) -> bool:
-    """The one rule of a missed call: it came to one of our phones and nobody answered.
+# A call refused because the phone was busy: the manual's and the PBX's spellings.
+_BUSY_CAUSES = ("BUSY",)
 
-    A call record says it with its status instead (``CdrStatus.missed``).
+
+def refused_busy(cause: str | None) -> bool:
+    """Whether a failed call was refused because the called phone was busy."""
+    return cause is not None and any(word in cause.upper() for word in _BUSY_CAUSES)
+
+
+def missed_call(*, answered: bool, to_us: bool, reached: bool) -> bool:
+    """The one rule of a missed call, for a live call and a counted record alike.
+
+    A call is missed when it came to one of our phones (inbound or internal, never
+    outbound), reached the phone — it rang, or the phone refused it as busy, as
+    desk phones list it — and nobody answered. A call that failed before reaching
+    the phone (no such number, phone offline, no route) is not missed. A call
+    record says it with its status (``record_missed``).
     """
-    return to_us and not answered
+    return to_us and reached and not answered
+
+
+def record_missed(status: object, *, outbound: bool) -> bool:
+    """A call record's side of the rule: ``CdrStatus.missed`` of a call to us."""
+    return not outbound and bool(getattr(status, "missed", False))
+
+
+def device_triggers(scope: Scope) -> list[str]:
+    """The device trigger types of one scope's devices, in the table's order."""
+    return list(
+        dict.fromkeys(
+            trigger
+            for row in REPORT_FACTS
+            if row.scope == scope
+            for trigger in row.triggers
+        )
+    )
+
+
+EXTENSION_TRIGGERS = device_triggers("extension")
+QUEUE_TRIGGERS = device_triggers("queue")
+HUB_TRIGGERS = device_triggers("hub")
+
+
+def trigger_call_types(trigger: str) -> frozenset[str]:
+    """The bus ``call_type`` values that feed the device trigger ``trigger``.
+
+    An extension's bus event has the event type its Call entity shows as its
+    ``call_type`` (a status report: ``status``); ``missed_call`` also needs ``missed``.
+    """
+    return frozenset(
+        call_type
+        for row in REPORT_FACTS
+        if trigger in row.triggers
+        for call_type in (*row.events, row.call_type)
+        if call_type is not None
+    )

@@ -33,6 +33,7 @@ from .api import (
     SynwayError,
 )
 from .const import DOMAIN, EVENT_SYNWAY, LOGGER
+from .happening import BUS_FIELDS
 
 CONF_SCREEN_BLOCK: Final = "screen_block_list"
 CONF_SCREEN_ALLOW: Final = "screen_allow_list"
@@ -57,6 +58,7 @@ FALLBACK_AFTER: Final = timedelta(seconds=8)
 
 # The follow-up bus event once an automation's (or the fallback's) decision is known.
 EVENT_SCREENED: Final = "CallinScreened"
+CALL_TYPE_SCREENED: Final = "callin_screened"
 
 _SEPARATORS = re.compile(r"[,;\n]+")
 
@@ -126,6 +128,16 @@ class ScreeningRules:
         return self.default, "default"
 
 
+@dataclass(frozen=True, slots=True)
+class _Waiting:
+    """A call waiting for an automation, and what the outcome's bus event says."""
+
+    uuid: str
+    caller: str | None
+    did: str | None
+    cancel: CALLBACK_TYPE
+
+
 class InboundScreener:
     """Answers CallinRequests by the rules, and applies the fallback for automations."""
 
@@ -141,8 +153,8 @@ class InboundScreener:
         self._entry_id = entry_id
         self._client = client
         self.rules = rules
-        # Calls waiting for an automation: callid -> (inbound id, caller, cancel timer).
-        self._waiting: dict[str, tuple[str, str | None, CALLBACK_TYPE]] = {}
+        # Calls waiting for an automation: callid -> what the outcome's event needs.
+        self._waiting: dict[str, _Waiting] = {}
         self._unsubscribe: CALLBACK_TYPE | None = None
 
     @callback
@@ -163,8 +175,8 @@ class InboundScreener:
             callid = next(
                 (
                     known
-                    for known, (uuid, _caller, _cancel) in self._waiting.items()
-                    if call_id in (known, uuid)
+                    for known, waiting in self._waiting.items()
+                    if call_id in (known, waiting.uuid)
                 ),
                 None,
             )
@@ -198,8 +210,8 @@ class InboundScreener:
     @callback
     def async_stop(self) -> None:
         """Cancel the pending fallbacks (unload)."""
-        for _uuid, _caller, cancel in self._waiting.values():
-            cancel()
+        for waiting in self._waiting.values():
+            waiting.cancel()
         self._waiting.clear()
         if self._unsubscribe is not None:
             self._unsubscribe()
@@ -221,11 +233,13 @@ class InboundScreener:
             @callback
             def _fallback(_now: Any) -> None:
                 # Settling cancels this timer, so the call is still waiting here.
-                self._send(self._waiting[callid][0], self.rules.fallback)
+                self._send(self._waiting[callid].uuid, self.rules.fallback)
                 self._settle(callid, self.rules.fallback, "fallback")
 
             cancel = async_call_later(self._hass, FALLBACK_AFTER, _fallback)
-            self._waiting[callid] = (uuid, report.from_number, cancel)
+            self._waiting[callid] = _Waiting(
+                uuid, report.from_number, report.to_number, cancel
+            )
         LOGGER.debug(
             "Inbound call from %s: %s (%s)", report.from_number, decision, rule
         )
@@ -249,15 +263,20 @@ class InboundScreener:
 
     def _settle(self, callid: str, decision: str, by: str) -> None:
         """Forget a waiting call and tell automations what became of it."""
-        _uuid, caller, cancel = self._waiting.pop(callid)
-        cancel()
-        self._hass.bus.async_fire(
-            EVENT_SYNWAY,
-            {
-                "event": EVENT_SCREENED,
-                "callid": callid,
-                "caller_number": caller,
-                "screened": {"decision": decision, "by": by},
-                "config_entry_id": self._entry_id,
-            },
-        )
+        waiting = self._waiting.pop(callid)
+        waiting.cancel()
+        # The one shape of the bus event (product.md §4); no PBX report behind it.
+        data: dict[str, Any] = dict.fromkeys(BUS_FIELDS)
+        data |= {
+            "event": EVENT_SCREENED,
+            "call_type": CALL_TYPE_SCREENED,
+            "extensions": [],
+            "direction": "inbound",
+            "caller_number": waiting.caller,
+            "did": waiting.did,
+            "call_id": callid,
+            "screened": {"decision": decision, "by": by},
+            "raw": None,
+            "config_entry_id": self._entry_id,
+        }
+        self._hass.bus.async_fire(EVENT_SYNWAY, data)

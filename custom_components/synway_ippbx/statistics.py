@@ -31,7 +31,7 @@ from .api import (
     SynwayError,
 )
 from .const import DOMAIN, LOGGER
-from .report_facts import missed_call
+from .report_facts import record_missed
 
 STORAGE_VERSION: Final = 1
 # The cdrs request follows pages up to this many records per backfill.
@@ -56,6 +56,8 @@ class FinishedCall:
     outbound: bool
     start: datetime | None
     talk_time: int
+    # The record's outcome: whether it counts as missed is the status's to say.
+    status: CdrStatus | str | None = CdrStatus.UNKNOWN
 
     @classmethod
     def from_report(cls, report: CdrReport) -> FinishedCall:
@@ -68,6 +70,7 @@ class FinishedCall:
             outbound=report.call_type is CallDirection.OUTBOUND,
             start=report.call_time,
             talk_time=max(report.talk_time or 0, 0),
+            status=report.status,
         )
 
     @classmethod
@@ -81,12 +84,17 @@ class FinishedCall:
             outbound=record.direction is CallDirection.OUTBOUND,
             start=record.start,
             talk_time=max(record.talk_time or 0, 0),
+            status=record.status,
         )
 
     @property
     def missed(self) -> bool:
-        """Nobody answered a call that came to us (outbound calls are never missed)."""
-        return missed_call(answered=self.answered, to_us=not self.outbound)
+        """A call to us that rang (or met a busy phone) and nobody answered.
+
+        The one rule (``report_facts.missed_call``), as a record states it: a failed
+        record (it never reached a phone) and an outbound call are not missed.
+        """
+        return record_missed(self.status, outbound=self.outbound)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,132 @@
+"""Device triggers: offered per device from the facts table, fired by simulated calls."""
+
+from homeassistant.components.device_automation import DeviceAutomationType
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_get_device_automations,
+    async_mock_service,
+)
+
+from custom_components.synway_ippbx.const import DOMAIN
+from simulator import Simulator
+from tests.conftest import settle
+
+
+def _device(hass: HomeAssistant, entry: MockConfigEntry, suffix: str) -> str:
+    identifier = f"{entry.entry_id}{suffix}"
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, identifier), config_entry_id=entry.entry_id
+    )
+    assert device is not None
+    return device.id
+
+
+async def _types(hass: HomeAssistant, device_id: str) -> list[str]:
+    triggers = await async_get_device_automations(
+        hass, DeviceAutomationType.TRIGGER, device_id
+    )
+    return [t["type"] for t in triggers if t["domain"] == DOMAIN]
+
+
+async def test_triggers_per_device(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Extensions, queues and the hub offer the triggers of product.md §5."""
+    entry = init_integration
+    assert await _types(hass, _device(hass, entry, "_extension_1001")) == [
+        "ring",
+        "answered",
+        "hangup",
+        "missed_call",
+        "call_failed",
+        "dtmf",
+        "status_changed",
+    ]
+    assert await _types(hass, _device(hass, entry, "_queue_6700")) == [
+        "caller_joined",
+        "caller_left",
+        "overflow",
+    ]
+    assert await _types(hass, _device(hass, entry, "")) == ["system_up"]
+    assert await _types(hass, _device(hass, entry, "_trunk_SIP-1")) == []
+
+
+async def _automations(
+    hass: HomeAssistant, *triggers: tuple[str, str]
+) -> list[ServiceCall]:
+    calls = async_mock_service(hass, "test", "automation")
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": [
+                {
+                    "triggers": [
+                        {
+                            "trigger": "device",
+                            "domain": DOMAIN,
+                            "device_id": device_id,
+                            "type": kind,
+                        }
+                    ],
+                    "actions": [
+                        {
+                            "action": "test.automation",
+                            "data": {
+                                "type": kind,
+                                "device": device_id,
+                                "caller": "{{ trigger.event.data.caller_number }}",
+                                "call_id": "{{ trigger.event.data.call_id }}",
+                            },
+                        }
+                    ],
+                }
+                for device_id, kind in triggers
+            ]
+        },
+    )
+    return calls
+
+
+async def test_ring_and_missed_call_fire_from_a_simulated_call(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """1002 calls 1001, nobody answers: ring, then one missed call; 1002 gets none."""
+    device = _device(hass, init_integration, "_extension_1001")
+    other = _device(hass, init_integration, "_extension_1002")
+    calls = await _automations(
+        hass,
+        (device, "ring"),
+        (device, "missed_call"),
+        (device, "answered"),
+        (other, "ring"),
+        (other, "missed_call"),
+    )
+    simulator.call_internal("1002", "1001")
+    await settle(hass, simulator)
+    simulator.hangup("1002")
+    await settle(hass, simulator)
+    assert {c.data["device"] for c in calls} == {device}
+    assert [(c.data["type"], str(c.data["caller"])) for c in calls] == [
+        ("ring", "1002"),
+        ("missed_call", "1002"),
+    ]
+    assert calls[0].data["call_id"] == calls[1].data["call_id"]
+
+
+async def test_answered_call_is_not_missed(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """An answered call fires ``answered`` and ``hangup``, never ``missed_call``."""
+    device = _device(hass, init_integration, "_extension_1001")
+    calls = await _automations(
+        hass, (device, "answered"), (device, "hangup"), (device, "missed_call")
+    )
+    simulator.call_internal("1002", "1001", answer=True)
+    await settle(hass, simulator)
+    simulator.hangup("1001")
+    await settle(hass, simulator)
+    assert [c.data["type"] for c in calls] == ["answered", "hangup"]
