@@ -18,9 +18,9 @@ import yaml
 from custom_components.synway_ippbx.announce import bus_event_data
 from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
-from custom_components.synway_ippbx.event_cap import cap_event_data
-from custom_components.synway_ippbx.happening import build_happening
-from custom_components.synway_ippbx.store import PbxStore
+from custom_components.synway_ippbx.pbx.event_cap import cap_event_data
+from custom_components.synway_ippbx.pbx.happening import build_happening
+from custom_components.synway_ippbx.pbx.store import PbxStore
 from simulator import Simulator
 from tests.conftest import settle
 

@@ -29,7 +29,7 @@ from .api import (
     SynwayError,
 )
 from .const import DOMAIN, LOGGER
-from .report_facts import missed_call
+from .pbx.report_facts import missed_call
 
 STORAGE_VERSION: Final = 1
 # The cdrs request follows pages up to this many records per backfill.

@@ -15,10 +15,10 @@ from homeassistant.helpers import translation
 from homeassistant.util import dt as dt_util
 
 from .api import CallRecord, CdrQuery, CdrStatus, SynwayError, SynwayRequestError
-from .calls import LegState
 from .const import CONF_ASSIST_EXTENSION, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry
-from .records import ExtensionRecord, QueueRecord
+from .pbx.call_tracking import LegState
+from .pbx.objects import ExtensionRecord, QueueRecord
 from .voice_names import dial_string, match_extension
 
 # The PBX's "connection error": the extension to ring is busy or not reachable.
