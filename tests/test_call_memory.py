@@ -18,12 +18,12 @@ from custom_components.synway_ippbx.call_memory import (
     CallMemory,
     storage_key,
 )
-from custom_components.synway_ippbx.calls import (
+from custom_components.synway_ippbx.const import DOMAIN, EVENT_SYNWAY
+from custom_components.synway_ippbx.pbx.call_tracking import (
     MAX_REMEMBERED_ENDED,
     CallTracker,
     LegState,
 )
-from custom_components.synway_ippbx.const import DOMAIN, EVENT_SYNWAY
 from simulator import Simulator
 from tests.conftest import WEBHOOK_ID, poll, settle, state_of
 

@@ -56,7 +56,7 @@ def test_package_metadata() -> None:
 
 def test_the_client_imports_itself_only_relatively() -> None:
     """Under either name (the integration's api or synway_ippbx_api) every import resolves."""
-    for path in sorted(API_DIR.glob("*.py")):
+    for path in sorted(API_DIR.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and not node.level and node.module:

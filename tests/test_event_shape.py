@@ -6,7 +6,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
-from custom_components.synway_ippbx.happening import BUS_FIELDS
+from custom_components.synway_ippbx.pbx.happening import BUS_FIELDS
 from simulator import Simulator
 from tests.conftest import settle
 

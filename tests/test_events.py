@@ -23,10 +23,13 @@ from custom_components.synway_ippbx.api import (
     report_from_object,
 )
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
-from custom_components.synway_ippbx.event_cap import cap_event_data, event_size_bound
-from custom_components.synway_ippbx.happening import BUS_FIELDS, build_happening
-from custom_components.synway_ippbx.records import ExtensionRecord
-from custom_components.synway_ippbx.store import PbxStore
+from custom_components.synway_ippbx.pbx.event_cap import (
+    cap_event_data,
+    event_size_bound,
+)
+from custom_components.synway_ippbx.pbx.happening import BUS_FIELDS, build_happening
+from custom_components.synway_ippbx.pbx.objects import ExtensionRecord
+from custom_components.synway_ippbx.pbx.store import PbxStore
 from simulator import Simulator
 from tests.conftest import settle
 

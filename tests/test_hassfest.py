@@ -209,7 +209,7 @@ def test_actions_are_not_registered_per_entry() -> None:
         "async_register_entity_service",
         "async_register_platform_entity_service",
     }
-    for file in INTEGRATION.glob("*.py"):
+    for file in INTEGRATION.rglob("*.py"):
         tree = ast.parse(file.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not (
@@ -260,10 +260,11 @@ def test_config_entries_use_the_typed_alias() -> None:
     # Below the coordinator (which defines the alias) a module cannot import it without
     # an import circle; these bind tasks to the entry's lifetime and read no runtime data.
     lower = {"statistics.py: __init__(entry)"}
-    for file in sorted(INTEGRATION.glob("*.py")):
+    for file in sorted(INTEGRATION.rglob("*.py")):
         tree = ast.parse(file.read_text(encoding="utf-8"))
-        positions = dict(ENTRY_FUNCTIONS.get(file.stem, {}))
-        if file.stem == "config_flow":
+        top_level = file.parent == INTEGRATION
+        positions = dict(ENTRY_FUNCTIONS.get(file.stem, {}) if top_level else {})
+        if top_level and file.stem == "config_flow":
             positions["async_get_options_flow"] = 1
         for node in ast.walk(tree):
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):

@@ -11,13 +11,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.synway_ippbx.announce import _activity_data as activity_data
 from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import DOMAIN, EVENT_ACTIVITY
-from custom_components.synway_ippbx.describe import (
+from custom_components.synway_ippbx.logbook import DEFAULT_NAME, async_describe_events
+from custom_components.synway_ippbx.pbx.describe import (
     describe_report,
     describe_words,
     shown_by,
 )
-from custom_components.synway_ippbx.happening import build_happening
-from custom_components.synway_ippbx.logbook import DEFAULT_NAME, async_describe_events
+from custom_components.synway_ippbx.pbx.happening import build_happening
 
 type Describer = Callable[[Event[Mapping[str, Any]]], dict[str, str]]
 

@@ -28,7 +28,7 @@ from pytest_homeassistant_custom_component.typing import (
 
 from custom_components.synway_ippbx.api import MAX_REPORT_SIZE
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
-from custom_components.synway_ippbx.happening import BUS_FIELDS
+from custom_components.synway_ippbx.pbx.happening import BUS_FIELDS
 from simulator import Simulator
 from tests.conftest import settle
 

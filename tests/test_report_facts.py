@@ -15,8 +15,8 @@ from custom_components.synway_ippbx.api import (
 )
 from custom_components.synway_ippbx.api.enums import CdrStatus
 from custom_components.synway_ippbx.event import EVENTS
-from custom_components.synway_ippbx.happening import build_happening
-from custom_components.synway_ippbx.report_facts import (
+from custom_components.synway_ippbx.pbx.happening import build_happening
+from custom_components.synway_ippbx.pbx.report_facts import (
     EXTENSION_EVENTS,
     HUB_EVENTS,
     QUEUE_EVENTS,
@@ -27,7 +27,7 @@ from custom_components.synway_ippbx.report_facts import (
     record_missed,
     refused_busy,
 )
-from custom_components.synway_ippbx.store import PbxStore
+from custom_components.synway_ippbx.pbx.store import PbxStore
 from custom_components.synway_ippbx.webhook import report_subjects
 
 # The device triggers product.md §5 names, per device.

@@ -14,7 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
-from custom_components.synway_ippbx.happening import BUS_FIELDS
+from custom_components.synway_ippbx.pbx.happening import BUS_FIELDS
 from tests.conftest import WEBHOOK_ID, state_of
 
 URL = f"/api/webhook/{WEBHOOK_ID}"

@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.synway_ippbx.const import EVENT_SYNWAY
-from custom_components.synway_ippbx.happening import BUS_FIELDS
+from custom_components.synway_ippbx.pbx.happening import BUS_FIELDS
 from custom_components.synway_ippbx.screening import (
     CONF_SCREEN_ALLOW,
     CONF_SCREEN_BLOCK,

@@ -17,8 +17,8 @@ import probatio as vol
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synway_ippbx.actions import ACTIONS
 from custom_components.synway_ippbx.const import DOMAIN
-from custom_components.synway_ippbx.services import ACTIONS
 from simulator import Simulator
 from tests.conftest import settle
 

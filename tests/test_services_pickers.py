@@ -14,8 +14,8 @@ from homeassistant.util.yaml import load_yaml_dict
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.synway_ippbx.actions import OBJECT_FIELDS
 from custom_components.synway_ippbx.const import DOMAIN
-from custom_components.synway_ippbx.services import OBJECT_FIELDS
 from simulator import Simulator
 from tests.conftest import settle
 

@@ -20,8 +20,8 @@ from custom_components.synway_ippbx.api import (
     TrunkType,
     parse_report,
 )
-from custom_components.synway_ippbx.records import QueuePoll
-from custom_components.synway_ippbx.store import (
+from custom_components.synway_ippbx.pbx.objects import QueuePoll
+from custom_components.synway_ippbx.pbx.store import (
     HUB_KEY,
     STRUCTURE_KEY,
     PbxStore,

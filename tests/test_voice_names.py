@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from custom_components.synway_ippbx.api import ExtensionStatus, ExtensionType
-from custom_components.synway_ippbx.records import ExtensionRecord
+from custom_components.synway_ippbx.pbx.objects import ExtensionRecord
 from custom_components.synway_ippbx.voice_names import (
     dial_string,
     match_extension,

@@ -16,6 +16,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
+from .actions import async_setup_services
 from .api import SynwayClient, SynwayError
 from .blueprint_install import async_offer_blueprints
 from .const import (
@@ -34,9 +35,8 @@ from .devices import (
 )
 from .entity_families import async_remove_unchosen
 from .feature_setup import async_setup_features
+from .pbx.store import STRUCTURE_KEY
 from .sentence_install import async_offer_sentences
-from .services import async_setup_services
-from .store import STRUCTURE_KEY
 from .webhook import ReportReceiver, report_url
 
 PLATFORMS = [

@@ -12,10 +12,10 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 
 from .const import DOMAIN, EVENT_ACTIVITY, EVENT_SYNWAY
 from .devices import hub_identifier, object_identifier
-from .event_cap import cap_event_data, event_size_bound
-from .happening import Happening
-from .report_facts import SHOWN_BY_STATUS, Shower
-from .store import HUB_KEY, Key
+from .pbx.event_cap import cap_event_data, event_size_bound
+from .pbx.happening import Happening
+from .pbx.report_facts import SHOWN_BY_STATUS, Shower
+from .pbx.store import HUB_KEY, Key
 
 # Which entity shows an object's events, by the end of its unique id.
 _EVENT_ENTITY_SUFFIX = {"extension": "call", "queue": "queue"}

@@ -14,9 +14,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .calls import CallTracker
 from .const import DOMAIN
-from .store import MAX_CALL_QUIET
+from .pbx.call_tracking import CallTracker
+from .pbx.store import MAX_CALL_QUIET
 
 STORAGE_VERSION: Final = 1
 # Calls written at most: a busy PBX's calls in progress, with room to spare.

@@ -34,15 +34,15 @@ from .api import (
     TrunkType,
 )
 from .call_memory import CallMemory
-from .calls import LegState
 from .const import DOMAIN, HEARTBEAT_INTERVAL, LOGGER, POLL_INTERVAL, REPORT_SILENCE
 from .devices import DeviceInfoCache
 from .features import Features
-from .happening import build_happening
-from .records import QueuePoll
+from .pbx.call_tracking import LegState
+from .pbx.happening import build_happening
+from .pbx.objects import QueuePoll
+from .pbx.shrink import ShrinkGuard
+from .pbx.store import HUB_KEY, Key, PbxStore
 from .setup_errors import CONNECTION_KEYS, error_key
-from .shrink import ShrinkGuard
-from .store import HUB_KEY, Key, PbxStore
 
 ISSUE_API_DISABLED = "api_disabled"
 ISSUE_CLIENT_LIMIT = "too_many_clients"

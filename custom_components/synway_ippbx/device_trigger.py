@@ -20,7 +20,7 @@ from homeassistant.util.event_type import EventType
 import voluptuous as vol
 
 from .const import DOMAIN, EVENT_SYNWAY
-from .report_facts import (
+from .pbx.report_facts import (
     EXTENSION_TRIGGERS,
     HUB_TRIGGERS,
     QUEUE_TRIGGERS,

@@ -8,7 +8,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 
 from .api import ExtensionType, TrunkType
 from .const import DOMAIN
-from .store import Key, PbxStore, object_keys
+from .pbx.store import Key, PbxStore, object_keys
 
 # What an object's device info is built from: its type (none for queues) and name.
 type DeviceInputs = tuple[ExtensionType | TrunkType | None, str | None]

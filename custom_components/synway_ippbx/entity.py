@@ -14,7 +14,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import DOMAIN, LARGE_PBX_EXTENSIONS, ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .devices import hub_identifier, object_device_info
-from .store import HUB_KEY, STRUCTURE_KEY, Key, object_keys
+from .pbx.store import HUB_KEY, STRUCTURE_KEY, Key, object_keys
 
 # How every description reads its object: the coordinator and the object's PBX id.
 type ValueFn[T] = Callable[[SynwayCoordinator, str], T]

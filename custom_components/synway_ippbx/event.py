@@ -14,7 +14,7 @@ from .announce import report_signal
 from .const import ObjectKind
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
-from .report_facts import EXTENSION_EVENTS, HUB_EVENTS, QUEUE_EVENTS
+from .pbx.report_facts import EXTENSION_EVENTS, HUB_EVENTS, QUEUE_EVENTS
 
 PARALLEL_UPDATES = 0
 

@@ -17,9 +17,9 @@ from .features import (
     Features,
     parse_agent_passwords,
 )
+from .pbx.store import STRUCTURE_KEY, queue_key
 from .screening import InboundScreener, ScreeningRules
 from .statistics import CallStatistics
-from .store import STRUCTURE_KEY, queue_key
 
 
 async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:

@@ -28,9 +28,9 @@ from .api import (
     SystemUpReport,
 )
 from .const import LOGGER
+from .pbx.store import PbxStore
 from .screening import InboundScreener
 from .statistics import CallStatistics
-from .store import PbxStore
 
 CONF_AGENT_PASSWORDS: Final = "agent_passwords"
 _AGENT_QUERY_CONCURRENCY: Final = 4

@@ -23,7 +23,7 @@ from .coordinator import SynwayConfigEntry
 from .intent_act import ACTION_HANDLERS
 from .intent_ask import QUESTION_HANDLERS
 from .intent_common import SLOT_PBX, SynwayIntentHandler, join, phrase, say, text_slot
-from .records import ExtensionRecord
+from .pbx.objects import ExtensionRecord
 from .voice import (
     SpokenError,
     Target,

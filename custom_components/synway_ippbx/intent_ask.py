@@ -10,9 +10,9 @@ from homeassistant.helpers import intent
 import probatio
 
 from .api import ExtensionStatus, TrunkStatus
-from .calls import LegState
 from .intent_common import SLOT_PBX, SynwayIntentHandler, join, phrase, say, text_slot
-from .records import QueueRecord
+from .pbx.call_tracking import LegState
+from .pbx.objects import QueueRecord
 from .voice import (
     find_queue,
     label,

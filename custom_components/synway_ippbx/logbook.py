@@ -22,7 +22,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 
 from .const import DOMAIN, EVENT_ACTIVITY
 from .coordinator import SynwayConfigEntry
-from .wording import Line, Names, render_words
+from .pbx.wording import Line, Names, render_words
 
 DEFAULT_NAME = "Synway IPPBX"
 

@@ -33,7 +33,7 @@ from .api import (
     SynwayError,
 )
 from .const import DOMAIN, EVENT_SYNWAY, LOGGER
-from .happening import BUS_FIELDS
+from .pbx.happening import BUS_FIELDS
 
 CONF_SCREEN_BLOCK: Final = "screen_block_list"
 CONF_SCREEN_ALLOW: Final = "screen_allow_list"

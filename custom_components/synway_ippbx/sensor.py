@@ -17,7 +17,6 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .api import ExtensionStatus, TrunkStatus
-from .call_sensors import call_sensors
 from .const import ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .entity import (
@@ -26,6 +25,7 @@ from .entity import (
     ValueFn,
     async_add_object_entities,
 )
+from .figure_sensors import call_sensors
 
 PARALLEL_UPDATES = 0
 

@@ -12,7 +12,7 @@ from .api import ExtensionSettings
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, SynwayEntityDescription
 from .features import Features
-from .store import Key
+from .pbx.store import Key
 
 
 class ExtensionSettingEntity(SynwayEntity):

@@ -31,7 +31,7 @@ from .api import (
     SynwayError,
 )
 from .const import DOMAIN, LOGGER
-from .report_facts import record_missed
+from .pbx.report_facts import record_missed
 
 STORAGE_VERSION: Final = 1
 # The cdrs request follows pages up to this many records per backfill.

@@ -22,9 +22,9 @@ from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
 from .entity_families import EntityFamily, chosen_families, wanted
 from .features import forward_change, queue_label
-from .helpers import pbx_command
+from .pbx.store import STRUCTURE_KEY, extension_key, queue_key
+from .pickers import pbx_command
 from .setting_entity import ExtensionSettingEntity
-from .store import STRUCTURE_KEY, extension_key, queue_key
 
 PARALLEL_UPDATES = 1
 

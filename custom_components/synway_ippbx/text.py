@@ -16,7 +16,7 @@ from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntityDescription, async_add_object_entities
 from .entity_families import wanted
 from .features import Features, forward_change
-from .helpers import pbx_command
+from .pickers import pbx_command
 from .setting_entity import ExtensionSettingEntity
 
 PARALLEL_UPDATES = 1

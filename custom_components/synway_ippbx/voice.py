@@ -15,11 +15,11 @@ from homeassistant.helpers import translation
 from homeassistant.util import dt as dt_util
 
 from .api import CallRecord, CdrQuery, CdrStatus, SynwayError, SynwayRequestError
-from .calls import LegState
 from .const import CONF_ASSIST_EXTENSION, DOMAIN, LOGGER
 from .coordinator import SynwayConfigEntry
-from .pbx_errors import pbx_error_words
-from .records import ExtensionRecord, QueueRecord
+from .errors import pbx_error_words
+from .pbx.call_tracking import LegState
+from .pbx.objects import ExtensionRecord, QueueRecord
 from .voice_names import dial_string, match_extension
 
 # A placeholder value that is a list: joined "A, B or C" in the answer's language.

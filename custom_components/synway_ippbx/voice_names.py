@@ -12,7 +12,7 @@ import difflib
 import re
 from typing import Final
 
-from .records import ExtensionRecord
+from .pbx.objects import ExtensionRecord
 
 _EN_DIGITS: Final = {
     "zero": "0",

@@ -39,8 +39,8 @@ from .const import (
     LOGGER,
 )
 from .coordinator import SynwayConfigEntry
+from .pbx.report_facts import facts_of
 from .repairs import async_raise_untrusted_sender
-from .report_facts import facts_of
 
 type IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -528,7 +528,7 @@ def test_party_number_falls_back_on_what_names_that_side() -> None:
 def test_fast_and_careful_decoding_agree(event: str) -> None:
     """Clean bodies skip the cleaning walk; the report must be the one the walk gives."""
     from custom_components.synway_ippbx.api.parsing import loads, loads_clean
-    from custom_components.synway_ippbx.api.reports import report_from_object
+    from custom_components.synway_ippbx.api.reports.parser import report_from_object
 
     body = REPORTS[event].encode()
     careful = report_from_object(loads(body))
@@ -558,7 +558,7 @@ def test_fast_and_careful_decoding_agree(event: str) -> None:
 def test_fast_path_declines_or_agrees(body: bytes) -> None:
     """Whatever orjson declines or cannot tell apart goes the careful way, same result."""
     from custom_components.synway_ippbx.api.parsing import loads
-    from custom_components.synway_ippbx.api.reports import report_from_object
+    from custom_components.synway_ippbx.api.reports.parser import report_from_object
 
     careful = report_from_object(loads(body.decode("utf-8-sig")))
     assert parse_report(body) == careful

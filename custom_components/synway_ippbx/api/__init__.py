@@ -1,7 +1,8 @@
 """Async client of the Synway IPPBX HTTP API: no Home Assistant imports, publishable as is."""
 
 from .address import PbxAddress, parse_address
-from .client import (
+from .credentials import password_candidates, password_digest
+from .endpoints import (
     USER_AGENT,
     BodyTooLargeError,
     SynwayClient,
@@ -9,7 +10,6 @@ from .client import (
     legacy_tls_context,
     read_body,
 )
-from .credentials import password_candidates, password_digest
 from .enums import (
     AgentState,
     AgentStatusChange,
@@ -34,7 +34,7 @@ from .enums import (
     TrunkType,
     Weekday,
 )
-from .errors import (
+from .exceptions import (
     ERRNO_MEANINGS,
     TOKEN_ERRNOS,
     SynwayApiDisabledError,
@@ -78,7 +78,7 @@ from .models import (
     TrunkSettings,
     TtsPrompt,
 )
-from .reports import (
+from .reports.parser import (
     MAX_REPORT_SIZE,
     REPORT_EVENTS,
     AgentStatusReport,

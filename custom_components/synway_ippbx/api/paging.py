@@ -6,7 +6,7 @@ import math
 from typing import Final
 
 from .calls import CdrPage
-from .errors import SynwayError, SynwayResponseError
+from .exceptions import SynwayError, SynwayResponseError
 from .extensions import ExtensionStatusPage
 
 _MAX_PAGES: Final = 1_000

@@ -19,7 +19,7 @@ import aiohttp
 from . import arguments as arg
 from .address import PbxAddress, parse_address
 from .credentials import password_digest
-from .errors import (
+from .exceptions import (
     SynwayAuthenticationError,
     SynwayConnectionError,
     SynwayError,

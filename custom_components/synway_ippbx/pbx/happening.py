@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .api import (
+from ..api import (
     AgentStatusChange,
     AgentStatusReport,
     AgentWrapUpReport,
@@ -34,8 +34,8 @@ from .api import (
     Report,
     TransferReport,
 )
-from .api.enums import CallDirection, CdrStatus
-from .calls import LegState
+from ..api.enums import CallDirection, CdrStatus
+from .call_tracking import LegState
 from .describe import describe_words, shown_by
 from .report_facts import (
     SHOWN_BY_STATUS,

@@ -8,9 +8,9 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import probatio as vol
 
-from .actions_common import BASE, POSITIVE, Action, dicts
-from .api import CallDirection, CdrQuery, CdrStatus
-from .coordinator import SynwayConfigEntry
+from ..api import CallDirection, CdrQuery, CdrStatus
+from ..coordinator import SynwayConfigEntry
+from .common import BASE, POSITIVE, Action, dicts
 
 # Record count get_call_records stops at when following pages.
 MAX_CALL_RECORDS: Final = 1000

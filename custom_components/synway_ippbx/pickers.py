@@ -19,7 +19,7 @@ from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
 from .devices import object_identifier
 from .entity import SynwayEntity
-from .pbx_errors import extension_label, pbx_error_words
+from .errors import extension_label, pbx_error_words
 
 
 @contextmanager

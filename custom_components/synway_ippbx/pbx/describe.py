@@ -27,7 +27,7 @@ them), else to the entity that would have shown them.
 
 from dataclasses import replace
 
-from .api import (
+from ..api import (
     AgentStatusReport,
     AgentWrapUpReport,
     AnsweredReport,
@@ -55,7 +55,7 @@ from .api import (
     TransferReport,
     UnholdReport,
 )
-from .api.enums import AgentStatusChange, ExtensionStatus, QueueAction
+from ..api.enums import AgentStatusChange, ExtensionStatus, QueueAction
 from .report_facts import (
     SHOWN_BY_CALL,
     SHOWN_BY_LAST_MISSED,

@@ -2,19 +2,19 @@
 
 from collections.abc import Iterable, Mapping
 
-from . import arguments as arg
-from .alarms import Alarm, AlarmChanges, AlarmSettings, alarms_from_api
-from .enums import ExtensionType
-from .extensions import (
+from .. import arguments as arg
+from ..alarms import Alarm, AlarmChanges, AlarmSettings, alarms_from_api
+from ..enums import ExtensionType
+from ..extensions import (
     ExtensionChanges,
     ExtensionSettings,
     ExtensionState,
     ExtensionStatusPage,
 )
-from .paging import bounded_last_page, check_complete, remaining_pages
-from .parsing import mappings
-from .session import SynwayClientBase
-from .trunks import Ivr, OutboundRoute, TrunkInfo, TrunkSettings
+from ..paging import bounded_last_page, check_complete, remaining_pages
+from ..parsing import mappings
+from ..session import SynwayClientBase
+from ..trunks import Ivr, OutboundRoute, TrunkInfo, TrunkSettings
 
 
 class ConfigEndpoints(SynwayClientBase):

@@ -11,10 +11,10 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util.json import JsonValueType
 import probatio as vol
 
-from .api import ApiModel
-from .const import DOMAIN
-from .coordinator import SynwayConfigEntry
-from .store import PbxStore
+from ..api import ApiModel
+from ..const import DOMAIN
+from ..coordinator import SynwayConfigEntry
+from ..pbx.store import PbxStore
 
 ATTR_EXTENSION: Final = "extension"
 ATTR_CALL_ID: Final = "call_id"

@@ -12,7 +12,7 @@ coordinator wakes only the entities concerned. The records themselves are in
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 
-from .api import (
+from ..api import (
     AgentStatusChange,
     AgentStatusReport,
     AgentType,
@@ -31,8 +31,8 @@ from .api import (
     TrunkSettings,
     TrunkStatus,
 )
-from .calls import CallTracker, Leg, LegState
-from .records import (
+from .call_tracking import CallTracker, Leg, LegState
+from .objects import (
     AgentRecord,
     ExtensionRecord,
     QueueCallerRecord,

@@ -21,8 +21,8 @@ from .const import ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .entity import SynwayEntity, SynwayEntityDescription, ValueFn
 from .entity_families import wanted
+from .pbx.store import Key
 from .statistics import CallStatistics, DayFigures
-from .store import Key
 
 
 @dataclass(frozen=True, kw_only=True)

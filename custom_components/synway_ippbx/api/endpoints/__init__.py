@@ -6,16 +6,16 @@ before anything is sent (enumerations are passed as members; the client sends th
 ``api_value``); responses are parsed tolerantly into the typed models.
 """
 
-from .client_calls import CallEndpoints
-from .client_config import ConfigEndpoints
-from .client_queues import QueueEndpoints
-from .transport import (
+from ..transport import (
     USER_AGENT,
     BodyTooLargeError,
     __version__,
     legacy_tls_context,
     read_body,
 )
+from .calls import CallEndpoints
+from .config import ConfigEndpoints
+from .queues import QueueEndpoints
 
 __all__ = [
     "USER_AGENT",

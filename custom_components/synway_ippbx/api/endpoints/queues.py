@@ -1,9 +1,9 @@
 """Endpoints of queues and their dynamic agents."""
 
-from . import arguments as arg
-from .enums import AgentState
-from .queues import QueueInfo, QueueStatus
-from .session import SynwayClientBase
+from .. import arguments as arg
+from ..enums import AgentState
+from ..queues import QueueInfo, QueueStatus
+from ..session import SynwayClientBase
 
 
 class QueueEndpoints(SynwayClientBase):

@@ -10,7 +10,7 @@ has no event name or is too big raises `ReportParseError`.
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from .enums import (
+from ..enums import (
     AgentStatusChange,
     CallDirection,
     CdrStatus,
@@ -18,8 +18,8 @@ from .enums import (
     QueueAction,
     RecordType,
 )
-from .errors import SynwayError
-from .parsing import (
+from ..exceptions import SynwayError
+from ..parsing import (
     check_depth,
     iter_pairs,
     loads,
@@ -33,7 +33,7 @@ from .parsing import (
     to_plain,
     to_str,
 )
-from .report_types import (
+from .types import (
     AgentStatusReport,
     AgentWrapUpReport,
     AnsweredReport,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from .api import SynwayRequestError
-from .records import ExtensionRecord
+from .pbx.objects import ExtensionRecord
 
 FALLBACK_KEY: Final = "pbx_error"
 

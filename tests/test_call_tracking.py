@@ -5,7 +5,7 @@ import json
 from typing import Any
 
 from custom_components.synway_ippbx.api import Report, parse_report
-from custom_components.synway_ippbx.calls import CallTracker, LegState
+from custom_components.synway_ippbx.pbx.call_tracking import CallTracker, LegState
 
 CALLID = "87180740-d388-11e8-8421-55df9da9116c"
 CALLER_LEG = CALLID

@@ -6,7 +6,9 @@ from homeassistant.core import ServiceCall, ServiceResponse
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from .actions_common import (
+from ..api import AudioDirection, MonitorMode, PlayMode, TrunkType, TtsPrompt
+from ..coordinator import SynwayConfigEntry
+from .common import (
     ATTR_CALL_ID,
     ATTR_EXTENSION,
     ATTR_PORT,
@@ -21,8 +23,6 @@ from .actions_common import (
     leg_uuid,
     validation_error,
 )
-from .api import AudioDirection, MonitorMode, PlayMode, TrunkType, TtsPrompt
-from .coordinator import SynwayConfigEntry
 
 ATTR_NUMBER: Final = "number"
 ATTR_USER_ID: Final = "user_id"

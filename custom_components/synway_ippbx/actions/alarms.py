@@ -7,7 +7,9 @@ from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from .actions_common import (
+from ..api import AlarmChanges, AlarmSettings, Weekday
+from ..coordinator import SynwayConfigEntry
+from .common import (
     ATTR_ENABLED,
     ATTR_EXTENSION,
     ATTR_NAME,
@@ -18,8 +20,6 @@ from .actions_common import (
     known_extension,
     validation_error,
 )
-from .api import AlarmChanges, AlarmSettings, Weekday
-from .coordinator import SynwayConfigEntry
 
 ATTR_ALARM_ID: Final = "alarm_id"
 ATTR_TIME: Final = "time"

@@ -4,13 +4,13 @@ from collections.abc import Mapping, Sequence
 import math
 from typing import Any
 
-from . import arguments as arg
-from .calls import CallRecord, CallRecordDetail, CdrPage, CdrQuery, TtsPrompt
-from .enums import AudioDirection, MonitorMode, PlayMode
-from .paging import bounded_last_page, remaining_pages
-from .parsing import JsonObject, mappings
-from .reports import Report, ReportParseError, report_from_object
-from .session import SynwayClientBase
+from .. import arguments as arg
+from ..calls import CallRecord, CallRecordDetail, CdrPage, CdrQuery, TtsPrompt
+from ..enums import AudioDirection, MonitorMode, PlayMode
+from ..paging import bounded_last_page, remaining_pages
+from ..parsing import JsonObject, mappings
+from ..reports.parser import Report, ReportParseError, report_from_object
+from ..session import SynwayClientBase
 
 
 class CallEndpoints(SynwayClientBase):

@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 
-from .const import LOGGER
+from ..const import LOGGER
 
 # The limit less room for what may still be added (the Activity row's words).
 EVENT_DATA_BUDGET = 30_000

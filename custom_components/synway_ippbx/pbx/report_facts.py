@@ -10,7 +10,7 @@ type is one row here (see docs/how-it-works.md). No Home Assistant imports.
 from dataclasses import dataclass
 from typing import Literal
 
-from .api import (
+from ..api import (
     AgentStatusReport,
     AgentWrapUpReport,
     AnsweredReport,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final, Self
 
-from .api import (
+from ..api import (
     AnsweredReport,
     AnswerReport,
     CallFailedReport,

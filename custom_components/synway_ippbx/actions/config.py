@@ -8,7 +8,9 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util.json import JsonValueType
 import probatio as vol
 
-from .actions_common import (
+from ..api import CallPermission, ExtensionChanges, ExtensionType
+from ..coordinator import SynwayConfigEntry
+from .common import (
     ATTR_ENABLED,
     ATTR_EXTENSION,
     ATTR_EXTENSIONS,
@@ -22,8 +24,6 @@ from .actions_common import (
     dicts,
     known_extension,
 )
-from .api import CallPermission, ExtensionChanges, ExtensionType
-from .coordinator import SynwayConfigEntry
 
 ATTR_TYPE: Final = "type"
 

@@ -6,7 +6,8 @@ from homeassistant.core import ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import probatio as vol
 
-from .actions_common import (
+from ..coordinator import SynwayConfigEntry
+from .common import (
     ATTR_EXTENSION,
     ATTR_PASSWORD,
     ATTR_QUEUE,
@@ -16,7 +17,6 @@ from .actions_common import (
     known_extension,
     known_queue,
 )
-from .coordinator import SynwayConfigEntry
 
 ATTR_ALL_QUEUES: Final = "all_queues"
 

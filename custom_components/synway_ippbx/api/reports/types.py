@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 import datetime as dt
 from typing import Any, Literal
 
-from .base import ApiModel
-from .enums import (
+from ..base import ApiModel
+from ..enums import (
     AgentStatusChange,
     CallDirection,
     CdrStatus,

@@ -7,7 +7,7 @@ change them.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .api import (
+from ..api import (
     AgentType,
     ExtensionStatus,
     ExtensionType,

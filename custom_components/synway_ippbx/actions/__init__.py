@@ -1,6 +1,6 @@
 """Actions of the integration (registered once, in async_setup): the registry.
 
-The actions themselves live by concern in the actions_*.py modules (calls, queue agents,
+The actions themselves live by concern in the modules of this package (calls, queue agents,
 alarms, configuration, call records); this module registers them and does what every
 action shares: find the config entry, resolve picked devices, translate the PBX's errors.
 
@@ -29,14 +29,13 @@ from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, call
 from homeassistant.helpers import service
 import probatio as vol
 
-from . import (
-    actions_alarms as alarms,
-    actions_calls as calls,
-    actions_config as config,
-    actions_queues as queues,
-    actions_records as records,
-)
-from .actions_common import (
+from ..api import TrunkType
+from ..const import DOMAIN
+from ..coordinator import SynwayConfigEntry
+from ..pbx.store import PbxStore
+from ..pickers import async_picked_entry_id, async_resolve_object, pbx_errors
+from . import alarms, calls, config, queues, records
+from .common import (
     ATTR_EXTENSION,
     ATTR_EXTENSIONS,
     ATTR_PORT,
@@ -46,12 +45,7 @@ from .actions_common import (
     Action,
     validation_error,
 )
-from .actions_records import MAX_CALL_RECORDS
-from .api import TrunkType
-from .const import DOMAIN
-from .coordinator import SynwayConfigEntry
-from .helpers import async_picked_entry_id, async_resolve_object, pbx_errors
-from .store import PbxStore
+from .records import MAX_CALL_RECORDS
 
 __all__ = ["ACTIONS", "MAX_CALL_RECORDS", "OBJECT_FIELDS", "async_setup_services"]
 
