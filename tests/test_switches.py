@@ -23,7 +23,7 @@ from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synway_ippbx.features import (
+from custom_components.synway_ippbx.agents import (
     CONF_AGENT_PASSWORDS,
     parse_agent_passwords,
 )

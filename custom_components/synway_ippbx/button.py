@@ -19,7 +19,7 @@ from .entity import (
     ValueFn,
     async_add_object_entities,
 )
-from .pickers import pbx_command
+from .errors import pbx_command
 
 PARALLEL_UPDATES = 1
 

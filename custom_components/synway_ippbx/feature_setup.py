@@ -7,18 +7,13 @@ the store, the client and ids, and the coordinator can hold them without a circl
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 
+from .agents import CONF_AGENT_PASSWORDS, AgentDirectory, parse_agent_passwords
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
-from .features import (
-    CONF_AGENT_PASSWORDS,
-    FEATURES_KEY,
-    AgentDirectory,
-    ExtensionSettingsCache,
-    Features,
-    parse_agent_passwords,
-)
+from .features import FEATURES_KEY, Features
 from .pbx.store import STRUCTURE_KEY, queue_key
 from .screening import InboundScreener, ScreeningRules
+from .settings_cache import ExtensionSettingsCache
 from .statistics import CallStatistics
 
 

@@ -16,15 +16,16 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .agents import queue_label
 from .api import ExtensionChanges, ExtensionSettings, Forwarding
 from .const import DOMAIN, ObjectKind
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
 from .entity_families import EntityFamily, chosen_families, wanted
-from .features import forward_change, queue_label
+from .errors import pbx_command
 from .pbx.store import STRUCTURE_KEY, extension_key, queue_key
-from .pickers import pbx_command
 from .setting_entity import ExtensionSettingEntity
+from .settings_cache import forward_change
 
 PARALLEL_UPDATES = 1
 

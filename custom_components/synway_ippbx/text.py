@@ -15,9 +15,10 @@ from .const import ObjectKind
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntityDescription, async_add_object_entities
 from .entity_families import wanted
-from .features import Features, forward_change
-from .pickers import pbx_command
+from .errors import pbx_command
+from .features import Features
 from .setting_entity import ExtensionSettingEntity
+from .settings_cache import forward_change
 
 PARALLEL_UPDATES = 1
 
