@@ -32,6 +32,7 @@ from custom_components.synway_ippbx.api import (
     QueueInfo,
     QueueMemberState,
     QueueStatus,
+    SynwayArgumentError,
     TimeConditionType,
     TrunkInfo,
     TrunkSettings,
@@ -425,7 +426,10 @@ def test_alarm_settings() -> None:
             ValueError,
         ),
         ({"name": "", "time": dt.time(1), "date": dt.date(2030, 1, 1)}, ValueError),
-        ({"name": "a", "time": dt.time(1), "date": dt.datetime(2030, 1, 1)}, TypeError),
+        (
+            {"name": "a", "time": dt.time(1), "date": dt.datetime(2030, 1, 1)},
+            SynwayArgumentError,
+        ),
         ({"name": "a", "time": dt.time(1), "weekdays": frozenset()}, ValueError),
         (
             {
@@ -478,11 +482,11 @@ def test_alarm_changes() -> None:
     }
     dated = AlarmChanges(date=dt.date(2031, 2, 3))
     assert dated.to_api() == {"wakeup_custom_day": "false", "wakeup_mday": "2031-02-03"}
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         AlarmChanges(date=dt.date(2031, 2, 3), weekdays=frozenset({Weekday.WED}))
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         AlarmChanges(weekdays=frozenset())
-    with pytest.raises(TypeError):
+    with pytest.raises(SynwayArgumentError):
         AlarmChanges(date=dt.datetime(2031, 2, 3, 8))
 
 
@@ -497,9 +501,9 @@ def test_tts_prompt() -> None:
         "url": "http://10.10.8.134/api",
         "params": {"fchtts_param": {"text": "你好"}},
     }
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         TtsPrompt(type="", url="u")
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         TtsPrompt(type="t", url=" ")
 
 

@@ -7,6 +7,7 @@ from typing import Any, Self
 
 from .base import ApiModel, api_bool, check_int, check_text, raw_field
 from .enums import Weekday
+from .exceptions import SynwayArgumentError
 from .parsing import (
     get_all,
     mappings,
@@ -98,13 +99,13 @@ def alarms_from_api(wakeups: object) -> list[Alarm]:
 
 def _check_weekdays(days: frozenset[Weekday] | None) -> None:
     if days is not None and not days:
-        raise ValueError("weekdays must name at least one day")
+        raise SynwayArgumentError("weekdays must name at least one day")
 
 
 def _check_date(value: dt.date | None) -> None:
     # A datetime is a date to the type checker, but the PBX takes a day, not a moment.
     if isinstance(value, dt.datetime):
-        raise TypeError("date must be a datetime.date, not a datetime")
+        raise SynwayArgumentError("date must be a datetime.date, not a datetime")
 
 
 def _weekdays_api(days: frozenset[Weekday]) -> str:
@@ -130,7 +131,7 @@ class AlarmSettings(ApiModel):
         _check_date(self.date)
         _check_weekdays(self.weekdays)
         if (self.date is None) == (self.weekdays is None):
-            raise ValueError("give exactly one of date and weekdays")
+            raise SynwayArgumentError("give exactly one of date and weekdays")
         check_int("snooze_interval", self.snooze_interval, 1)
         check_int("retries", self.retries, 0)
 
@@ -171,7 +172,7 @@ class AlarmChanges(ApiModel):
         _check_date(self.date)
         _check_weekdays(self.weekdays)
         if self.date is not None and self.weekdays is not None:
-            raise ValueError("give at most one of date and weekdays")
+            raise SynwayArgumentError("give at most one of date and weekdays")
         check_int("snooze_interval", self.snooze_interval, 1)
         check_int("retries", self.retries, 0)
 

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any, Self
 
 from .enums import ApiEnum, Weekday
+from .exceptions import SynwayArgumentError
 from .parsing import split_list, to_plain, to_str
 
 _WEEKDAY_ORDER = list(Weekday)
@@ -130,10 +131,10 @@ def api_bool(value: bool) -> str:
 def check_text(name: str, value: str | None, *, allow_empty: bool = False) -> None:
     """Refuse a blank text the PBX would refuse (``None`` leaves a setting alone)."""
     if value is not None and not allow_empty and not value.strip():
-        raise ValueError(f"{name} must not be empty")
+        raise SynwayArgumentError(f"{name} must not be empty")
 
 
 def check_int(name: str, value: int | None, minimum: int = 0) -> None:
     """Refuse a number below what the PBX accepts (``None`` leaves a setting alone)."""
     if value is not None and value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}")
+        raise SynwayArgumentError(f"{name} must be at least {minimum}")

@@ -7,6 +7,7 @@ from typing import Any, Self
 
 from .base import ApiModel, WireModel, check_text, optional_enum, wire
 from .enums import CallDirection, CdrStatus
+from .exceptions import SynwayArgumentError
 from .parsing import mappings, to_count, to_datetime, to_float, to_int, to_plain
 
 
@@ -51,9 +52,9 @@ class CdrQuery(ApiModel):
         for name in ("extension", "caller", "callee", "outbound_caller_id"):
             check_text(name, getattr(self, name))
         if self.direction is CallDirection.UNKNOWN:
-            raise ValueError("direction must be a known call direction")
+            raise SynwayArgumentError("direction must be a known call direction")
         if self.status is not None and self.status not in _QUERY_STATUSES:
-            raise ValueError(
+            raise SynwayArgumentError(
                 f"Call records can be filtered by answered, cancelled or failed, not {self.status!r}"
             )
 

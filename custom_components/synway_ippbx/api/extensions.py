@@ -21,6 +21,7 @@ from .enums import (
     ExtensionType,
     TimeConditionType,
 )
+from .exceptions import SynwayArgumentError
 from .parsing import mappings, split_list, to_bool, to_int, to_plain, to_str
 
 
@@ -148,7 +149,7 @@ class ExtensionChanges(ApiModel):
         """Reject values the PBX would refuse, before anything is sent."""
         check_text("name", self.name)
         if self.call_permission is CallPermission.UNKNOWN:
-            raise ValueError("call_permission must be a known permission")
+            raise SynwayArgumentError("call_permission must be a known permission")
         check_int("call_timeout", self.call_timeout, 1)
         check_int("max_call_duration", self.max_call_duration, 1)
         check_int("max_registrations", self.max_registrations, 1)
