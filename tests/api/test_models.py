@@ -592,3 +592,21 @@ def test_models_are_frozen() -> None:
     info = QueueInfo(queue_id="1")
     with pytest.raises(AttributeError):
         info.queue_id = "2"  # type: ignore[misc]
+
+
+def test_request_models_declare_where_each_field_goes() -> None:
+    """Request fields are declared with sent(), as response fields are with wire()."""
+    from dataclasses import fields
+
+    from custom_components.synway_ippbx.api.base import RequestModel
+
+    two_keys = {"forward_always", "forward_busy", "forward_no_answer"}
+    two_keys |= {"forward_unregistered", "follow_me", "extra"}
+    for model, own in ((ExtensionChanges, two_keys), (CdrQuery, set())):
+        assert issubclass(model, RequestModel)
+        undeclared = {
+            item.name for item in fields(model) if "send" not in item.metadata
+        }
+        assert undeclared == own, model
+    query = CdrQuery(extension="1000", direction=CallDirection.INBOUND)
+    assert query.to_api() == {"extid": "1000", "direction": "inbound"}

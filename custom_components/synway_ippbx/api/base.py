@@ -4,6 +4,10 @@ Response models (``WireModel``) declare each field once with :func:`wire`: the P
 the parser; one generic ``from_api`` reads them, never raises on missing or oddly typed
 fields, and keeps the PBX's own dict in ``raw``. ``to_dict`` gives a JSON-serialisable dict
 with Pythonic keys (what the integration returns from its actions).
+
+Request models (``RequestModel``) declare each field once the same way, with :func:`sent`:
+the PBX's key and how the value is spelled; one generic ``request_fields`` writes them,
+leaving out what is ``None`` (a setting left alone, a filter not given).
 """
 
 from collections.abc import Callable, Mapping, Set as AbstractSet
@@ -126,6 +130,41 @@ class WireModel(ApiModel):
 def api_bool(value: bool) -> str:
     """The PBX's spelling of a flag in a request."""
     return "true" if value else "false"
+
+
+def _spell(value: object) -> str:
+    """A request value as the PBX spells it: flags, enumerations, numbers, texts."""
+    if isinstance(value, bool):
+        return api_bool(value)
+    if isinstance(value, ApiEnum):
+        return str(value.api_value)
+    return str(value)
+
+
+type Spell = Callable[[Any], str | None]
+
+
+def sent(key: str, *, spell: Spell = _spell) -> Any:
+    """Declare a request field sent as the PBX's ``key`` (``None`` = not sent)."""
+    return field(default=None, metadata={"send": (key, spell)})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RequestModel(ApiModel):
+    """A request model whose fields say where they go (:func:`sent`)."""
+
+    def request_fields(self) -> dict[str, str]:
+        """The declared fields that are set, spelled for the PBX, in declaration order."""
+        body: dict[str, str] = {}
+        for item in fields(self):
+            if (spec := item.metadata.get("send")) is None:
+                continue
+            key, spell = spec
+            if (value := getattr(self, item.name)) is None:
+                continue
+            if (spelled := spell(value)) is not None:
+                body[key] = spelled
+        return body
 
 
 def check_text(name: str, value: str | None, *, allow_empty: bool = False) -> None:
