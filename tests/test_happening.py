@@ -280,3 +280,35 @@ def test_event_cap_measures_what_orjson_refuses() -> None:
     capped = cap_event_data(large)
     assert capped["number"] == 2**70
     assert len(json.dumps(capped)) <= 32_768
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_conference_from_the_simulator_reaches_everything_its_row_names(
+    hass: HomeAssistant, simulator: Simulator, bus: list[dict[str, Any]]
+) -> None:
+    """A conference (manual 3.9) as the PBX starts and ends it, end to end.
+
+    Its facts rows say: the PBX's event entity (scope hub), which is also what shows it
+    in the Activity log (no extra row while it is enabled), no extension. The worked
+    example of docs/how-it-works.md.
+    """
+    from custom_components.synway_ippbx.const import EVENT_ACTIVITY
+
+    activity: list[dict[str, Any]] = []
+    hass.bus.async_listen(EVENT_ACTIVITY, lambda event: activity.append(event.data))
+    uuid = simulator.conference("6400")
+    await settle(hass, simulator)
+    started = attributes(hass, "event.synway_ippbx_127_0_0_1_pbx_event")
+    assert (started["event_type"], started["conference_number"]) == (
+        "conference_create",
+        "6400",
+    )
+    assert started["conference_id"] == uuid
+    simulator.conference("6400", create=False)
+    await settle(hass, simulator)
+    ended = attributes(hass, "event.synway_ippbx_127_0_0_1_pbx_event")
+    assert ended["event_type"] == "conference_destroy"
+    fired = [data["event"] for data in bus]
+    assert fired == ["CONFERENCECREATE", "CONFERENCEDESTROY"]
+    assert all("extension" not in data for data in bus)
+    assert activity == []  # the event entity's own row says it

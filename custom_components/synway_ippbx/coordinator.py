@@ -1,7 +1,7 @@
 """The coordinator: polls the PBX, applies pushed reports, and wakes only what changed."""
 
 import asyncio
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, override
@@ -44,8 +44,8 @@ class SynwayRuntimeData:
     client: SynwayClient
     coordinator: SynwayCoordinator
     report_url: str | None
-    # Screening, settings switches, agents and call figures (features.py), after setup.
-    features: Features | None = None
+    # Screening, settings switches, agents and call figures (features.py).
+    features: Features
     # Device info per object and what it was built from (devices.object_device_info).
     device_infos: DeviceInfoCache = field(default_factory=dict)
 
@@ -88,7 +88,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             spawn=lambda job, name: entry.async_create_background_task(hass, job, name),
         )
         self._pending: set[Key] = set()
-        self._keyed: dict[Hashable, set[CALLBACK_TYPE]] = {}
+        self._keyed: dict[Key, set[CALLBACK_TYPE]] = {}
         self._has_polled = False
         # Availability: polls failed in a row, and when the last poll began.
         self._failed_polls = 0
@@ -285,8 +285,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         was_alive = self.event_stream_alive
         self.link.note_report(report, now)
         happening = build_happening(report, self.data)
-        features = self.config_entry.runtime_data.features
-        screened = features.async_handle_report(report) if features else None
+        screened = self.config_entry.runtime_data.features.async_handle_report(report)
         changed = self.data.apply_report(report, now)
         if changed and isinstance(report, (CallReport, CdrReport, SystemUpReport)):
             self.memory.async_schedule_save(self.data.calls)

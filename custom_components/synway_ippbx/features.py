@@ -12,12 +12,13 @@ from homeassistant.core import callback
 
 from .agents import AgentDirectory
 from .api import AgentStatusReport, AgentWrapUpReport, CdrReport, Report, SystemUpReport
+from .pbx.store import ObjectKey
 from .screening import InboundScreener
 from .settings_cache import ExtensionSettingsCache
 from .statistics import CallStatistics
 
 # The coordinator context of the features' own listener (woken on every refresh outcome).
-FEATURES_KEY: Final = ("features", "")
+FEATURES_KEY: Final = ObjectKey("features")
 
 
 @dataclass(slots=True)
@@ -28,10 +29,15 @@ class Features:
     statistics: CallStatistics
     settings: ExtensionSettingsCache
     agents: AgentDirectory
+    # Set once they were read and started after the first poll (feature_setup.py);
+    # reports that arrive before are not theirs to see.
+    ready: bool = False
 
     @callback
     def async_handle_report(self, report: Report) -> dict[str, Any] | None:
         """Feed a report; returns the ``screened`` field for its bus event, if any."""
+        if not self.ready:
+            return None
         if isinstance(report, CdrReport):
             self.statistics.async_handle_report(report)
         if isinstance(report, (AgentStatusReport, AgentWrapUpReport)):

@@ -14,6 +14,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from .const import DOMAIN
 from .coordinator import SynwayConfigEntry
 from .devices import object_identifier
+from .pbx.store import ObjectKey
 
 
 def _device_id(hass: HomeAssistant, value: str) -> str | None:
@@ -59,9 +60,10 @@ def async_resolve_object(
     device = dr.async_get(hass).async_get(device_id) if device_id else None
     if device is not None and device.config_entry_id == entry.entry_id:
         for candidate in objects:
-            if (DOMAIN, object_identifier(entry.entry_id, (kind, candidate))) in (
-                device.identifiers
-            ):
+            if (
+                DOMAIN,
+                object_identifier(entry.entry_id, ObjectKey(kind, candidate)),
+            ) in (device.identifiers):
                 return candidate
     raise ServiceValidationError(
         translation_domain=DOMAIN,

@@ -4,22 +4,23 @@ The settings switches and texts read this cache; a change is written with ext_mo
 back, so the entity shows what the PBX took, not what was asked.
 """
 
-from collections.abc import Iterable
-
-from homeassistant.core import CALLBACK_TYPE, callback
+from collections.abc import Callable, Iterable
 
 from .api import ExtensionChanges, ExtensionSettings, SynwayClient, SynwayError
 from .const import LOGGER
+from .pbx.store import Key, settings_key
 
 
 class ExtensionSettingsCache:
     """Extension settings (ext_query), read at setup and after each change, not per poll."""
 
-    def __init__(self, client: SynwayClient) -> None:
-        """Start empty; ``async_refresh`` fills it."""
+    def __init__(
+        self, client: SynwayClient, notify: Callable[[set[Key]], None]
+    ) -> None:
+        """Start empty; ``async_refresh`` fills it and ``notify`` wakes the readers."""
         self._client = client
+        self._notify = notify
         self.settings: dict[str, ExtensionSettings] = {}
-        self._listeners: dict[str, set[CALLBACK_TYPE]] = {}
 
     async def async_refresh(self, extensions: Iterable[str] | None = None) -> None:
         """Read the settings of some extensions (or all) and wake their entities."""
@@ -29,25 +30,17 @@ class ExtensionSettingsCache:
         except SynwayError as err:
             LOGGER.debug("Could not read extension settings: %s", err)
             return
+        changed: set[Key] = set()
         for item in found:
             if item.extension:
                 self.settings[item.extension] = item
-                for update in list(self._listeners.get(item.extension, ())):
-                    update()
+                changed.add(settings_key(item.extension))
+        self._notify(changed)
 
     async def async_change(self, extension: str, changes: ExtensionChanges) -> None:
         """Write a change (ext_mod) and read the result back."""
         await self._client.ext_update(extension, changes)
         await self.async_refresh([extension])
-
-    @callback
-    def async_add_listener(
-        self, extension: str, update: CALLBACK_TYPE
-    ) -> CALLBACK_TYPE:
-        """Call ``update`` when the extension's settings were read again."""
-        listeners = self._listeners.setdefault(extension, set())
-        listeners.add(update)
-        return lambda: listeners.discard(update)
 
 
 def forward_change(attribute: str, destination: str) -> ExtensionChanges:
