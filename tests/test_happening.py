@@ -295,7 +295,9 @@ async def test_a_conference_from_the_simulator_reaches_everything_its_row_names(
     from custom_components.synway_ippbx.const import EVENT_ACTIVITY
 
     activity: list[dict[str, Any]] = []
-    hass.bus.async_listen(EVENT_ACTIVITY, lambda event: activity.append(event.data))
+    hass.bus.async_listen(
+        EVENT_ACTIVITY, lambda event: activity.append(dict(event.data))
+    )
     uuid = simulator.conference("6400")
     await settle(hass, simulator)
     started = attributes(hass, "event.synway_ippbx_127_0_0_1_pbx_event")

@@ -602,7 +602,12 @@ def test_request_models_declare_where_each_field_goes() -> None:
 
     two_keys = {"forward_always", "forward_busy", "forward_no_answer"}
     two_keys |= {"forward_unregistered", "follow_me", "extra"}
-    for model, own in ((ExtensionChanges, two_keys), (CdrQuery, set())):
+    when = {"time", "date", "weekdays"}
+    for model, own in (
+        (ExtensionChanges, two_keys),
+        (CdrQuery, set()),
+        (AlarmChanges, when),
+    ):
         assert issubclass(model, RequestModel)
         undeclared = {
             item.name for item in fields(model) if "send" not in item.metadata
