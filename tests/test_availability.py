@@ -130,7 +130,7 @@ async def test_a_heartbeat_keeps_the_stream_alive(
 ) -> None:
     """A heartbeat answered since the last poll counts as a live stream."""
     coordinator = init_integration.runtime_data.coordinator
-    await coordinator._async_heartbeat()
+    await coordinator.link.async_heartbeat()
     simulator.set_faults(http_500=True)
     await poll(hass, freezer)
     assert state_of(hass, STATUS_1000) == "idle"

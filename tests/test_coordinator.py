@@ -257,3 +257,23 @@ async def test_fxo_ports_are_asked_once(
     queries = [r for r in simulator.requests if r.name == "trunk_query"]
     assert len(queries) == 1
     assert init_integration.runtime_data.coordinator.data.trunks["fxo2"].port == "2"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_every_wake_up_goes_through_one_typed_key(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Objects, the hub, settings and figures all wake through ObjectKey listeners.
+
+    No pseudo-keys beside the typed one, and no listener lists of their own in the
+    settings cache or the statistics.
+    """
+    from custom_components.synway_ippbx.pbx.store import ObjectKey
+
+    coordinator = init_integration.runtime_data.coordinator
+    keys = set(coordinator._keyed)
+    assert all(type(key) is ObjectKey for key in keys), keys
+    assert {"extension", "hub", "structure", "settings"} <= {key.kind for key in keys}
+    features = init_integration.runtime_data.features
+    assert not hasattr(features.settings, "_listeners")
+    assert not hasattr(features.statistics, "_listeners")

@@ -14,13 +14,13 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.synway_ippbx.agents import CONF_AGENT_PASSWORDS
 from custom_components.synway_ippbx.const import (
     CONF_REPORT_URL,
     CONF_TRUSTED_SENDERS,
     DOMAIN,
 )
 from custom_components.synway_ippbx.feature_options import CONF_SCREEN_CALLS
-from custom_components.synway_ippbx.features import CONF_AGENT_PASSWORDS
 from custom_components.synway_ippbx.screening import (
     CONF_SCREEN_ALLOW,
     CONF_SCREEN_BLOCK,

@@ -1,460 +1,446 @@
-"""Logbook descriptions of PBX reports."""
+"""The Activity log as a user reads it: real recorder and logbook, real calls.
 
-from collections.abc import Callable, Mapping
+One row per thing that happened, on the phone's own device page: the Status sensor's
+row for each call step, a described row only for what no enabled entity shows.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+import json
+from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.json import json_bytes
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-
-from custom_components.synway_ippbx.announce import _activity_data as activity_data
-from custom_components.synway_ippbx.api import report_from_object
-from custom_components.synway_ippbx.const import DOMAIN, EVENT_ACTIVITY
-from custom_components.synway_ippbx.logbook import DEFAULT_NAME, async_describe_events
-from custom_components.synway_ippbx.pbx.describe import (
-    describe_report,
-    describe_words,
-    shown_by,
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
 )
-from custom_components.synway_ippbx.pbx.happening import build_happening
-
-type Describer = Callable[[Event[Mapping[str, Any]]], dict[str, str]]
-
-EXT_1000 = {"extid": "1000", "callerid": "1000", "uuid": "a"}
-EXT_1001 = {"extid": "1001", "callerid": "1000", "uuid": "b"}
-EXT_1002 = {"extid": "1002", "callerid": "88861158", "uuid": "c"}
-TRUNK_IN = {"from": "88861158", "to": "1002", "trunk": "fxo3", "uuid": "d"}
-TRUNK_OUT = {"from": "1002", "to": "1141", "trunk": "fxo3", "uuid": "e"}
-
-
-@pytest.fixture
-def describe(hass: HomeAssistant) -> Describer:
-    """The describer our logbook platform registers for synway_ippbx_activity."""
-    registered: dict[str, tuple[str, Describer]] = {}
-
-    def _register(domain: str, event_type: str, describer: Describer) -> None:
-        registered[event_type] = (domain, describer)
-
-    async_describe_events(hass, _register)
-    domain, describer = registered[EVENT_ACTIVITY]
-    assert domain == DOMAIN
-    return describer
-
-
-def _with_words(data: dict[str, Any]) -> dict[str, Any]:
-    """An Activity event as the integration fires it: the report's fields and its words."""
-    report = report_from_object(
-        {key: value for key, value in data.items() if key != "config_entry_id"}
-    )
-    words = describe_words(report, missed=data.get("missed") is True)
-    return {**data, "words": words.as_data()}
-
-
-def _message(describe: Describer, data: dict[str, Any]) -> str:
-    """The row read as a sentence: its name (who), then its message (what)."""
-    row = describe(Event(EVENT_ACTIVITY, _with_words(data)))
-    if row["name"] == DEFAULT_NAME:
-        return f"The PBX {row['message']}"
-    return f"{row['name']} {row['message']}"
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (
-            {
-                "event": "ANSWER",
-                "callid": "x",
-                "callertrunk": TRUNK_IN,
-                "calledext": EXT_1002,
-            },
-            "Extension 1002 answered a call from 88861158",
-        ),
-        (
-            {
-                "event": "RING",
-                "callid": "x",
-                "callerext": EXT_1000,
-                "calledext": EXT_1001,
-            },
-            "Extension 1001 is ringing, call from 1000",
-        ),
-        (
-            {"event": "RING", "calledext": {"extid": 1001}},
-            "Extension 1001 is ringing",
-        ),
-        (
-            {"event": "RING", "callerext": EXT_1002, "calledtrunk": TRUNK_OUT},
-            "1141 is ringing, call from 1002",
-        ),
-        (
-            {"event": "RINGBACK", "callerext": EXT_1000, "calledext": EXT_1001},
-            "Extension 1000 is calling 1001",
-        ),
-        ({"event": "RINGBACK"}, "A phone is calling"),
-        (
-            {"event": "ANSWERED", "callerext": EXT_1002, "calledtrunk": TRUNK_OUT},
-            "Extension 1002 got through to 1141",
-        ),
-        ({"event": "ANSWER"}, "A phone answered a call"),
-        (
-            {
-                "event": "HANGUP",
-                "originator": "caller",
-                "callerext": EXT_1000,
-                "calledext": EXT_1001,
-            },
-            "Extension 1000 hung up",
-        ),
-        (
-            {
-                "event": "HANGUP",
-                "originator": "called",
-                "callerext": EXT_1002,
-                "calledtrunk": TRUNK_OUT,
-            },
-            "1141 hung up",
-        ),
-        (
-            {"event": "HANGUP", "callerext": EXT_1000, "calledext": EXT_1001},
-            "Extension 1000 ended the call with 1001",
-        ),
-        (
-            {
-                "event": "CALLFAILED",
-                "originator": "called",
-                "cause": "NO_USER_RESPONSE",
-                "callertrunk": {"from": 88861158, "to": None},
-            },
-            "A phone missed a call from 88861158 (NO_USER_RESPONSE)",
-        ),
-        (
-            {"event": "CALLFAILED", "callerext": EXT_1000, "calledext": EXT_1001},
-            "Extension 1000 could not reach 1001",
-        ),
-        (
-            {"event": "HOLD", "callerext": EXT_1000, "calledext": EXT_1001},
-            "Extension 1000 has the call with 1001 on hold",
-        ),
-        (
-            {"event": "UNHOLD", "callerext": EXT_1000},
-            "Extension 1000 resumed the call",
-        ),
-        ({"event": "HOLD"}, "The PBX reports a call on hold"),
-        (
-            {
-                "event": "TRANSFER",
-                "transfer_to": "1003",
-                "callerext": EXT_1000,
-                "calledext": EXT_1001,
-            },
-            "Extension 1000 transferred the call with 1001 to 1003",
-        ),
-        (
-            {
-                "event": "TRANSFER",
-                "transfer_from": "6500",
-                "transfer_to": "6700",
-                "callertrunk": {"from": "8347", "to": "6700", "trunk": "fxo3"},
-            },
-            "Extension 6500 transferred the call from 8347 to 6700",
-        ),
-        (
-            {"event": "CallinRequest", "from": "88861158", "to": "6000"},
-            "The PBX has an incoming call from 88861158 to 6000 waiting to be accepted",
-        ),
-        (
-            {"event": "DTMF", "dtmf": "5", "callertrunk": TRUNK_IN},
-            "88861158 pressed 5",
-        ),
-        ({"event": "DTMF", "callerext": EXT_1000}, "Extension 1000 pressed a key"),
-        (
-            {"event": "PLAYEND", "filename": "welcome.wav"},
-            "The PBX finished playing welcome.wav",
-        ),
-        ({"event": "PLAYEND"}, "The PBX finished playing a prompt"),
-        (
-            {"event": "RECORDSTART", "callerext": EXT_1000, "calledext": EXT_1001},
-            "Extension 1000 started recording the call with 1001",
-        ),
-        (
-            {
-                "event": "RECORDEND",
-                "record_seconds": 12,
-                "callerext": EXT_1000,
-                "calledext": EXT_1001,
-            },
-            "Extension 1000 stopped recording the call with 1001 (12 s)",
-        ),
-        ({"event": "RECORDEND"}, "The PBX stopped recording a call"),
-        ({"event": "Systemup"}, "The PBX started"),
-        (
-            {"event": "ExtensionStatus", "extension": "1002", "status": "Registered"},
-            "Extension 1002 registered",
-        ),
-        (
-            {"event": "ExtensionStatus", "extension": 1002, "status": "whatever"},
-            "Extension 1002 changed state",
-        ),
-        (
-            {
-                "event": "AgentStatus",
-                "queueid": "6700",
-                "extid": "1003",
-                "status": "login",
-            },
-            "Agent 1003 logged in to queue 6700",
-        ),
-        (
-            {"event": "AgentStatus", "queueid": 6700, "extid": 1003, "status": "?"},
-            "Agent 1003 changed state in queue 6700",
-        ),
-        (
-            {
-                "event": "AgentWrapUp",
-                "queueid": "6700",
-                "extid": "1000",
-                "status": "on",
-            },
-            "Agent 1000 went on break in queue 6700",
-        ),
-        (
-            {
-                "event": "AgentWrapUp",
-                "queueid": "6700",
-                "extid": "1000",
-                "status": "off",
-            },
-            "Agent 1000 came back from break in queue 6700",
-        ),
-        (
-            {
-                "event": "QueueStatus",
-                "number": "6700",
-                "callercount": "1",
-                "action": "Add",
-                "callfrom": "88861158",
-            },
-            "A caller (88861158) joined queue 6700 (1 waiting)",
-        ),
-        (
-            {"event": "QueueStatus", "number": "6700", "action": "Remove"},
-            "A caller left queue 6700",
-        ),
-        ({"event": "QueueStatus", "number": "6700"}, "Queue 6700 changed"),
-        (
-            {"event": "QueueOverflow", "number": "6700", "destination": "6701"},
-            "Queue 6700 overflowed to 6701",
-        ),
-        ({"event": "QueueOverflow", "number": "6700"}, "Queue 6700 overflowed"),
-        (
-            {"event": "CDR", "callfrom": "1000", "callto": 1002, "status": "ANSWERED"},
-            "The PBX recorded a call: 1000 → 1002, ANSWERED",
-        ),
-        ({"event": "CDR"}, "The PBX recorded a call"),
-        (
-            {"event": "CONFERENCECREATE", "conference_number": 6400},
-            "Conference 6400 started",
-        ),
-        ({"event": "CONFERENCEDESTROY"}, "A conference ended"),
-        ({"event": "SOMETHINGNEW", "x": 1}, "The PBX sent event SOMETHINGNEW"),
-    ],
+from pytest_homeassistant_custom_component.typing import (
+    RecorderInstanceContextManager,
+    WebSocketGenerator,
 )
-def test_descriptions(describe: Describer, data: dict[str, Any], message: str) -> None:
-    """Each report reads as a plain sentence, whatever shape its fields come in."""
-    assert _message(describe, data) == message
+
+from custom_components.synway_ippbx.api import MAX_REPORT_SIZE
+from custom_components.synway_ippbx.const import EVENT_SYNWAY
+from custom_components.synway_ippbx.pbx.happening import BUS_FIELDS
+from simulator import Simulator
+from tests.conftest import settle
+
+ICONS = json.loads(
+    (
+        Path(__file__).parent.parent
+        / "custom_components"
+        / "synway_ippbx"
+        / "icons.json"
+    ).read_text(encoding="utf-8")
+)
+STATUS_ICONS = ICONS["entity"]["sensor"]["extension_status"]["state"]
+# Small: every extension entity its defaults allow; large: past LARGE_PBX_EXTENSIONS,
+# where the secondary ones (settings, figures, last missed call) start disabled.
+SIZES = pytest.mark.parametrize("large", [False, True], ids=["10", "501"])
 
 
-def test_name_is_the_entry_title(
-    hass: HomeAssistant, describe: Describer, mock_config_entry: MockConfigEntry
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: RecorderInstanceContextManager, enable_custom_integrations: None
 ) -> None:
-    """Entries are named after the PBX the report came from."""
-    mock_config_entry.add_to_hass(hass)
-    entry = describe(
-        Event(
-            EVENT_ACTIVITY,
-            _with_words(
-                {"event": "Systemup", "config_entry_id": mock_config_entry.entry_id}
-            ),
-        )
+    """The recorder must come before Home Assistant starts (overrides conftest's)."""
+
+
+@pytest.fixture(autouse=True)
+async def logbook(
+    recorder_mock: RecorderInstanceContextManager, hass: HomeAssistant
+) -> None:
+    """Recorder and logbook, set up before the HTTP server starts."""
+    assert await async_setup_component(hass, "logbook", {})
+
+
+@contextmanager
+def _size(large: bool) -> Iterator[None]:
+    """The simulator's PBX counted as 10 or as 501 extensions (the threshold moves)."""
+    with patch(
+        "custom_components.synway_ippbx.entity.LARGE_PBX_EXTENSIONS",
+        5 if large else 1000,
+    ):
+        yield
+
+
+async def _setup(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    *,
+    large: bool = False,
+) -> None:
+    simulator.state.extensions["1003"].settings["username"] = "Reception"
+    simulator.state.extensions["1004"].settings["username"] = "Alice"
+    entry.add_to_hass(hass)
+    with _size(large):
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+def _entity(hass: HomeAssistant, unique_end: str) -> str:
+    """An entity id by the end of its unique id (ids follow device names)."""
+    registry = er.async_get(hass)
+    return next(
+        entry.entity_id
+        for entry in registry.entities.values()
+        if entry.unique_id.endswith(unique_end)
     )
-    assert entry == {
-        "name": mock_config_entry.title,
-        "message": "started",
-        "icon": "mdi:restart",
+
+
+def _status(hass: HomeAssistant, extension: str) -> str:
+    return _entity(hass, f"_extension_{extension}_status")
+
+
+def _ours(hass: HomeAssistant) -> set[str]:
+    registry = er.async_get(hass)
+    return {
+        entry.entity_id
+        for entry in registry.entities.values()
+        if entry.platform == "synway_ippbx"
     }
-    assert (
-        describe(Event(EVENT_ACTIVITY, _with_words({"event": "Systemup"})))["name"]
-        == "Synway IPPBX"
+
+
+async def _query(
+    hass: HomeAssistant, ws: WebSocketGenerator, start: Any, **query: Any
+) -> list[dict[str, Any]]:
+    await async_wait_recording_done(hass)
+    client = await ws()
+    await client.send_json_auto_id(
+        {"type": "logbook/get_events", "start_time": start.isoformat(), **query}
+    )
+    answer = await client.receive_json()
+    assert answer["success"], answer
+    return list(answer["result"])
+
+
+async def _page(
+    hass: HomeAssistant, ws: WebSocketGenerator, start: Any, extension: str
+) -> list[dict[str, Any]]:
+    """Every row of an extension's device page: its entities' and its device's."""
+    registry = er.async_get(hass)
+    status = registry.async_get(_status(hass, extension))
+    assert status is not None and status.device_id is not None
+    entities = [
+        entry.entity_id
+        for entry in er.async_entries_for_device(registry, status.device_id)
+    ]
+    return await _query(
+        hass, ws, start, entity_ids=entities, device_ids=[status.device_id]
     )
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        ({"event": "RING"}, "The PBX sent event RING"),
-        ({}, "The PBX sent event unknown"),
-        (
-            {"event": "RING", "words": {"message": "rang \x1f0\x1f", "labels": 5}},
-            "The PBX rang ",
-        ),
-        (
-            {
-                "words": {
-                    "subject": "\x1f0\x1f",
-                    "message": "called \x1f1\x1f",
-                    "labels": [["1000", True], ["x"], ["555", False]],
-                    "icon": 3,
-                }
-            },
-            "Extension 1000 called 555",
-        ),
-    ],
-    ids=["older version", "nothing", "odd labels", "short label"],
-)
-def test_rows_without_usable_words(
-    describe: Describer, data: dict[str, Any], message: str
-) -> None:
-    """An event without words (an older version's) or with odd ones still reads."""
-    row = describe(Event(EVENT_ACTIVITY, data))
-    name = "The PBX" if row["name"] == DEFAULT_NAME else row["name"]
-    assert f"{name} {row['message']}" == message
-    assert "icon" not in row
+async def _activity(
+    hass: HomeAssistant, ws: WebSocketGenerator, start: Any
+) -> list[dict[str, Any]]:
+    """The Activity page's rows that come from this integration."""
+    ours = _ours(hass)
+    return [
+        row
+        for row in await _query(hass, ws, start)
+        if row.get("domain") == "synway_ippbx" or row.get("entity_id") in ours
+    ]
 
 
-def test_names_given_with_the_event(
-    hass: HomeAssistant, describe: Describer, mock_config_entry: MockConfigEntry
-) -> None:
-    """Names the event carries are used even while the PBX is not loaded."""
-    mock_config_entry.add_to_hass(hass)
-    row = describe(
-        Event(
-            EVENT_ACTIVITY,
-            _with_words(
-                {
-                    "event": "RINGBACK",
-                    "callerext": EXT_1000,
-                    "calledext": EXT_1001,
-                    "caller_number": "1000",
-                    "caller_name": "Alice",
-                    "config_entry_id": mock_config_entry.entry_id,
-                }
-            ),
-        )
-    )
-    assert (row["name"], row["message"]) == ("Alice (1000)", "is calling 1001")
-    assert row["icon"] == "mdi:phone-outgoing"
-    assert "entity_id" not in row
+def _status_row(hass: HomeAssistant, row: dict[str, Any], extension: str) -> str:
+    """A Status sensor row: its state, which has a phone icon."""
+    assert row["entity_id"] == _status(hass, extension), row
+    assert STATUS_ICONS[row["state"]].startswith("mdi:phone"), row
+    return str(row["state"])
 
 
-@pytest.mark.parametrize(
-    ("status", "icon"),
-    [("Ringing", "mdi:phone-ring"), ("Idle", "mdi:phone-hangup"), ("odd", "mdi:phone")],
-)
-def test_status_reports_have_the_status_icon(
-    describe: Describer, status: str, icon: str
-) -> None:
-    """A phone's status report (shown on the Activity page) has a phone icon too."""
-    row = describe(
-        Event(
-            EVENT_ACTIVITY,
-            _with_words(
-                {"event": "ExtensionStatus", "extension": "1002", "status": status}
-            ),
-        )
-    )
-    assert row["icon"] == icon
-    assert "entity_id" not in row
+def _said(row: dict[str, Any]) -> tuple[str, str, str | None]:
+    """A described row as read: who, what, with which icon."""
+    return (row["name"], row["message"], row.get("icon"))
 
 
-@pytest.mark.parametrize(
-    ("data", "shower"),
-    [
-        ({"event": "RING", "calledext": EXT_1001}, ("sensor", "status")),
-        ({"event": "ExtensionStatus", "extension": "1002"}, ("sensor", "status")),
-        (
-            {"event": "HANGUP", "originator": "caller", "callerext": EXT_1000},
-            ("sensor", "status"),
-        ),
-        (
-            {"event": "CALLFAILED", "cause": "NO_ANSWER", "calledext": EXT_1001},
-            ("sensor", "last_missed_call"),
-        ),
-        (
-            {"event": "CALLFAILED", "callerext": EXT_1000, "calledext": EXT_1001},
-            ("event", "call"),
-        ),
-        ({"event": "TRANSFER", "transfer_from": "1001"}, ("event", "call")),
-        ({"event": "DTMF", "dtmf": "5", "callerext": EXT_1000}, ("event", "call")),
-        ({"event": "QueueOverflow", "number": "6700"}, ("event", "queue")),
-        (
-            {"event": "AgentStatus", "queueid": "6700", "extid": "1003"},
-            ("event", "queue"),
-        ),
-        ({"event": "Systemup"}, ("event", "pbx")),
-        ({"event": "CDR"}, ("event", "pbx")),
-        ({"event": "CallinRequest", "from": "88861158"}, ("event", "pbx")),
-        ({"event": "SOMETHINGNEW"}, None),
-    ],
-)
-def test_which_entity_shows_what_happened(
-    data: dict[str, Any], shower: tuple[str, str] | None
-) -> None:
-    """The rule of describe.py: the entity whose own row says what a report did."""
-    report = report_from_object(data)
-    assert shown_by(report, describe_report(report, lambda _number: None)) == shower
-
-
-@pytest.mark.parametrize(
-    ("data", "row"),
-    [
-        ({"event": "SOMETHINGNEW"}, None),
-        ({"event": "RING", "calledext": {"extid": "4321"}}, None),
-        ({"event": "HOLD"}, {}),
-    ],
-    ids=["not understood", "unknown phone", "no phone"],
-)
-async def test_activity_rows_of_odd_reports(
+@SIZES
+async def test_answering_a_call_is_one_row_per_phone(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
-    data: dict[str, Any],
-    row: dict[str, Any] | None,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    large: bool,
 ) -> None:
-    """Nothing understood, or a phone not listed yet: no row; a call of no phone: a bare one."""
-    store = init_integration.runtime_data.coordinator.data
-    happening = build_happening(report_from_object(data), store)
-    activity = activity_data(hass, init_integration.entry_id, happening, dict(data))
-    if row is None:
-        assert activity is None
+    """Picking up: each phone's page says "Talking" once, on its Status sensor."""
+    await _setup(hass, simulator, mock_config_entry, large=large)
+    simulator.call_internal("1004", "1003")
+    await settle(hass, simulator)
+    start = dt_util.utcnow()
+    simulator.answer("1003")
+    await settle(hass, simulator)
+    for extension in ("1003", "1004"):
+        rows = await _page(hass, hass_ws_client, start, extension)
+        assert len(rows) == 1, rows
+        assert _status_row(hass, rows[0], extension) == "talking"
+    assert len(await _activity(hass, hass_ws_client, start)) == 2
+
+
+@SIZES
+async def test_a_whole_call_reads_step_by_step(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    large: bool,
+) -> None:
+    """Ringing, talking, idle: one row per step and phone, none for the other party.
+
+    The other party rides on Status as attributes; the Call event entity starts
+    disabled, so it writes no second row.
+    """
+    await _setup(hass, simulator, mock_config_entry, large=large)
+    start = dt_util.utcnow()
+    simulator.call_internal("1004", "1003")
+    await settle(hass, simulator)
+    simulator.answer("1003")
+    await settle(hass, simulator)
+    status = hass.states.get(_status(hass, "1003"))
+    assert status is not None
+    assert status.attributes["other_party"] == "1004"
+    assert status.attributes["other_party_name"] == "Alice"
+    hung_up = dt_util.utcnow()
+    simulator.hangup("1004")
+    await settle(hass, simulator)
+    steps = {"1004": ["ringback", "talking", "idle"], "1003": ["ringing", "talking"]}
+    steps["1003"].append("idle")
+    for extension, states in steps.items():
+        rows = await _page(hass, hass_ws_client, start, extension)
+        assert [_status_row(hass, row, extension) for row in rows] == states
+        after = await _page(hass, hass_ws_client, hung_up, extension)
+        assert [row.get("state") for row in after] == ["idle"]
+    assert hass.states.get(_entity(hass, "_extension_1003_call")) is None
+    activity = await _activity(hass, hass_ws_client, start)
+    phones = [row for row in activity if row["entity_id"].startswith("sensor.")]
+    assert len(phones) == 6, [row["entity_id"] for row in phones][
+        6:
+    ]  # Status rows only
+    # Besides: the PBX's call record, on the PBX event entity.
+    assert [
+        row["attributes"]["event_type"] for row in activity if row not in phones
+    ] == ["cdr"]
+    assert not any(row.get("state") in ("unknown", "unavailable") for row in activity)
+
+
+@SIZES
+async def test_a_missed_call_reads_once_as_missed(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    large: bool,
+) -> None:
+    """The caller gives up: the phone that rang goes idle and says "missed", once.
+
+    Where its Last missed call sensor is enabled (up to 500 extensions) that sensor's
+    row is the one; past that, a described row takes its place.
+    """
+    await _setup(hass, simulator, mock_config_entry, large=large)
+    simulator.call_internal("1004", "1003")
+    await settle(hass, simulator)
+    start = dt_util.utcnow()
+    simulator.hangup("1004")
+    await settle(hass, simulator)
+    rows = await _page(hass, hass_ws_client, start, "1003")
+    assert len(rows) == 2, rows
+    status = next(
+        row
+        for row in rows
+        if "state" in row and row["entity_id"] == _status(hass, "1003")
+    )
+    assert _status_row(hass, status, "1003") == "idle"
+    missed = next(row for row in rows if row is not status)
+    if large:
+        assert _said(missed) == (
+            "Reception (1003)",
+            "missed a call from Alice (1004)",
+            "mdi:phone-missed",
+        )
+        assert missed["entity_id"] == _status(hass, "1003")
     else:
-        assert activity is not None
-        assert "entity_id" not in activity
-        assert "device_id" not in activity
+        assert missed["entity_id"] == _entity(hass, "_extension_1003_last_missed_call")
+        last = hass.states.get(missed["entity_id"])
+        assert last is not None
+        assert last.attributes["number"] == "1004"
+    caller = await _page(hass, hass_ws_client, start, "1004")
+    assert [_status_row(hass, row, "1004") for row in caller] == ["idle"]
 
 
-async def test_a_disabled_status_hands_its_rows_to_words(
+@SIZES
+async def test_status_reports_that_change_nothing_write_nothing(
     hass: HomeAssistant,
-    init_integration: MockConfigEntry,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    large: bool,
+) -> None:
+    """50 status reports of an idle phone: the Activity page stays empty."""
+    await _setup(hass, simulator, mock_config_entry, large=large)
+    start = dt_util.utcnow()
+    for number in range(50):
+        # Idle and Registered both mean a reachable phone with no call.
+        status = "Idle" if number % 2 else "Registered"
+        simulator.emit(
+            {"event": "ExtensionStatus", "extension": "1001", "status": status}
+        )
+    await settle(hass, simulator)
+    assert mock_config_entry.runtime_data.coordinator.reports.received >= 50
+    assert await _activity(hass, hass_ws_client, start) == []
+
+
+@SIZES
+async def test_transfer_and_failure_keep_their_described_rows(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+    large: bool,
+) -> None:
+    """What no enabled entity shows (a transfer, a failed call's cause) reads in words.
+
+    The row is on the phone's Status sensor, so its device page shows it.
+    """
+    await _setup(hass, simulator, mock_config_entry, large=large)
+    simulator.call_internal("1004", "1003")
+    await settle(hass, simulator)
+    simulator.answer("1003")
+    await settle(hass, simulator)
+    start = dt_util.utcnow()
+    simulator.transfer("1003", "1002")
+    await settle(hass, simulator)
+    simulator.call_internal("1001", "1004")
+    await settle(hass, simulator)
+    described = [
+        row
+        for row in await _activity(hass, hass_ws_client, start)
+        if row.get("domain") == "synway_ippbx"
+    ]
+    assert [_said(row) for row in described] == [
+        (
+            "Reception (1003)",
+            "transferred the call from Alice (1004) to 1002",
+            "mdi:phone-forward",
+        ),
+        (
+            "Extension 1001",
+            "could not reach Alice (1004) (USER_BUSY)",
+            "mdi:phone-cancel",
+        ),
+    ]
+    assert [row["entity_id"] for row in described] == [
+        _status(hass, "1003"),
+        _status(hass, "1001"),
+    ]
+    page = await _page(hass, hass_ws_client, start, "1003")
+    # Announced after the store applied the transfer: the phone's own state row, then
+    # the words of what it did.
+    words = [_said(row)[1] for row in page if row.get("domain") == "synway_ippbx"]
+    assert words[0].startswith("transferred")
+
+
+async def test_an_enabled_call_entity_takes_over_its_rows(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """Who disables a phone's Status gets its status reports as described rows."""
-    data = {"event": "ExtensionStatus", "extension": "1001", "status": "Ringing"}
-    store = init_integration.runtime_data.coordinator.data
-    happening = build_happening(report_from_object(data), store)
-    entry_id = init_integration.entry_id
-    assert activity_data(hass, entry_id, happening, dict(data)) is None
-    status = next(
-        entry
-        for entry in entity_registry.entities.values()
-        if entry.unique_id.endswith("_extension_1001_status")
+    """Who enables a phone's Call event entity gets its rows instead of the words."""
+    await _setup(hass, simulator, mock_config_entry)
+    call = _entity(hass, "_extension_1001_call")
+    entity_registry.async_update_entity(call, disabled_by=None)
+    await hass.config_entries.async_reload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    start = dt_util.utcnow()
+    simulator.call_internal("1004", "1003", answer=True)
+    await settle(hass, simulator)
+    simulator.call_internal("1001", "1004")
+    await settle(hass, simulator)
+    rows = await _page(hass, hass_ws_client, start, "1001")
+    assert not [row for row in rows if row.get("domain") == "synway_ippbx"]
+    assert "call_failed" in [
+        row.get("attributes", {}).get("event_type")
+        for row in rows
+        if row["entity_id"] == call
+    ]
+
+
+async def test_pbx_and_queue_reports_are_shown_by_their_entities(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A reboot, queue callers and agents: their event entities' rows, no words."""
+    await _setup(hass, simulator, mock_config_entry)
+    start = dt_util.utcnow()
+    simulator.emit({"event": "Systemup"})
+    simulator.emit(
+        {
+            "event": "QueueStatus",
+            "number": "6700",
+            "callercount": "1",
+            "action": "Add",
+            "callfrom": "88861158",
+        }
     )
-    entity_registry.async_update_entity(
-        status.entity_id, disabled_by=er.RegistryEntryDisabler.USER
-    )
-    activity = activity_data(hass, entry_id, happening, dict(data))
-    assert activity is not None
-    assert (activity["entity_id"], activity["device_id"]) == (
-        status.entity_id,
-        status.device_id,
-    )
+    await settle(hass, simulator)
+    rows = await _activity(hass, hass_ws_client, start)
+    assert not [row for row in rows if row.get("domain") == "synway_ippbx"]
+    assert _entity(hass, "_pbx") in {row["entity_id"] for row in rows}
+
+
+@pytest.mark.parametrize(
+    "padding",
+    [
+        {f"field{number}": "z" * 250 for number in range(240)} | {"count": 3},
+        {f"{number:03}" + "k" * 250: "v" for number in range(200)},
+        {"names": ["n" * 30] * 1500, "extinfo": {"i" * 100: "j" * 100}},
+    ],
+    ids=["many-fields", "long-names", "long-list"],
+)
+async def test_a_padded_report_fires_an_event_under_the_limit(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    padding: dict[str, Any],
+) -> None:
+    """A report padded to ~60 KB still fires, its data cut under the recorder's 32 KB.
+
+    The recorder would otherwise log "Event data … exceed maximum size of 32768 bytes"
+    and store the event without its data.
+    """
+    caplog.set_level("DEBUG", logger="custom_components.synway_ippbx")
+    await _setup(hass, simulator, mock_config_entry)
+    fired: list[Event] = []
+    hass.bus.async_listen(EVENT_SYNWAY, fired.append)
+    report = {"event": "ExtensionStatus", "extension": "1000", "status": "Unregistered"}
+    assert 50_000 < len(json.dumps(report | padding)) < MAX_REPORT_SIZE
+    simulator.emit(report | padding)
+    await settle(hass, simulator)
+    await async_wait_recording_done(hass)
+    assert len(fired) == 1
+    data = fired[0].data
+    assert len(json_bytes(data)) <= 32_768
+    # The integration's fields whole; the PBX's report cut, under raw, its own
+    # fields kept while its padding is cut or left out.
+    assert set(BUS_FIELDS) <= set(data)
+    assert (data["call_type"], data["extension"]) == ("status", "1000")
+    assert data["status"] == "unregistered"
+    assert data["config_entry_id"] == mock_config_entry.entry_id
+    raw = data["raw"]
+    assert {key: raw[key] for key in report} == report
+    assert all(len(key) <= 64 for key in raw)
+    assert all(len(value) <= 64 for value in raw.values() if isinstance(value, str))
+    assert "exceed maximum size" not in caplog.text
+    assert "over Home Assistant's event limit" in caplog.text
+    assert hass.states.get(_status(hass, "1000")).state == "unregistered"  # type: ignore[union-attr]

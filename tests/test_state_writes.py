@@ -81,10 +81,11 @@ async def test_entity_without_a_fingerprint_writes_at_every_update(
         SynwayEntity,
         SynwayEntityDescription,
     )
+    from custom_components.synway_ippbx.pbx.store import ObjectKey
 
     entity = SynwayEntity(
         init_integration,
-        ("extension", "1001"),
+        ObjectKey("extension", "1001"),
         SynwayEntityDescription(key="plain", kind=ObjectKind.EXTENSION),
     )
     with patch.object(entity, "async_write_ha_state") as write:

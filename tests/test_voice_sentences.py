@@ -11,7 +11,7 @@ from homeassistant.helpers import intent
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.synway_ippbx.features import CONF_AGENT_PASSWORDS
+from custom_components.synway_ippbx.agents import CONF_AGENT_PASSWORDS
 from simulator import Simulator
 from tests.conftest import settle
 from tests.voice_people import REPO, converse, set_up_agent, set_up_people, spoken

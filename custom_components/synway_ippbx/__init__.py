@@ -34,7 +34,7 @@ from .devices import (
     object_exists,
 )
 from .entity_families import async_remove_unchosen
-from .feature_setup import async_setup_features
+from .feature_setup import async_setup_features, build_features
 from .pbx.store import STRUCTURE_KEY
 from .sentence_install import async_offer_sentences
 from .webhook import ReportReceiver, report_url
@@ -73,7 +73,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
     )
     coordinator = SynwayCoordinator(hass, entry, client)
     entry.runtime_data = SynwayRuntimeData(
-        client=client, coordinator=coordinator, report_url=url
+        client=client,
+        coordinator=coordinator,
+        report_url=url,
+        features=build_features(hass, entry, coordinator),
     )
     # Reports may arrive as soon as we log in: listen before the first refresh.
     ReportReceiver(hass, entry).async_register()

@@ -15,7 +15,7 @@ from .devices import hub_identifier, object_identifier
 from .pbx.event_cap import cap_event_data, event_size_bound
 from .pbx.happening import Happening
 from .pbx.report_facts import SHOWN_BY_STATUS, Shower
-from .pbx.store import HUB_KEY, Key
+from .pbx.store import HUB_KEY, Key, extension_key
 
 # Which entity shows an object's events, by the end of its unique id.
 _EVENT_ENTITY_SUFFIX = {"extension": "call", "queue": "queue"}
@@ -92,7 +92,7 @@ def _bus_event_data(
     data = {**fields, "config_entry_id": entry_id}
     extension = fields.get("extension")
     key = (
-        ("extension", extension)
+        extension_key(extension)
         if extension and happening.facts.scope == "extension"
         else happening.subject
     )

@@ -23,6 +23,7 @@ from .entity import (
     ValueFn,
     async_add_object_entities,
 )
+from .pbx.store import Key
 
 PARALLEL_UPDATES = 0
 
@@ -100,7 +101,7 @@ async def async_setup_entry(
 ) -> None:
     """Add binary sensors for the hub, extensions and trunks."""
 
-    def _build(key: tuple[str, str]) -> Iterable[Entity]:
+    def _build(key: Key) -> Iterable[Entity]:
         return [
             SynwayBinarySensor(entry, key, description)
             for description in BINARY_SENSORS

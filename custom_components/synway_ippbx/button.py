@@ -19,7 +19,8 @@ from .entity import (
     ValueFn,
     async_add_object_entities,
 )
-from .pickers import pbx_command
+from .errors import pbx_command
+from .pbx.store import Key
 
 PARALLEL_UPDATES = 1
 
@@ -94,7 +95,7 @@ async def async_setup_entry(
     """Add hang-up buttons to extensions and hook buttons to FXO trunks."""
     store = entry.runtime_data.coordinator.data
 
-    def _build(key: tuple[str, str]) -> Iterable[Entity]:
+    def _build(key: Key) -> Iterable[Entity]:
         kind, object_id = key
         is_fxo = kind == "trunk" and store.trunks[object_id].type is TrunkType.FXO
         return [

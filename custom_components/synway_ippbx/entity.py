@@ -45,9 +45,15 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
 
     _attr_has_entity_name = True
     _written: Any = None
-    # Entities fed by a listener of their own (settings, call figures) say False: reports
-    # about their object then never wake them; polls still do, for availability.
-    _follows_reports = True
+
+    @classmethod
+    def listen_key(cls, key: Key) -> Key:
+        """The key whose news wake this entity: its object's, unless it shows other data.
+
+        Entities of settings or call figures listen to those keys instead, so reports
+        about their object never wake them; polls still do, for availability.
+        """
+        return key
 
     def __init__(
         self,
@@ -57,9 +63,7 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
     ) -> None:
         """Attach the entity to its object and device."""
         coordinator = entry.runtime_data.coordinator
-        super().__init__(
-            coordinator, context=key if self._follows_reports else (key, "own data")
-        )
+        super().__init__(coordinator, context=self.listen_key(key))
         self.entity_description = description
         self.key = key
         # From the entry id, never the address: a reconfigured host keeps every entity.

@@ -4,13 +4,28 @@ Actions, entity commands and Assist all say the same thing for the same errno: "
 is busy or offline, so the PBX cannot ring it.", not "error 31: Connection error". Each
 entry is a translation key of ``exceptions``; an errno without one, or one whose
 sentence needs an extension when none is known, falls back to ``pbx_error``, which
-names the errno and the manual's meaning.
+names the errno and the manual's meaning. ``pbx_errors`` is the one error path of actions
+and entity commands that turns every error of the client into Home Assistant's.
 """
 
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Final
+from functools import wraps
+from typing import Any, Concatenate, Final
 
-from .api import SynwayRequestError
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .api import (
+    SynwayAuthenticationError,
+    SynwayConnectionError,
+    SynwayError,
+    SynwayRequestError,
+)
+from .const import DOMAIN
+from .coordinator import SynwayConfigEntry
+from .entity import SynwayEntity
 from .pbx.objects import ExtensionRecord
 
 FALLBACK_KEY: Final = "pbx_error"
@@ -69,3 +84,68 @@ def pbx_error_words(err: SynwayRequestError, extension: str | None) -> ErrorWord
             return ErrorWords(FALLBACK_KEY, placeholders)
         placeholders["extension"] = extension
     return ErrorWords(key, placeholders)
+
+
+@contextmanager
+def pbx_errors(
+    hass: HomeAssistant, entry: SynwayConfigEntry, extension: str | None = None
+) -> Iterator[None]:
+    """The one error path of actions and buttons: the client's errors, translated.
+
+    A refusal reads as ``pbx_error_words`` words it (as Assist says it), naming
+    ``extension`` (the number of the phone acted on) where the sentence needs one.
+    Rejected credentials also start the reauthentication flow, as a failed poll would:
+    the user learns of a changed PBX password from the action, not an hour later.
+    """
+    try:
+        yield
+    except ValueError as err:
+        # The client's own checks of a value the schemas cannot see (e.g. a blank name).
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_input",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    except SynwayAuthenticationError as err:
+        entry.async_start_reauth(hass)
+        raise HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
+        ) from err
+    except SynwayRequestError as err:
+        label = None
+        if extension:
+            record = entry.runtime_data.coordinator.data.extensions.get(extension)
+            label = extension_label(record, extension)
+        words = pbx_error_words(err, label)
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key=words.key,
+            translation_placeholders=words.placeholders,
+        ) from err
+    except SynwayConnectionError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    except SynwayError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="unexpected_response",
+            translation_placeholders={"error": str(err)},
+        ) from err
+
+
+def pbx_command[E: SynwayEntity, **P, R](
+    func: Callable[Concatenate[E, P], Coroutine[Any, Any, R]],
+) -> Callable[Concatenate[E, P], Coroutine[Any, Any, R]]:
+    """Decorate an entity's command (a press, a turn_on) with ``pbx_errors``."""
+
+    @wraps(func)
+    async def _command(self: E, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        kind, number = self.key
+        extension = number if kind == "extension" else None
+        with pbx_errors(self.hass, self.coordinator.config_entry, extension):
+            return await func(self, *args, **kwargs)
+
+    return _command

@@ -15,6 +15,7 @@ from .const import ObjectKind
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
 from .pbx.report_facts import EXTENSION_EVENTS, HUB_EVENTS, QUEUE_EVENTS
+from .pbx.store import Key
 
 PARALLEL_UPDATES = 0
 
@@ -53,7 +54,7 @@ async def async_setup_entry(
 ) -> None:
     """Add an event entity to the hub, each extension and each queue."""
 
-    def _build(key: tuple[str, str]) -> Iterable[Entity]:
+    def _build(key: Key) -> Iterable[Entity]:
         return [
             SynwayEvent(entry, key, description)
             for description in EVENTS

@@ -18,13 +18,13 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
+from .agents import CONF_AGENT_PASSWORDS, parse_agent_passwords
 from .entity_families import (
     CONF_ENTITY_FAMILIES,
     EntityFamily,
     chosen_families,
     parse_families,
 )
-from .features import CONF_AGENT_PASSWORDS, parse_agent_passwords
 from .screening import (
     CONF_SCREEN_ALLOW,
     CONF_SCREEN_BLOCK,

@@ -7,38 +7,54 @@ the store, the client and ids, and the coordinator can hold them without a circl
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 
+from .agents import CONF_AGENT_PASSWORDS, AgentDirectory, parse_agent_passwords
 from .const import DOMAIN
-from .coordinator import SynwayConfigEntry
-from .features import (
-    CONF_AGENT_PASSWORDS,
-    FEATURES_KEY,
-    AgentDirectory,
-    ExtensionSettingsCache,
-    Features,
-    parse_agent_passwords,
-)
+from .coordinator import SynwayConfigEntry, SynwayCoordinator
+from .features import FEATURES_KEY, Features
 from .pbx.store import STRUCTURE_KEY, queue_key
 from .screening import InboundScreener, ScreeningRules
+from .settings_cache import ExtensionSettingsCache
 from .statistics import CallStatistics
 
 
+def build_features(
+    hass: HomeAssistant, entry: SynwayConfigEntry, coordinator: SynwayCoordinator
+) -> Features:
+    """Create the features (nothing read yet), so the entry holds them from the start."""
+    client = coordinator.client
+    return Features(
+        screener=InboundScreener(
+            hass, entry.entry_id, client, ScreeningRules.from_options(entry.options)
+        ),
+        statistics=CallStatistics(
+            hass,
+            entry,
+            client,
+            extension_name=coordinator.data.extension_name,
+            is_extension=lambda number: number in coordinator.data.extensions,
+            notify=coordinator.async_notify,
+        ),
+        settings=ExtensionSettingsCache(client, coordinator.async_notify),
+        agents=AgentDirectory(
+            Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.agents"),
+            parse_agent_passwords(entry.options.get(CONF_AGENT_PASSWORDS)),
+        ),
+    )
+
+
 async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) -> None:
-    """Create the features after the first poll, and wire them to the coordinator."""
+    """Read and start the features after the first poll; wire them to the coordinator."""
     runtime = entry.runtime_data
     coordinator = runtime.coordinator
     client = runtime.client
-    statistics = CallStatistics(
-        hass,
-        entry,
-        client,
-        extension_name=coordinator.data.extension_name,
-        is_extension=lambda number: number in coordinator.data.extensions,
+    features = runtime.features
+    statistics, agents, settings = (
+        features.statistics,
+        features.agents,
+        features.settings,
     )
+    screener = features.screener
     await statistics.async_load()
-    agents = AgentDirectory(
-        Store(hass, 1, f"{DOMAIN}.{entry.entry_id}.agents"),
-        parse_agent_passwords(entry.options.get(CONF_AGENT_PASSWORDS)),
-    )
     await agents.async_load()
     entry.async_on_unload(agents.async_stop)
     agents.learn(coordinator.data)
@@ -49,12 +65,9 @@ async def async_setup_features(hass: HomeAssistant, entry: SynwayConfigEntry) ->
         coordinator.async_notify({queue_key(queue_id) for queue_id in found})
 
     entry.async_create_background_task(hass, _read_breaks(), f"{DOMAIN} agent breaks")
-    settings = ExtensionSettingsCache(client)
     await settings.async_refresh()
-    screener = InboundScreener(
-        hass, entry.entry_id, client, ScreeningRules.from_options(entry.options)
-    )
-    runtime.features = Features(screener, statistics, settings, agents)
+    # From here on reports feed them (before, they were not read yet).
+    features.ready = True
     screener.async_start()
     entry.async_on_unload(screener.async_stop)
     entry.async_on_unload(statistics.async_start())

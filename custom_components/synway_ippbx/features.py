@@ -1,191 +1,33 @@
-"""The features beyond the PBX's live state: screening, settings switches, agents, figures.
+"""The features beyond the PBX's live state, held as one: screening, settings, agents, figures.
 
 They hang off the entry's runtime data as one ``Features`` object, set up after the first
-poll, so the core modules need only a hook each.
+poll (feature_setup.py), so the coordinator needs only one hook to feed them a report.
+Each lives in its own module: screening.py, settings_cache.py, agents.py, statistics.py.
 """
 
-import asyncio
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, callback
-from homeassistant.helpers.storage import Store
+from homeassistant.core import callback
 
+from .agents import AgentDirectory
 from .api import (
-    AgentState,
-    AgentStatusChange,
     AgentStatusReport,
     AgentWrapUpReport,
     CallFailedReport,
     CdrReport,
-    ExtensionChanges,
-    ExtensionSettings,
     HangupReport,
     Report,
-    SynwayClient,
-    SynwayError,
     SystemUpReport,
 )
-from .const import LOGGER
-from .pbx.store import PbxStore
+from .pbx.store import ObjectKey
 from .screening import InboundScreener
+from .settings_cache import ExtensionSettingsCache
 from .statistics import CallStatistics
 
-CONF_AGENT_PASSWORDS: Final = "agent_passwords"
-_AGENT_QUERY_CONCURRENCY: Final = 4
 # The coordinator context of the features' own listener (woken on every refresh outcome).
-FEATURES_KEY: Final = ("features", "")
-
-
-def parse_agent_passwords(value: Any) -> dict[str, str]:
-    """``queue=password`` entries (a list, or one text with one entry per line)."""
-    items = value.splitlines() if isinstance(value, str) else value or []
-    passwords: dict[str, str] = {}
-    for item in items:
-        if not isinstance(item, str) or "=" not in item:
-            continue
-        queue_id, _, password = item.partition("=")
-        if queue_id.strip():
-            passwords[queue_id.strip()] = password.strip()
-    return passwords
-
-
-class ExtensionSettingsCache:
-    """Extension settings (ext_query), read at setup and after each change, not per poll."""
-
-    def __init__(self, client: SynwayClient) -> None:
-        """Start empty; ``async_refresh`` fills it."""
-        self._client = client
-        self.settings: dict[str, ExtensionSettings] = {}
-        self._listeners: dict[str, set[CALLBACK_TYPE]] = {}
-
-    async def async_refresh(self, extensions: Iterable[str] | None = None) -> None:
-        """Read the settings of some extensions (or all) and wake their entities."""
-        wanted = sorted(extensions) if extensions is not None else None
-        try:
-            found = await self._client.ext_query(wanted)
-        except SynwayError as err:
-            LOGGER.debug("Could not read extension settings: %s", err)
-            return
-        for item in found:
-            if item.extension:
-                self.settings[item.extension] = item
-                for update in list(self._listeners.get(item.extension, ())):
-                    update()
-
-    async def async_change(self, extension: str, changes: ExtensionChanges) -> None:
-        """Write a change (ext_mod) and read the result back."""
-        await self._client.ext_update(extension, changes)
-        await self.async_refresh([extension])
-
-    @callback
-    def async_add_listener(
-        self, extension: str, update: CALLBACK_TYPE
-    ) -> CALLBACK_TYPE:
-        """Call ``update`` when the extension's settings were read again."""
-        listeners = self._listeners.setdefault(extension, set())
-        listeners.add(update)
-        return lambda: listeners.discard(update)
-
-
-@dataclass(slots=True)
-class AgentDirectory:
-    """Which extensions are agents of which queues, remembered across restarts.
-
-    queue_members lists only logged-in agents, so a dynamic agent that logged out would
-    vanish; the directory keeps every agent once seen.
-    """
-
-    store: Store[dict[str, Any]]
-    passwords: dict[str, str]
-    # queue -> extension -> whether the agent is dynamic
-    agents: dict[str, dict[str, bool]] = field(default_factory=dict)
-    # (queue, extension) of agents on break. queue_members leaves them out, so their
-    # break is known from reports and, at setup, from agent_query.
-    breaks: set[tuple[str, str]] = field(default_factory=set)
-
-    async def async_load(self) -> None:
-        """Read the remembered agents."""
-        data = await self.store.async_load()
-        if isinstance(data, dict) and isinstance(data.get("agents"), dict):
-            self.agents = {
-                str(q): {str(e): bool(d) for e, d in members.items()}
-                for q, members in data["agents"].items()
-                if isinstance(members, dict)
-            }
-
-    def learn(self, pbx: PbxStore) -> bool:
-        """Add the agents the store knows now; returns whether any is new."""
-        new = False
-        for queue_id, queue in pbx.queues.items():
-            members = self.agents.setdefault(queue_id, {})
-            for extension, agent in queue.agents.items():
-                if not agent.on_break:
-                    # Listed and taking calls: whatever break we knew of is over.
-                    self.breaks.discard((queue_id, extension))
-                dynamic = agent.type.value != "static"
-                if members.get(extension) != dynamic:
-                    members[extension] = dynamic
-                    new = True
-        if new:
-            self.store.async_delay_save(lambda: {"agents": self.agents}, 1)
-        return new
-
-    @callback
-    def async_stop(self) -> None:
-        """Write the directory now (unload), so no save timer outlives the entry."""
-        self.store.hass.async_create_task(
-            self.store.async_save({"agents": self.agents})
-        )
-
-    @callback
-    def async_handle_report(
-        self, report: AgentStatusReport | AgentWrapUpReport
-    ) -> None:
-        """Follow breaks as the PBX reports them."""
-        agent = (report.queue_id, report.extension)
-        if isinstance(report, AgentWrapUpReport):
-            on_break = bool(report.on_break)
-        else:
-            on_break = report.status is AgentStatusChange.ON_BREAK
-        if on_break:
-            self.breaks.add(agent)
-            members = self.agents.setdefault(report.queue_id, {})
-            members.setdefault(report.extension, True)
-        else:
-            self.breaks.discard(agent)
-
-    async def async_read_breaks(self, client: SynwayClient, pbx: PbxStore) -> set[str]:
-        """Ask about known dynamic agents the PBX does not list (on break, or out).
-
-        Returns the queues where a break was found.
-        """
-        limit = asyncio.Semaphore(_AGENT_QUERY_CONCURRENCY)
-        found: set[str] = set()
-
-        async def _query(queue_id: str, extension: str) -> None:
-            password = self.passwords.get(queue_id) or None
-            async with limit:
-                try:
-                    state = await client.agent_query(queue_id, extension, password)
-                except SynwayError as err:
-                    LOGGER.debug("agent_query %s/%s: %s", queue_id, extension, err)
-                    return
-            if state is AgentState.ON_BREAK:
-                self.breaks.add((queue_id, extension))
-                found.add(queue_id)
-
-        await asyncio.gather(
-            *(
-                _query(queue_id, extension)
-                for queue_id, members in self.agents.items()
-                if (queue := pbx.queues.get(queue_id)) is not None
-                for extension, dynamic in members.items()
-                if dynamic and extension not in queue.agents
-            )
-        )
-        return found
+FEATURES_KEY: Final = ObjectKey("features")
 
 
 @dataclass(slots=True)
@@ -196,12 +38,17 @@ class Features:
     statistics: CallStatistics
     settings: ExtensionSettingsCache
     agents: AgentDirectory
+    # Set once they were read and started after the first poll (feature_setup.py);
+    # reports that arrive before are not theirs to see.
+    ready: bool = False
 
     @callback
     def async_handle_report(
         self, report: Report, fields: Mapping[str, Any] | None = None
     ) -> dict[str, Any] | None:
         """Feed a report (and its bus event ``fields``); returns ``screened``, if any."""
+        if not self.ready:
+            return None
         if isinstance(report, CdrReport):
             self.statistics.async_handle_report(report)
         if isinstance(report, HangupReport | CallFailedReport) and fields:
@@ -212,18 +59,3 @@ class Features:
             # Reports sent while the PBX rebooted may be lost: count from its records.
             self.statistics.schedule_backfill()
         return self.screener.async_handle(report)
-
-
-def forward_change(attribute: str, destination: str) -> ExtensionChanges:
-    """The ext_mod change that sends one forwarding rule to ``destination`` ("" = off)."""
-    if attribute == "forward_busy":
-        return ExtensionChanges(forward_busy=destination)
-    if attribute == "forward_no_answer":
-        return ExtensionChanges(forward_no_answer=destination)
-    return ExtensionChanges(forward_always=destination)
-
-
-def queue_label(pbx: PbxStore, queue_id: str) -> str:
-    """How a queue is named in entity names: its name, else its number."""
-    queue = pbx.queues.get(queue_id)
-    return (queue.name if queue and queue.name else None) or queue_id

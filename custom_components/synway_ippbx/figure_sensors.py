@@ -21,7 +21,7 @@ from .const import ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
 from .entity import SynwayEntity, SynwayEntityDescription, ValueFn
 from .entity_families import wanted
-from .pbx.store import Key
+from .pbx.store import Key, figures_key
 from .statistics import CallStatistics, DayFigures
 
 
@@ -35,8 +35,6 @@ class CallFigureDescription(SensorEntityDescription, SynwayEntityDescription):
 def _figures(coordinator: SynwayCoordinator, pbx_id: str) -> DayFigures:
     """Today's figures of an extension, or of the whole PBX for the hub (no id)."""
     features = coordinator.config_entry.runtime_data.features
-    if features is None:  # pragma: no cover - call sensors exist only with them
-        return DayFigures()
     return features.statistics.figures(pbx_id or None)
 
 
@@ -96,7 +94,7 @@ RECENT_CALLS = RecentCallsDescription(
 def call_sensors(entry: SynwayConfigEntry, key: Key) -> Iterable[Entity]:
     """The figure and last-missed sensors of the hub or an extension."""
     features = entry.runtime_data.features
-    if features is None or key[0] not in ("hub", "extension"):
+    if key[0] not in ("hub", "extension"):
         return []
     statistics = features.statistics
     if key[0] == "hub":
@@ -126,7 +124,11 @@ def _for_hub[D: (CallFigureDescription, LastMissedDescription)](description: D) 
 class _StatisticsSensor(SynwayEntity, SensorEntity):
     """A sensor fed by the call statistics rather than the store."""
 
-    _follows_reports = False
+    @classmethod
+    @override
+    def listen_key(cls, key: Key) -> Key:
+        """The statistics wake it when its figures change (the hub's cover the PBX)."""
+        return figures_key(key.id if key.kind == "extension" else None)
 
     def __init__(
         self,
@@ -145,16 +147,6 @@ class _StatisticsSensor(SynwayEntity, SensorEntity):
     def _state_fingerprint(self) -> Any:
         """The figure: the statistics' listener writes its changes."""
         return (self.native_value, self.extra_state_attributes)
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Wake when the figures change."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self._statistics.async_add_listener(
-                self._extension, self._handle_coordinator_update
-            )
-        )
 
 
 class CallFigureSensor(_StatisticsSensor):

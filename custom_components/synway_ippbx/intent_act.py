@@ -242,10 +242,7 @@ async def _change(
     """Write an extension setting and read it back (the switches follow)."""
     features = entry.runtime_data.features
     try:
-        if features is not None:
-            await features.settings.async_change(number, changes)
-        else:  # pragma: no cover - features exist once set up
-            await entry.runtime_data.client.ext_update(number, changes)
+        await features.settings.async_change(number, changes)
     except SynwayError as err:
         raise pbx_failure(err, spoken) from err
 
@@ -349,9 +346,7 @@ class QueueAgentIntentHandler(SynwayIntentHandler):
         try:
             if method in {"agent_login", "agent_logout"}:
                 features = entry.runtime_data.features
-                password = (
-                    features.agents.passwords.get(queue.queue_id) if features else None
-                )
+                password = features.agents.passwords.get(queue.queue_id)
                 await getattr(client, method)(queue.queue_id, record.number, password)
             else:
                 await getattr(client, method)(queue.queue_id, record.number)
@@ -389,7 +384,7 @@ class DoNotDisturbIntentHandler(SynwayIntentHandler):
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         spoken = spoken_name(record)
         features = entry.runtime_data.features
-        settings = features.settings.settings.get(record.number) if features else None
+        settings = features.settings.settings.get(record.number)
         if settings is None or "dnd_enabled" not in settings.raw:
             raise SpokenError("voice_no_dnd")
         on = slots[SLOT_STATE]["value"] == "on"

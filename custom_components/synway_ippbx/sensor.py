@@ -26,6 +26,7 @@ from .entity import (
     async_add_object_entities,
 )
 from .figure_sensors import call_sensors
+from .pbx.store import Key
 
 PARALLEL_UPDATES = 0
 
@@ -201,7 +202,7 @@ async def async_setup_entry(
 ) -> None:
     """Add sensors for the hub and every extension, trunk and queue."""
 
-    def _build(key: tuple[str, str]) -> Iterable[Entity]:
+    def _build(key: Key) -> Iterable[Entity]:
         return [
             *(
                 SynwaySensor(entry, key, description)

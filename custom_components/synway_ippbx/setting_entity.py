@@ -12,13 +12,17 @@ from .api import ExtensionSettings
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, SynwayEntityDescription
 from .features import Features
-from .pbx.store import Key
+from .pbx.store import Key, settings_key
 
 
 class ExtensionSettingEntity(SynwayEntity):
     """An entity of one extension setting, unavailable until the settings were read."""
 
-    _follows_reports = False
+    @classmethod
+    @override
+    def listen_key(cls, key: Key) -> Key:
+        """The settings cache wakes it when the extension's settings were read again."""
+        return settings_key(key.id)
 
     def __init__(
         self,
@@ -30,16 +34,6 @@ class ExtensionSettingEntity(SynwayEntity):
         """Attach to the extension and the settings cache."""
         super().__init__(entry, key, description)
         self._features = features
-
-    @override
-    async def async_added_to_hass(self) -> None:
-        """Wake when the extension's settings were read again."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self._features.settings.async_add_listener(
-                self.pbx_id, self._handle_coordinator_update
-            )
-        )
 
     @property
     def _settings(self) -> ExtensionSettings | None:

@@ -32,6 +32,7 @@ from .api import (
 )
 from .const import DOMAIN, LOGGER
 from .pbx.report_facts import record_missed
+from .pbx.store import Key, figures_key
 
 STORAGE_VERSION: Final = 1
 # The cdrs request follows pages up to this many records per backfill.
@@ -206,8 +207,9 @@ class CallStatistics:
         client: SynwayClient,
         extension_name: Callable[[str | None], str | None],
         is_extension: Callable[[str], bool],
+        notify: Callable[[set[Key]], None],
     ) -> None:
-        """Bind to an entry; ``async_load`` before use."""
+        """Bind to an entry; ``async_load`` before use; ``notify`` wakes the figures."""
         self._hass = hass
         self._entry = entry
         self._client = client
@@ -217,7 +219,7 @@ class CallStatistics:
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.statistics"
         )
         self.data = StatisticsData()
-        self._listeners: dict[str | None, set[CALLBACK_TYPE]] = {}
+        self._notify = notify
 
     async def async_load(self) -> None:
         """Read the stored figures (a new day starts at zero)."""
@@ -230,21 +232,13 @@ class CallStatistics:
 
         @callback
         def _midnight(_now: datetime) -> None:
+            before: set[str | None] = {None, *self.data.extensions}
             if self._roll_over():
-                self._changed(set(self._listeners))
+                self._changed(before)
 
         return async_track_time_change(
             self._hass, _midnight, hour=0, minute=0, second=0
         )
-
-    @callback
-    def async_add_listener(
-        self, extension: str | None, update: CALLBACK_TYPE
-    ) -> CALLBACK_TYPE:
-        """Call ``update`` when the figures of an extension (or the PBX's) change."""
-        listeners = self._listeners.setdefault(extension, set())
-        listeners.add(update)
-        return lambda: listeners.discard(update)
 
     def figures(self, extension: str | None) -> DayFigures:
         """The figures of an extension, or of the PBX for ``None``."""
@@ -425,6 +419,4 @@ class CallStatistics:
 
     def _changed(self, keys: set[str | None]) -> None:
         self._store.async_delay_save(self.data.to_json, 1)
-        for key in keys:
-            for update in list(self._listeners.get(key, ())):
-                update()
+        self._notify({figures_key(key) for key in keys})

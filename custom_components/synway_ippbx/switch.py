@@ -16,15 +16,16 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .agents import queue_label
 from .api import ExtensionChanges, ExtensionSettings, Forwarding
 from .const import DOMAIN, ObjectKind
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntity, SynwayEntityDescription, async_add_object_entities
 from .entity_families import EntityFamily, chosen_families, wanted
-from .features import forward_change, queue_label
-from .pbx.store import STRUCTURE_KEY, extension_key, queue_key
-from .pickers import pbx_command
+from .errors import pbx_command
+from .pbx.store import STRUCTURE_KEY, Key, extension_key, queue_key
 from .setting_entity import ExtensionSettingEntity
+from .settings_cache import forward_change
 
 PARALLEL_UPDATES = 1
 
@@ -123,11 +124,9 @@ async def async_setup_entry(
 ) -> None:
     """Add setting switches to extensions and agent switches for queue members."""
     features = entry.runtime_data.features
-    if features is None:  # pragma: no cover - set up before the platforms
-        return
     coordinator = entry.runtime_data.coordinator
 
-    def _build(key: tuple[str, str]) -> Iterable[Entity]:
+    def _build(key: Key) -> Iterable[Entity]:
         if key[0] != "extension":
             return []
         settings = features.settings.settings.get(key[1])
@@ -295,8 +294,7 @@ class AgentSwitch(SynwayEntity, SwitchEntity):
         on_break = (
             agent.on_break
             if agent is not None
-            else features is not None
-            and (self._queue_id, self.pbx_id) in features.agents.breaks
+            else (self._queue_id, self.pbx_id) in features.agents.breaks
         )
         if self._kind == "logged_in":
             return agent is not None or on_break

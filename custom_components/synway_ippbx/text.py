@@ -15,9 +15,11 @@ from .const import ObjectKind
 from .coordinator import SynwayConfigEntry
 from .entity import SynwayEntityDescription, async_add_object_entities
 from .entity_families import wanted
-from .features import Features, forward_change
-from .pickers import pbx_command
+from .errors import pbx_command
+from .features import Features
+from .pbx.store import Key
 from .setting_entity import ExtensionSettingEntity
+from .settings_cache import forward_change
 
 PARALLEL_UPDATES = 1
 
@@ -57,10 +59,8 @@ async def async_setup_entry(
 ) -> None:
     """Add forwarding destinations to every extension."""
     features = entry.runtime_data.features
-    if features is None:  # pragma: no cover - set up before the platforms
-        return
 
-    def _build(key: tuple[str, str]) -> Iterable[Entity]:
+    def _build(key: Key) -> Iterable[Entity]:
         if key[0] != "extension":
             return []
         return [
@@ -78,7 +78,7 @@ class ForwardDestination(ExtensionSettingEntity, TextEntity):
     def __init__(
         self,
         entry: SynwayConfigEntry,
-        key: tuple[str, str],
+        key: Key,
         description: SynwayTextEntityDescription,
         features: Features,
     ) -> None:

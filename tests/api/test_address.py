@@ -6,6 +6,7 @@ import pytest
 
 from custom_components.synway_ippbx.api import (
     PbxAddress,
+    SynwayArgumentError,
     parse_address,
     password_candidates,
     password_digest,
@@ -98,12 +99,12 @@ def test_parse_address(
     ],
 )
 def test_parse_address_rejects_garbage(host: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         parse_address(host)
 
 
 def test_parse_address_rejects_non_strings() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         parse_address(None)  # type: ignore[arg-type]
 
 

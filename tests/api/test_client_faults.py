@@ -22,6 +22,7 @@ from custom_components.synway_ippbx.api import (
     MonitorMode,
     PlayMode,
     RingReport,
+    SynwayArgumentError,
     SynwayClient,
     SynwayConnectionError,
     SynwayConnectionRefusedError,
@@ -320,15 +321,15 @@ async def test_own_session_closed(fake_pbx: FakePbx) -> None:
 
 
 def test_constructor_validation() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         SynwayClient("", USERNAME, PASSWORD)
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         SynwayClient("pbx", "", PASSWORD)
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         SynwayClient("pbx", USERNAME, PASSWORD, request_timeout=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         SynwayClient("pbx", USERNAME, PASSWORD, request_timeout=float("inf"))
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         SynwayClient(
             "pbx", USERNAME, PASSWORD, event_pull=True, event_pull_extension="1,2"
         )
@@ -340,68 +341,83 @@ def test_constructor_validation() -> None:
 _ALARM = AlarmSettings(name="a", time=dt.time(1), date=dt.date(2030, 1, 1))
 
 BAD_CALLS: list[tuple[str, tuple[Any, ...], dict[str, Any], type[Exception]]] = [
-    ("ext_query", ("1000",), {}, TypeError),
-    ("ext_query", (["10,11"],), {}, ValueError),
-    ("ext_update", ("1000", ExtensionChanges()), {}, ValueError),
-    ("ext_update", ("", ExtensionChanges(name="a")), {}, ValueError),
-    ("ext_add", ("1000", ""), {}, ValueError),
-    ("ext_add", ("1000", "pw", None, ExtensionType.UNKNOWN), {}, ValueError),
-    ("ext_status", ("1000", 0), {}, ValueError),
-    ("ext_status_all", (), {"concurrency": 0}, ValueError),
-    ("trunk_query", (["a", ""],), {}, ValueError),
-    ("queue_members", ("",), {}, ValueError),
-    ("agent_query", ("6700", ""), {}, ValueError),
-    ("agent_query", ("6700", "1003", ""), {}, ValueError),
-    ("agent_break", ("", "1003"), {}, ValueError),
-    ("agent_resume", ("6700", " "), {}, ValueError),
-    ("outbound_query", ("",), {}, ValueError),
-    ("outbound_mod", ("r",), {}, ValueError),
-    ("outbound_mod", ("r",), {"trunks": "fxo1"}, TypeError),
-    ("alarm_query", ("",), {}, ValueError),
-    ("alarm_add", ("", _ALARM), {}, ValueError),
-    ("alarm_mod", ("id", AlarmChanges()), {}, ValueError),
-    ("alarm_del", ("",), {}, ValueError),
-    ("monitor", ("1000", "", MonitorMode.LISTEN), {}, ValueError),
-    ("play_sound_file", ("u",), {"mode": PlayMode.LOCAL}, ValueError),
-    ("play_sound_file", ("u",), {"mode": PlayMode.LOCAL, "files": []}, ValueError),
-    ("play_sound_file", ("u",), {"mode": PlayMode.LOCAL, "files": "a.wav"}, TypeError),
+    ("ext_query", ("1000",), {}, SynwayArgumentError),
+    ("ext_query", (["10,11"],), {}, SynwayArgumentError),
+    ("ext_update", ("1000", ExtensionChanges()), {}, SynwayArgumentError),
+    ("ext_update", ("", ExtensionChanges(name="a")), {}, SynwayArgumentError),
+    ("ext_add", ("1000", ""), {}, SynwayArgumentError),
+    ("ext_add", ("1000", "pw", None, ExtensionType.UNKNOWN), {}, SynwayArgumentError),
+    ("ext_status", ("1000", 0), {}, SynwayArgumentError),
+    ("ext_status_all", (), {"concurrency": 0}, SynwayArgumentError),
+    ("trunk_query", (["a", ""],), {}, SynwayArgumentError),
+    ("queue_members", ("",), {}, SynwayArgumentError),
+    ("agent_query", ("6700", ""), {}, SynwayArgumentError),
+    ("agent_query", ("6700", "1003", ""), {}, SynwayArgumentError),
+    ("agent_break", ("", "1003"), {}, SynwayArgumentError),
+    ("agent_resume", ("6700", " "), {}, SynwayArgumentError),
+    ("outbound_query", ("",), {}, SynwayArgumentError),
+    ("outbound_mod", ("r",), {}, SynwayArgumentError),
+    ("outbound_mod", ("r",), {"trunks": "fxo1"}, SynwayArgumentError),
+    ("alarm_query", ("",), {}, SynwayArgumentError),
+    ("alarm_add", ("", _ALARM), {}, SynwayArgumentError),
+    ("alarm_mod", ("id", AlarmChanges()), {}, SynwayArgumentError),
+    ("alarm_del", ("",), {}, SynwayArgumentError),
+    ("monitor", ("1000", "", MonitorMode.LISTEN), {}, SynwayArgumentError),
+    ("play_sound_file", ("u",), {"mode": PlayMode.LOCAL}, SynwayArgumentError),
+    (
+        "play_sound_file",
+        ("u",),
+        {"mode": PlayMode.LOCAL, "files": []},
+        SynwayArgumentError,
+    ),
+    (
+        "play_sound_file",
+        ("u",),
+        {"mode": PlayMode.LOCAL, "files": "a.wav"},
+        SynwayArgumentError,
+    ),
     (
         "play_sound_file",
         ("u",),
         {"mode": PlayMode.LOCAL, "files": ["a.wav,b.wav"]},
-        ValueError,
+        SynwayArgumentError,
     ),
     (
         "play_sound_file",
         ("",),
         {"mode": PlayMode.LOCAL, "files": ["a.wav"]},
-        ValueError,
+        SynwayArgumentError,
     ),
     (
         "play_sound_file",
         ("u",),
         {"mode": PlayMode.LOCAL, "files": ["a"], "tts": TtsPrompt(type="t", url="u")},
-        ValueError,
+        SynwayArgumentError,
     ),
-    ("ext_outbound", ("1000", ""), {}, ValueError),
-    ("ext_outbound", ("1000", "555", ""), {}, ValueError),
-    ("transfer_ext", ("u", ""), {}, ValueError),
-    ("hangup", ("",), {}, ValueError),
-    ("hold", ("  ",), {}, ValueError),
-    ("unhold", ("a,b",), {}, ValueError),
-    ("record", ("",), {}, ValueError),
-    ("audio", ("u", AudioDirection.SPEAK), {}, ValueError),
-    ("audio", ("u", AudioDirection.SPEAK), {"mute": True, "volume": 1}, ValueError),
-    ("audio", ("u", AudioDirection.SPEAK), {"volume": 5}, ValueError),
-    ("audio", ("u", AudioDirection.SPEAK), {"volume": -5}, ValueError),
-    ("inbound_accept", ("",), {}, ValueError),
-    ("inbound_refuse", ("",), {}, ValueError),
-    ("hook", (0, True), {}, ValueError),
-    ("hook", ("x", True), {}, ValueError),
-    ("cdrs", (None, 0), {}, ValueError),
-    ("cdrs_all", (), {"limit": 0}, ValueError),
-    ("cdrs_all", (), {"concurrency": 0}, ValueError),
-    ("cdr_query", ("",), {}, ValueError),
+    ("ext_outbound", ("1000", ""), {}, SynwayArgumentError),
+    ("ext_outbound", ("1000", "555", ""), {}, SynwayArgumentError),
+    ("transfer_ext", ("u", ""), {}, SynwayArgumentError),
+    ("hangup", ("",), {}, SynwayArgumentError),
+    ("hold", ("  ",), {}, SynwayArgumentError),
+    ("unhold", ("a,b",), {}, SynwayArgumentError),
+    ("record", ("",), {}, SynwayArgumentError),
+    ("audio", ("u", AudioDirection.SPEAK), {}, SynwayArgumentError),
+    (
+        "audio",
+        ("u", AudioDirection.SPEAK),
+        {"mute": True, "volume": 1},
+        SynwayArgumentError,
+    ),
+    ("audio", ("u", AudioDirection.SPEAK), {"volume": 5}, SynwayArgumentError),
+    ("audio", ("u", AudioDirection.SPEAK), {"volume": -5}, SynwayArgumentError),
+    ("inbound_accept", ("",), {}, SynwayArgumentError),
+    ("inbound_refuse", ("",), {}, SynwayArgumentError),
+    ("hook", (0, True), {}, SynwayArgumentError),
+    ("hook", ("x", True), {}, SynwayArgumentError),
+    ("cdrs", (None, 0), {}, SynwayArgumentError),
+    ("cdrs_all", (), {"limit": 0}, SynwayArgumentError),
+    ("cdrs_all", (), {"concurrency": 0}, SynwayArgumentError),
+    ("cdr_query", ("",), {}, SynwayArgumentError),
 ]
 
 

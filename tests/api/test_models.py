@@ -32,6 +32,7 @@ from custom_components.synway_ippbx.api import (
     QueueInfo,
     QueueMemberState,
     QueueStatus,
+    SynwayArgumentError,
     TimeConditionType,
     TrunkInfo,
     TrunkSettings,
@@ -425,7 +426,10 @@ def test_alarm_settings() -> None:
             ValueError,
         ),
         ({"name": "", "time": dt.time(1), "date": dt.date(2030, 1, 1)}, ValueError),
-        ({"name": "a", "time": dt.time(1), "date": dt.datetime(2030, 1, 1)}, TypeError),
+        (
+            {"name": "a", "time": dt.time(1), "date": dt.datetime(2030, 1, 1)},
+            SynwayArgumentError,
+        ),
         ({"name": "a", "time": dt.time(1), "weekdays": frozenset()}, ValueError),
         (
             {
@@ -478,11 +482,11 @@ def test_alarm_changes() -> None:
     }
     dated = AlarmChanges(date=dt.date(2031, 2, 3))
     assert dated.to_api() == {"wakeup_custom_day": "false", "wakeup_mday": "2031-02-03"}
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         AlarmChanges(date=dt.date(2031, 2, 3), weekdays=frozenset({Weekday.WED}))
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         AlarmChanges(weekdays=frozenset())
-    with pytest.raises(TypeError):
+    with pytest.raises(SynwayArgumentError):
         AlarmChanges(date=dt.datetime(2031, 2, 3, 8))
 
 
@@ -497,9 +501,9 @@ def test_tts_prompt() -> None:
         "url": "http://10.10.8.134/api",
         "params": {"fchtts_param": {"text": "你好"}},
     }
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         TtsPrompt(type="", url="u")
-    with pytest.raises(ValueError):
+    with pytest.raises(SynwayArgumentError):
         TtsPrompt(type="t", url=" ")
 
 
@@ -588,3 +592,26 @@ def test_models_are_frozen() -> None:
     info = QueueInfo(queue_id="1")
     with pytest.raises(AttributeError):
         info.queue_id = "2"  # type: ignore[misc]
+
+
+def test_request_models_declare_where_each_field_goes() -> None:
+    """Request fields are declared with sent(), as response fields are with wire()."""
+    from dataclasses import fields
+
+    from custom_components.synway_ippbx.api.base import RequestModel
+
+    two_keys = {"forward_always", "forward_busy", "forward_no_answer"}
+    two_keys |= {"forward_unregistered", "follow_me", "extra"}
+    when = {"time", "date", "weekdays"}
+    for model, own in (
+        (ExtensionChanges, two_keys),
+        (CdrQuery, set()),
+        (AlarmChanges, when),
+    ):
+        assert issubclass(model, RequestModel)
+        undeclared = {
+            item.name for item in fields(model) if "send" not in item.metadata
+        }
+        assert undeclared == own, model
+    query = CdrQuery(extension="1000", direction=CallDirection.INBOUND)
+    assert query.to_api() == {"extid": "1000", "direction": "inbound"}

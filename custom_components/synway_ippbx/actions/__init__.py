@@ -32,8 +32,9 @@ import probatio as vol
 from ..api import TrunkType
 from ..const import DOMAIN
 from ..coordinator import SynwayConfigEntry
+from ..errors import pbx_errors
 from ..pbx.store import PbxStore
-from ..pickers import async_picked_entry_id, async_resolve_object, pbx_errors
+from ..pickers import async_picked_entry_id, async_resolve_object
 from . import alarms, calls, config, queues, records
 from .common import (
     ATTR_EXTENSION,

@@ -6,6 +6,8 @@ import re
 from typing import Literal
 from urllib.parse import urlsplit
 
+from .exceptions import SynwayArgumentError
+
 type Scheme = Literal["http", "https"]
 
 _DEFAULT_PORTS: dict[Scheme, int] = {"https": 443, "http": 80}
@@ -41,10 +43,10 @@ def parse_address(host: str) -> PbxAddress:
     """Parse what the user typed; https and port 443 unless the input says otherwise.
 
     Raises:
-        ValueError: the input is not a usable host.
+        SynwayArgumentError: the input is not a usable host.
     """
     if not isinstance(host, str) or not host.strip():
-        raise ValueError("The PBX address is empty")
+        raise SynwayArgumentError("The PBX address is empty")
     text = host.strip()
     scheme: Scheme = "https"
     if _is_bare_ipv6(text):
@@ -58,7 +60,7 @@ def parse_address(host: str) -> PbxAddress:
         elif lowered.startswith("http://"):
             scheme = "http"
         else:
-            raise ValueError(f"Unsupported scheme in PBX address: {host!r}")
+            raise SynwayArgumentError(f"Unsupported scheme in PBX address: {host!r}")
         to_split = text
     else:
         to_split = f"{scheme}://{text}"
@@ -67,18 +69,18 @@ def parse_address(host: str) -> PbxAddress:
         port = parts.port
         hostname = parts.hostname
     except ValueError as err:
-        raise ValueError(f"Invalid PBX address: {host!r}") from err
+        raise SynwayArgumentError(f"Invalid PBX address: {host!r}") from err
     if parts.path.strip("/") or parts.query or parts.fragment or parts.username:
-        raise ValueError(
+        raise SynwayArgumentError(
             f"The PBX address must not carry a path or credentials: {host!r}"
         )
     if not hostname:
-        raise ValueError(f"Invalid PBX address: {host!r}")
+        raise SynwayArgumentError(f"Invalid PBX address: {host!r}")
     hostname = hostname.lower()
     if not _valid_host(hostname):
-        raise ValueError(f"Invalid PBX host name: {host!r}")
+        raise SynwayArgumentError(f"Invalid PBX host name: {host!r}")
     if port == 0:
-        raise ValueError(f"Invalid PBX port: {host!r}")
+        raise SynwayArgumentError(f"Invalid PBX port: {host!r}")
     return PbxAddress(scheme, hostname.rstrip("."), port or _DEFAULT_PORTS[scheme])
 
 

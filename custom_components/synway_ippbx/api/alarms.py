@@ -5,8 +5,17 @@ from dataclasses import dataclass
 import datetime as dt
 from typing import Any, Self
 
-from .base import ApiModel, api_bool, check_int, check_text, raw_field
+from .base import (
+    ApiModel,
+    RequestModel,
+    api_bool,
+    check_int,
+    check_text,
+    raw_field,
+    sent,
+)
 from .enums import Weekday
+from .exceptions import SynwayArgumentError
 from .parsing import (
     get_all,
     mappings,
@@ -98,13 +107,13 @@ def alarms_from_api(wakeups: object) -> list[Alarm]:
 
 def _check_weekdays(days: frozenset[Weekday] | None) -> None:
     if days is not None and not days:
-        raise ValueError("weekdays must name at least one day")
+        raise SynwayArgumentError("weekdays must name at least one day")
 
 
 def _check_date(value: dt.date | None) -> None:
     # A datetime is a date to the type checker, but the PBX takes a day, not a moment.
     if isinstance(value, dt.datetime):
-        raise TypeError("date must be a datetime.date, not a datetime")
+        raise SynwayArgumentError("date must be a datetime.date, not a datetime")
 
 
 def _weekdays_api(days: frozenset[Weekday]) -> str:
@@ -130,7 +139,7 @@ class AlarmSettings(ApiModel):
         _check_date(self.date)
         _check_weekdays(self.weekdays)
         if (self.date is None) == (self.weekdays is None):
-            raise ValueError("give exactly one of date and weekdays")
+            raise SynwayArgumentError("give exactly one of date and weekdays")
         check_int("snooze_interval", self.snooze_interval, 1)
         check_int("retries", self.retries, 0)
 
@@ -153,17 +162,18 @@ class AlarmSettings(ApiModel):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class AlarmChanges(ApiModel):
+class AlarmChanges(RequestModel):
     """Changes to a wake-up alarm (alarm_mod); ``None`` leaves a setting alone."""
 
-    name: str | None = None
+    name: str | None = sent("wakeup_name")
+    # When it rings: several keys each, so written in to_api.
     time: dt.time | None = None
     date: dt.date | None = None
     weekdays: frozenset[Weekday] | None = None
-    enabled: bool | None = None
-    prompt: str | None = None
-    snooze_interval: int | None = None
-    retries: int | None = None
+    enabled: bool | None = sent("wakeup_enabled")
+    prompt: str | None = sent("wakeup_prompt")
+    snooze_interval: int | None = sent("wakeup_snooze_time")
+    retries: int | None = sent("wakeup_retry_times")
 
     def __post_init__(self) -> None:
         """Reject values the PBX would refuse, before anything is sent."""
@@ -171,7 +181,7 @@ class AlarmChanges(ApiModel):
         _check_date(self.date)
         _check_weekdays(self.weekdays)
         if self.date is not None and self.weekdays is not None:
-            raise ValueError("give at most one of date and weekdays")
+            raise SynwayArgumentError("give at most one of date and weekdays")
         check_int("snooze_interval", self.snooze_interval, 1)
         check_int("retries", self.retries, 0)
 
@@ -182,13 +192,7 @@ class AlarmChanges(ApiModel):
 
     def to_api(self) -> dict[str, str]:
         """Return the alarm_mod fields for these changes."""
-        body: dict[str, str] = {}
-        if self.name is not None:
-            body["wakeup_name"] = self.name
-        if self.enabled is not None:
-            body["wakeup_enabled"] = api_bool(self.enabled)
-        if self.prompt is not None:
-            body["wakeup_prompt"] = self.prompt
+        body = self.request_fields()
         if self.weekdays is not None:
             body["wakeup_custom_day"] = "true"
             body["wakeup_wday"] = _weekdays_api(self.weekdays)
@@ -198,8 +202,4 @@ class AlarmChanges(ApiModel):
         if self.time is not None:
             body["wakeup_hour"] = str(self.time.hour)
             body["wakeup_min"] = str(self.time.minute)
-        if self.snooze_interval is not None:
-            body["wakeup_snooze_time"] = str(self.snooze_interval)
-        if self.retries is not None:
-            body["wakeup_retry_times"] = str(self.retries)
         return body

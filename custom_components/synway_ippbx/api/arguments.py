@@ -7,12 +7,14 @@ collection of strings is wanted (a string is one), a number out of range.
 
 from collections.abc import Iterable
 
+from .exceptions import SynwayArgumentError
+
 
 def text(name: str, value: str) -> str:
     """Require a non-blank text; return it stripped."""
     stripped = value.strip()
     if not stripped:
-        raise ValueError(f"{name} must not be empty")
+        raise SynwayArgumentError(f"{name} must not be empty")
     return stripped
 
 
@@ -20,7 +22,7 @@ def single(name: str, value: str) -> str:
     """Require one identifier: non-blank and without the API's list separator."""
     stripped = text(name, value)
     if "," in stripped:
-        raise ValueError(f"{name} must be a single value, not a list")
+        raise SynwayArgumentError(f"{name} must be a single value, not a list")
     return stripped
 
 
@@ -29,12 +31,14 @@ def joined(name: str, values: Iterable[str] | None) -> str | None:
     if values is None:
         return None
     if isinstance(values, str):
-        raise TypeError(f"{name} must be a collection of strings, not a string")
+        raise SynwayArgumentError(
+            f"{name} must be a collection of strings, not a string"
+        )
     return ",".join(dict.fromkeys(single(name, value) for value in values))
 
 
 def positive(name: str, value: int) -> int:
     """Require a count of at least 1."""
     if value < 1:
-        raise ValueError(f"{name} must be at least 1")
+        raise SynwayArgumentError(f"{name} must be at least 1")
     return value

@@ -4,6 +4,10 @@ Response models (``WireModel``) declare each field once with :func:`wire`: the P
 the parser; one generic ``from_api`` reads them, never raises on missing or oddly typed
 fields, and keeps the PBX's own dict in ``raw``. ``to_dict`` gives a JSON-serialisable dict
 with Pythonic keys (what the integration returns from its actions).
+
+Request models (``RequestModel``) declare each field once the same way, with :func:`sent`:
+the PBX's key and how the value is spelled; one generic ``request_fields`` writes them,
+leaving out what is ``None`` (a setting left alone, a filter not given).
 """
 
 from collections.abc import Callable, Mapping, Set as AbstractSet
@@ -14,6 +18,7 @@ from functools import partial
 from typing import Any, Self
 
 from .enums import ApiEnum, Weekday
+from .exceptions import SynwayArgumentError
 from .parsing import split_list, to_plain, to_str
 
 _WEEKDAY_ORDER = list(Weekday)
@@ -127,13 +132,48 @@ def api_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
+def _spell(value: object) -> str:
+    """A request value as the PBX spells it: flags, enumerations, numbers, texts."""
+    if isinstance(value, bool):
+        return api_bool(value)
+    if isinstance(value, ApiEnum):
+        return str(value.api_value)
+    return str(value)
+
+
+type Spell = Callable[[Any], str | None]
+
+
+def sent(key: str, *, spell: Spell = _spell) -> Any:
+    """Declare a request field sent as the PBX's ``key`` (``None`` = not sent)."""
+    return field(default=None, metadata={"send": (key, spell)})
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RequestModel(ApiModel):
+    """A request model whose fields say where they go (:func:`sent`)."""
+
+    def request_fields(self) -> dict[str, str]:
+        """The declared fields that are set, spelled for the PBX, in declaration order."""
+        body: dict[str, str] = {}
+        for item in fields(self):
+            if (spec := item.metadata.get("send")) is None:
+                continue
+            key, spell = spec
+            if (value := getattr(self, item.name)) is None:
+                continue
+            if (spelled := spell(value)) is not None:
+                body[key] = spelled
+        return body
+
+
 def check_text(name: str, value: str | None, *, allow_empty: bool = False) -> None:
     """Refuse a blank text the PBX would refuse (``None`` leaves a setting alone)."""
     if value is not None and not allow_empty and not value.strip():
-        raise ValueError(f"{name} must not be empty")
+        raise SynwayArgumentError(f"{name} must not be empty")
 
 
 def check_int(name: str, value: int | None, minimum: int = 0) -> None:
     """Refuse a number below what the PBX accepts (``None`` leaves a setting alone)."""
     if value is not None and value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}")
+        raise SynwayArgumentError(f"{name} must be at least {minimum}")

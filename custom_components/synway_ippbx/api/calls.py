@@ -5,8 +5,17 @@ from dataclasses import dataclass, field
 import datetime as dt
 from typing import Any, Self
 
-from .base import ApiModel, WireModel, check_text, optional_enum, wire
+from .base import (
+    ApiModel,
+    RequestModel,
+    WireModel,
+    check_text,
+    optional_enum,
+    sent,
+    wire,
+)
 from .enums import CallDirection, CdrStatus
+from .exceptions import SynwayArgumentError
 from .parsing import mappings, to_count, to_datetime, to_float, to_int, to_plain
 
 
@@ -32,46 +41,34 @@ _QUERY_STATUSES = frozenset({CdrStatus.ANSWERED, CdrStatus.CANCELLED, CdrStatus.
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class CdrQuery(ApiModel):
+class CdrQuery(RequestModel):
     """Filters of the cdrs request; times are the PBX's local (naive) time."""
 
-    extension: str | None = None
-    caller: str | None = None
-    callee: str | None = None
-    outbound_caller_id: str | None = None
-    started_after: dt.datetime | None = None
-    started_before: dt.datetime | None = None
-    ended_after: dt.datetime | None = None
-    ended_before: dt.datetime | None = None
-    direction: CallDirection | None = None
-    status: CdrStatus | None = None
+    extension: str | None = sent("extid")
+    caller: str | None = sent("caller_id_number")
+    callee: str | None = sent("destination_number")
+    outbound_caller_id: str | None = sent("outbound_callerid_number")
+    started_after: dt.datetime | None = sent("start_stamp_begin", spell=_format_stamp)
+    started_before: dt.datetime | None = sent("start_stamp_end", spell=_format_stamp)
+    ended_after: dt.datetime | None = sent("end_stamp_begin", spell=_format_stamp)
+    ended_before: dt.datetime | None = sent("end_stamp_end", spell=_format_stamp)
+    direction: CallDirection | None = sent("direction")
+    status: CdrStatus | None = sent("call_status")
 
     def __post_init__(self) -> None:
         """Reject filters the PBX does not know, before anything is sent."""
         for name in ("extension", "caller", "callee", "outbound_caller_id"):
             check_text(name, getattr(self, name))
         if self.direction is CallDirection.UNKNOWN:
-            raise ValueError("direction must be a known call direction")
+            raise SynwayArgumentError("direction must be a known call direction")
         if self.status is not None and self.status not in _QUERY_STATUSES:
-            raise ValueError(
+            raise SynwayArgumentError(
                 f"Call records can be filtered by answered, cancelled or failed, not {self.status!r}"
             )
 
     def to_api(self) -> dict[str, str]:
         """Return the cdrs request fields for these filters."""
-        values: dict[str, str | None] = {
-            "extid": self.extension,
-            "caller_id_number": self.caller,
-            "destination_number": self.callee,
-            "outbound_callerid_number": self.outbound_caller_id,
-            "start_stamp_begin": _format_stamp(self.started_after),
-            "start_stamp_end": _format_stamp(self.started_before),
-            "end_stamp_begin": _format_stamp(self.ended_after),
-            "end_stamp_end": _format_stamp(self.ended_before),
-            "direction": self.direction.api_value if self.direction else None,
-            "call_status": self.status.api_value if self.status else None,
-        }
-        return {key: value for key, value in values.items() if value is not None}
+        return self.request_fields()
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

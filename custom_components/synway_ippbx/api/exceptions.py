@@ -64,6 +64,15 @@ class SynwayError(Exception):
     """Base of every error raised by the client."""
 
 
+class SynwayArgumentError(SynwayError, ValueError):
+    """An argument the client was given cannot be sent; raised before anything is sent.
+
+    Blank, a list where one value is wanted, out of range, a string where a collection is
+    wanted, an unusable address. Raised before anything is sent. Also a ValueError, so callers that checked values that
+    way keep working.
+    """
+
+
 class SynwayConnectionError(SynwayError):
     """The PBX could not be reached (DNS, refused connection, TLS, dropped connection)."""
 

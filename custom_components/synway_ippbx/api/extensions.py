@@ -6,11 +6,13 @@ from typing import Any, Self
 
 from .base import (
     ApiModel,
+    RequestModel,
     WireModel,
     api_bool,
     check_int,
     check_text,
     optional_enum,
+    sent,
     wire,
 )
 from .enums import (
@@ -21,6 +23,7 @@ from .enums import (
     ExtensionType,
     TimeConditionType,
 )
+from .exceptions import SynwayArgumentError
 from .parsing import mappings, split_list, to_bool, to_int, to_plain, to_str
 
 
@@ -121,34 +124,34 @@ class ExtensionSettings(WireModel):
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class ExtensionChanges(ApiModel):
+class ExtensionChanges(RequestModel):
     """Settings to change on an extension (ext_mod); ``None`` leaves a setting alone.
 
     A forwarding field takes a destination to switch that forwarding on, or ``""`` to switch
     it off. ``extra`` passes further raw API fields through unchanged.
     """
 
-    name: str | None = None
-    caller_id: str | None = None
-    call_permission: CallPermission | None = None
-    enabled: bool | None = None
-    voicemail: bool | None = None
-    recording: bool | None = None
+    name: str | None = sent("username")
+    caller_id: str | None = sent("effective_caller_id_number")
+    call_permission: CallPermission | None = sent("call_permission")
+    enabled: bool | None = sent("enabled")
+    voicemail: bool | None = sent("voicemail_enabled")
+    recording: bool | None = sent("user_record")
     forward_always: str | None = None
     forward_busy: str | None = None
     forward_no_answer: str | None = None
     forward_unregistered: str | None = None
     follow_me: str | None = None
-    call_timeout: int | None = None
-    max_call_duration: int | None = None
-    max_registrations: int | None = None
+    call_timeout: int | None = sent("call_timeout")
+    max_call_duration: int | None = sent("max_call_duration")
+    max_registrations: int | None = sent("max_registrations")
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Reject values the PBX would refuse, before anything is sent."""
         check_text("name", self.name)
         if self.call_permission is CallPermission.UNKNOWN:
-            raise ValueError("call_permission must be a known permission")
+            raise SynwayArgumentError("call_permission must be a known permission")
         check_int("call_timeout", self.call_timeout, 1)
         check_int("max_call_duration", self.max_call_duration, 1)
         check_int("max_registrations", self.max_registrations, 1)
@@ -160,19 +163,8 @@ class ExtensionChanges(ApiModel):
 
     def to_api(self) -> dict[str, str]:
         """Return the ext_mod fields for these changes."""
-        body: dict[str, str] = {}
-        if self.name is not None:
-            body["username"] = self.name
-        if self.caller_id is not None:
-            body["effective_caller_id_number"] = self.caller_id
-        if self.call_permission is not None:
-            body["call_permission"] = self.call_permission.api_value
-        if self.enabled is not None:
-            body["enabled"] = api_bool(self.enabled)
-        if self.voicemail is not None:
-            body["voicemail_enabled"] = api_bool(self.voicemail)
-        if self.recording is not None:
-            body["user_record"] = api_bool(self.recording)
+        # A forwarding is two keys (on/off and where), so it is written here.
+        body = self.request_fields()
         for name, prefix in _FORWARD_PREFIXES.items():
             destination: str | None = getattr(self, name)
             if destination is None:
@@ -181,12 +173,6 @@ class ExtensionChanges(ApiModel):
             body[f"{prefix}_enabled"] = api_bool(bool(destination))
             if destination:
                 body[f"{prefix}_destination"] = destination
-        if self.call_timeout is not None:
-            body["call_timeout"] = str(self.call_timeout)
-        if self.max_call_duration is not None:
-            body["max_call_duration"] = str(self.max_call_duration)
-        if self.max_registrations is not None:
-            body["max_registrations"] = str(self.max_registrations)
         body.update(self.extra)
         return body
 

@@ -20,6 +20,7 @@ from . import arguments as arg
 from .address import PbxAddress, parse_address
 from .credentials import password_digest
 from .exceptions import (
+    SynwayArgumentError,
     SynwayAuthenticationError,
     SynwayConnectionError,
     SynwayError,
@@ -94,7 +95,9 @@ class SynwayClientBase:
         self._username = arg.text("username", username)
         self._password_digest = password_digest(arg.text("password", password))
         if not math.isfinite(request_timeout) or request_timeout <= 0:
-            raise ValueError("request_timeout must be a positive number of seconds")
+            raise SynwayArgumentError(
+                "request_timeout must be a positive number of seconds"
+            )
         self._session = session
         self._own_session = session is None
         self._verify_ssl = verify_ssl

@@ -7,8 +7,10 @@ shrinks a lot at once, the objects that went missing stay until the next poll sa
 same. A small removal (an extension deleted on the PBX) goes through at once.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+
+from ..const import LOGGER
 
 # "A lot": more than this many objects, or more than this share of the list.
 SHRINK_COUNT = 10
@@ -42,3 +44,31 @@ class ShrinkGuard:
             return new
         self.held.pop(kind, None)
         return set()
+
+    def keep_all(
+        self, lists: Mapping[str, tuple[Collection[str], Collection[str]]]
+    ) -> dict[str, set[str]]:
+        """Per kind, the objects a poll left out that stay until the next poll confirms.
+
+        Logs what is held back and what goes, with counts: a removal takes devices,
+        entities and the user's settings on them.
+        """
+        keep: dict[str, set[str]] = {}
+        for kind, (before, after) in lists.items():
+            keep[kind] = held = self.keep(kind, before, after)
+            if held:
+                LOGGER.info(
+                    "The PBX lists %d of %d %ss; keeping the %d missing until the "
+                    "next poll confirms they are gone",
+                    len(after),
+                    len(before),
+                    kind,
+                    len(held),
+                )
+            elif removed := len(set(before) - set(after)):
+                LOGGER.info(
+                    "%d %s(s) no longer on the PBX; removing their devices",
+                    removed,
+                    kind,
+                )
+        return keep

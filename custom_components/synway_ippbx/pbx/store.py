@@ -11,6 +11,7 @@ coordinator wakes only the entities concerned. The records themselves are in
 
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
+from typing import Final, NamedTuple
 
 from ..api import (
     AgentStatusChange,
@@ -42,29 +43,52 @@ from .objects import (
     queue_fingerprint,
 )
 
-type Key = tuple[str, str]
+
+class ObjectKey(NamedTuple):
+    """What a listener waits for: one object of the PBX, or one kind of news.
+
+    The one key of every wake-up (the coordinator's keyed listeners): ``extension``,
+    ``trunk`` and ``queue`` objects; ``settings`` and ``figures`` of an extension (or of
+    the PBX, id ``""``); the ``hub``; the PBX's ``structure`` (objects added or gone).
+    """
+
+    kind: str
+    id: str = ""
+
+
+type Key = ObjectKey
 
 # A call no report mentioned for this long is forgotten at the next poll: the last
 # guard when the PBX keeps a lost call's extension or trunk looking busy.
 MAX_CALL_QUIET = timedelta(hours=24)
 
-HUB_KEY: Key = ("hub", "")
-STRUCTURE_KEY: Key = ("structure", "")
+HUB_KEY: Final = ObjectKey("hub")
+STRUCTURE_KEY: Final = ObjectKey("structure")
 
 
 def extension_key(number: str) -> Key:
     """The key of an extension."""
-    return ("extension", number)
+    return ObjectKey("extension", number)
 
 
 def trunk_key(name: str) -> Key:
     """The key of a trunk."""
-    return ("trunk", name)
+    return ObjectKey("trunk", name)
 
 
 def queue_key(queue_id: str) -> Key:
     """The key of a queue."""
-    return ("queue", queue_id)
+    return ObjectKey("queue", queue_id)
+
+
+def settings_key(number: str) -> Key:
+    """The key of an extension's settings (read apart from polls: settings_cache.py)."""
+    return ObjectKey("settings", number)
+
+
+def figures_key(number: str | None) -> Key:
+    """The key of an extension's call figures, or the PBX's for ``None``."""
+    return ObjectKey("figures", number or "")
 
 
 def object_keys(store: PbxStore) -> set[Key]:

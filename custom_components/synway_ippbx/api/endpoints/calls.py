@@ -7,6 +7,7 @@ from typing import Any
 from .. import arguments as arg
 from ..calls import CallRecord, CallRecordDetail, CdrPage, CdrQuery, TtsPrompt
 from ..enums import AudioDirection, MonitorMode, PlayMode
+from ..exceptions import SynwayArgumentError
 from ..paging import bounded_last_page, remaining_pages
 from ..parsing import JsonObject, mappings
 from ..reports.parser import Report, ReportParseError, report_from_object
@@ -38,13 +39,15 @@ class CallEndpoints(SynwayClientBase):
         """Play custom prompts (``files``) or a TTS prompt into a call leg."""
         body: dict[str, Any] = {"uuid": arg.single("uuid", uuid)}
         if (files is None) == (tts is None):
-            raise ValueError("give exactly one of files and tts")
+            raise SynwayArgumentError("give exactly one of files and tts")
         if files is not None:
             if isinstance(files, str):
-                raise TypeError("files must be a list of file names, not a string")
+                raise SynwayArgumentError(
+                    "files must be a list of file names, not a string"
+                )
             names = [arg.single("file name", name) for name in files]
             if not names:
-                raise ValueError("files must name at least one prompt")
+                raise SynwayArgumentError("files must name at least one prompt")
             body["filename"] = ",".join(names)
         elif tts is not None:
             body |= {"type": "tts", "tts_type": tts.type, "tts_url": tts.url}
@@ -102,7 +105,7 @@ class CallEndpoints(SynwayClientBase):
             "direction": direction.api_value,
         }
         if (mute is None) == (volume is None):
-            raise ValueError("give exactly one of mute and volume")
+            raise SynwayArgumentError("give exactly one of mute and volume")
         if mute is not None:
             body |= {
                 "type": "mute",
@@ -110,7 +113,7 @@ class CallEndpoints(SynwayClientBase):
             }
         elif volume is not None:
             if not -4 <= volume <= 4:
-                raise ValueError("volume must be between -4 and 4")
+                raise SynwayArgumentError("volume must be between -4 and 4")
             body |= {"type": "level", "level": str(volume)}
         await self._call("audio", body)
 
@@ -126,7 +129,7 @@ class CallEndpoints(SynwayClientBase):
         """Take an FXO port off hook (``off_hook=True``) or put it back on hook."""
         port_text = arg.single("port", str(port))
         if not port_text.isdigit() or int(port_text) < 1:
-            raise ValueError("port must be a positive port number")
+            raise SynwayArgumentError("port must be a positive port number")
         mode = "on" if off_hook else "off"
         await self._call("hook", {"port": port_text, "mode": mode})
 

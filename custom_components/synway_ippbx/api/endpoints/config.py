@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping
 from .. import arguments as arg
 from ..alarms import Alarm, AlarmChanges, AlarmSettings, alarms_from_api
 from ..enums import ExtensionType
+from ..exceptions import SynwayArgumentError
 from ..extensions import (
     ExtensionChanges,
     ExtensionSettings,
@@ -38,7 +39,7 @@ class ConfigEndpoints(SynwayClientBase):
         extid = arg.single("extension", extension)
         fields = changes.to_api()
         if not fields:
-            raise ValueError("changes is empty: nothing to update")
+            raise SynwayArgumentError("changes is empty: nothing to update")
         await self._call("ext_mod", {"extid": extid, "action": "update", **fields})
 
     async def ext_add(
@@ -56,7 +57,7 @@ class ConfigEndpoints(SynwayClientBase):
             "password": arg.text("password", password),
         }
         if extension_type is ExtensionType.UNKNOWN:
-            raise ValueError("extension_type must be a known extension type")
+            raise SynwayArgumentError("extension_type must be a known extension type")
         if extension_type is not None:
             body["extension_type"] = extension_type.api_value
         if changes is not None:
@@ -152,7 +153,9 @@ class ConfigEndpoints(SynwayClientBase):
         if gateways is not None:
             body["member_gateway"] = gateways
         if len(body) == 2:
-            raise ValueError("nothing to change: give enabled, extensions or trunks")
+            raise SynwayArgumentError(
+                "nothing to change: give enabled, extensions or trunks"
+            )
         await self._call("outbound_mod", body)
 
     async def ivr_list(self) -> list[Ivr]:
@@ -182,7 +185,7 @@ class ConfigEndpoints(SynwayClientBase):
         wakeup = arg.single("alarm_id", alarm_id)
         fields = changes.to_api()
         if not fields:
-            raise ValueError("changes is empty: nothing to update")
+            raise SynwayArgumentError("changes is empty: nothing to update")
         await self._call("alarm_mod", {"wakeup_uuid": wakeup, **fields})
 
     async def alarm_del(

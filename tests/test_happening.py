@@ -339,3 +339,37 @@ async def test_event_size_bound_holds_for_a_worst_small_report(
     for data in events:
         assert len(json.dumps(data)) <= event_size_bound(len(body))
         assert cap_event_data(data, at_most=event_size_bound(len(body))) is data
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_conference_from_the_simulator_reaches_everything_its_row_names(
+    hass: HomeAssistant, simulator: Simulator, bus: list[dict[str, Any]]
+) -> None:
+    """A conference (manual 3.9) as the PBX starts and ends it, end to end.
+
+    Its facts rows say: the PBX's event entity (scope hub), which is also what shows it
+    in the Activity log (no extra row while it is enabled), no extension. The worked
+    example of docs/how-it-works.md.
+    """
+    from custom_components.synway_ippbx.const import EVENT_ACTIVITY
+
+    activity: list[dict[str, Any]] = []
+    hass.bus.async_listen(
+        EVENT_ACTIVITY, lambda event: activity.append(dict(event.data))
+    )
+    uuid = simulator.conference("6400")
+    await settle(hass, simulator)
+    started = attributes(hass, "event.synway_ippbx_127_0_0_1_pbx_event")
+    assert (started["event_type"], started["conference_number"]) == (
+        "conference_create",
+        "6400",
+    )
+    assert started["conference_id"] == uuid
+    simulator.conference("6400", create=False)
+    await settle(hass, simulator)
+    ended = attributes(hass, "event.synway_ippbx_127_0_0_1_pbx_event")
+    assert ended["event_type"] == "conference_destroy"
+    fired = [data["event"] for data in bus]
+    assert fired == ["CONFERENCECREATE", "CONFERENCEDESTROY"]
+    assert all("extension" not in data for data in bus)
+    assert activity == []  # the event entity's own row says it

@@ -1,7 +1,11 @@
 """The exception hierarchy and the errno table."""
 
+import ast
+from pathlib import Path
+
 import pytest
 
+from custom_components.synway_ippbx import api
 from custom_components.synway_ippbx.api import (
     ERRNO_MEANINGS,
     SynwayApiDisabledError,
@@ -65,3 +69,40 @@ def test_unknown_errno_and_custom_meaning() -> None:
     assert error.errno == 777
     assert "777" in error.meaning
     assert SynwayRequestError(6, "custom").meaning == "custom"
+
+
+def test_the_clients_own_checks_raise_its_own_exception() -> None:
+    """Arguments the client refuses raise SynwayArgumentError, never a bare ValueError.
+
+    Only the parser's internals (parsing.py, caught inside the client) and Enum's own
+    ``_missing_`` protocol (which must raise ValueError) raise the built-in ones.
+    """
+    api_dir = Path(api.__file__).parent
+    bare: list[str] = []
+    for path in sorted(api_dir.rglob("*.py")):
+        if path.name == "parsing.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = [
+            node
+            for node in ast.walk(tree)
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.name != "_missing_"
+        ]
+        bare.extend(
+            f"{path.name}:{node.lineno}"
+            for function in functions
+            for node in ast.walk(function)
+            if isinstance(node, ast.Raise)
+            and isinstance(node.exc, ast.Call)
+            and isinstance(node.exc.func, ast.Name)
+            and node.exc.func.id in {"ValueError", "TypeError"}
+        )
+    assert bare == []
+
+
+def test_an_argument_error_is_a_synway_error_and_a_value_error() -> None:
+    assert issubclass(api.SynwayArgumentError, SynwayError)
+    assert issubclass(api.SynwayArgumentError, ValueError)
+    with pytest.raises(api.SynwayArgumentError, match="weekdays"):
+        api.AlarmChanges(weekdays=frozenset())

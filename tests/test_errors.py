@@ -21,7 +21,7 @@ from custom_components.synway_ippbx.const import (
     CONF_WEBHOOK_ID,
     DOMAIN,
 )
-from custom_components.synway_ippbx.pickers import pbx_errors
+from custom_components.synway_ippbx.errors import pbx_errors
 from custom_components.synway_ippbx.webhook import report_url
 from simulator import Simulator
 

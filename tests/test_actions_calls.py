@@ -2,7 +2,7 @@
 
 Each test calls an action through Home Assistant and asserts what changed on the simulated
 PBX. Entry resolution, validation, admin-only actions and the response actions live in
-test_services_admin.py and test_services_data.py.
+test_actions.py and test_actions_data.py.
 """
 
 from typing import Any
