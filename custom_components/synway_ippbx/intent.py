@@ -22,7 +22,16 @@ from .const import CONF_ASSIST_EXTENSION
 from .coordinator import SynwayConfigEntry
 from .intent_act import ACTION_HANDLERS
 from .intent_ask import QUESTION_HANDLERS
-from .intent_common import SLOT_PBX, SynwayIntentHandler, join, phrase, say, text_slot
+from .intent_common import (
+    SLOT_NAME,
+    SLOT_PBX,
+    SynwayIntentHandler,
+    join,
+    phrase,
+    say,
+    sentence_pbx,
+    text_slot,
+)
 from .pbx.objects import ExtensionRecord
 from .voice import (
     SpokenError,
@@ -50,7 +59,6 @@ INTENT_WHO_CALLED: Final = "SynwayWhoCalled"
 INTENT_MISSED_CALLS: Final = "SynwayMissedCalls"
 INTENT_ANSWER: Final = "SynwayAnswer"
 
-SLOT_NAME: Final = "name"
 SLOT_NUMBER: Final = "number"
 SLOT_FROM: Final = "from_extension"
 SLOT_PERIOD: Final = "period"
@@ -233,7 +241,7 @@ class HangUpIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """End the extension's current call leg."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
+        entry = sentence_pbx(intent_obj)
         name = text_slot(slots, SLOT_NAME)
         record = named_extension(entry, name) if name else assist_extension(entry)
         spoken = spoken_name(record)
@@ -271,7 +279,7 @@ class ExtensionStatusIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Look at the extension's live state."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
+        entry = sentence_pbx(intent_obj)
         store = entry.runtime_data.coordinator.data
         record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
         spoken = spoken_name(record)
@@ -336,7 +344,7 @@ class _CallListHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Read the call records and say the latest few."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
+        entry = sentence_pbx(intent_obj)
         number = entry.options.get(CONF_ASSIST_EXTENSION)
         today = text_slot(slots, SLOT_PERIOD) == "today"
         records = await recent_calls(

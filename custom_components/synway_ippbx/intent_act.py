@@ -12,13 +12,20 @@ import probatio
 
 from .api import AlarmSettings, ExtensionChanges, SynwayError
 from .coordinator import SynwayConfigEntry
-from .intent_common import SLOT_PBX, SynwayIntentHandler, join, say, text_slot
+from .intent_common import (
+    SLOT_NAME,
+    SynwayIntentHandler,
+    join,
+    say,
+    sentence_extension,
+    sentence_pbx,
+    text_slot,
+)
 from .voice import (
     SpokenError,
     assist_extension,
     dial_target,
     find_queue,
-    loaded_entry,
     named_extension,
     pbx_failure,
     queue_name,
@@ -35,7 +42,6 @@ INTENT_FORWARD_OFF: Final = "SynwayForwardOff"
 INTENT_QUEUE_AGENT: Final = "SynwayQueueAgent"
 INTENT_DO_NOT_DISTURB: Final = "SynwayDoNotDisturb"
 
-SLOT_NAME: Final = "name"
 SLOT_TARGET: Final = "target"
 SLOT_TIME: Final = "time"
 SLOT_DAY: Final = "day"
@@ -86,7 +92,7 @@ class TransferIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Hand the extension's current call leg's far end to the destination."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
+        entry = sentence_pbx(intent_obj)
         source_name = text_slot(slots, "from_extension")
         source = (
             named_extension(entry, source_name)
@@ -133,8 +139,7 @@ class WakeUpSetIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Add the alarm for the next time the clock shows that time."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
-        record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
+        entry, record = sentence_extension(intent_obj, slots)
         said = str(slots[SLOT_TIME]["value"])
         tomorrow = text_slot(slots, SLOT_DAY) == "tomorrow" or any(
             word in said.casefold() for word in ("tomorrow", "明天")
@@ -181,8 +186,7 @@ class WakeUpCancelIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Delete the extension's alarms."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
-        record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
+        entry, record = sentence_extension(intent_obj, slots)
         spoken = spoken_name(record)
         alarms = await _alarms(entry, record.number, spoken)
         if not alarms:
@@ -219,8 +223,7 @@ class WakeUpListIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Read the extension's alarms."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
-        record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
+        entry, record = sentence_extension(intent_obj, slots)
         spoken = spoken_name(record)
         alarms = sorted(
             await _alarms(entry, record.number, spoken), key=lambda alarm: alarm.time
@@ -271,8 +274,7 @@ class ForwardIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Switch always-forward on to the destination."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
-        record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
+        entry, record = sentence_extension(intent_obj, slots)
         target = dial_target(
             entry, str(slots[SLOT_TARGET]["value"]), exclude=record.number
         )
@@ -302,8 +304,7 @@ class ForwardOffIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Switch always-forward off."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
-        record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
+        entry, record = sentence_extension(intent_obj, slots)
         spoken = spoken_name(record)
         await _change(entry, record.number, spoken, ExtensionChanges(forward_always=""))
         return await say(intent_obj, "voice_forwarding_off", extension=spoken)
@@ -337,8 +338,7 @@ class QueueAgentIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Send the agent request."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
-        record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
+        entry, record = sentence_extension(intent_obj, slots)
         queue = find_queue(entry, str(slots[SLOT_QUEUE]["value"]))
         method, key = _AGENT_ACTIONS[str(slots[SLOT_ACTION]["value"])]
         client = entry.runtime_data.client
@@ -380,8 +380,7 @@ class DoNotDisturbIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Write the firmware's DND field, or say the API has none."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
-        record = named_extension(entry, str(slots[SLOT_NAME]["value"]))
+        entry, record = sentence_extension(intent_obj, slots)
         spoken = spoken_name(record)
         features = entry.runtime_data.features
         settings = features.settings.settings.get(record.number)

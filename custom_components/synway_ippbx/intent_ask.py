@@ -10,7 +10,15 @@ from homeassistant.helpers import intent
 import probatio
 
 from .api import ExtensionStatus, TrunkStatus
-from .intent_common import SLOT_PBX, SynwayIntentHandler, join, phrase, say, text_slot
+from .intent_common import (
+    SLOT_PBX,
+    SynwayIntentHandler,
+    join,
+    phrase,
+    say,
+    sentence_pbx,
+    text_slot,
+)
 from .pbx.call_tracking import LegState
 from .pbx.objects import QueueRecord
 from .voice import (
@@ -193,7 +201,7 @@ class CallCountIntentHandler(SynwayIntentHandler):
         self, intent_obj: intent.Intent, slots: dict[str, Any]
     ) -> intent.IntentResponse:
         """Count today's call records."""
-        entry = loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
+        entry = sentence_pbx(intent_obj)
         records = await recent_calls(
             entry, None, missed=False, day=local_today(intent_obj.hass)
         )

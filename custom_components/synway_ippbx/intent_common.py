@@ -13,14 +13,33 @@ from homeassistant.helpers import intent
 import probatio
 
 from .const import LOGGER
-from .voice import SpokenError, async_phrase
+from .coordinator import SynwayConfigEntry
+from .pbx.objects import ExtensionRecord
+from .voice import SpokenError, async_phrase, loaded_entry, named_extension
 
 _OPTIONAL_TEXT: Final = str
 SLOT_PBX: Final = "pbx"
+SLOT_NAME: Final = "name"
 _PBX_DESCRIPTION: Final = (
     "Name of the PBX (its integration entry title), only needed when several are set "
     "up; the one with a voice assistant extension when left out"
 )
+
+
+# -- what a sentence names ------------------------------------------------------------
+
+
+def sentence_pbx(intent_obj: intent.Intent) -> SynwayConfigEntry:
+    """The PBX a sentence names (its ``pbx`` slot), else the voice assistant's."""
+    return loaded_entry(intent_obj.hass, text_slot(intent_obj.slots, SLOT_PBX))
+
+
+def sentence_extension(
+    intent_obj: intent.Intent, slots: Mapping[str, Any]
+) -> tuple[SynwayConfigEntry, ExtensionRecord]:
+    """The PBX and the extension a sentence names (its ``name`` slot)."""
+    entry = sentence_pbx(intent_obj)
+    return entry, named_extension(entry, str(slots[SLOT_NAME]["value"]))
 
 
 # -- answers ------------------------------------------------------------------------
