@@ -3,6 +3,7 @@
 from collections.abc import AsyncGenerator, Generator
 from datetime import UTC, datetime, timedelta
 import logging
+from pathlib import Path
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
@@ -224,3 +225,22 @@ async def poll(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     async_fire_time_changed(hass)
     # Polls run as background tasks of the entry.
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _machine_time_zone() -> str:
+    """This machine's zone by its IANA name (UTC where the machine names none)."""
+    try:
+        return str(Path("/etc/localtime").resolve()).split("zoneinfo/", 1)[1]
+    except IndexError, OSError:
+        return "UTC"
+
+
+@pytest.fixture
+async def pbx_time_zone(hass: HomeAssistant) -> None:
+    """Home Assistant in the zone the simulated PBX writes its times in (the machine's).
+
+    A PBX and its Home Assistant keep one local time, and the integration reads the
+    PBX's times as local; the test harness puts Home Assistant in US/Pacific, so from
+    midnight UTC until 08:00 "today" would be another day than the simulator's records.
+    """
+    await hass.config.async_set_time_zone(_machine_time_zone())

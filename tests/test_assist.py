@@ -16,6 +16,9 @@ from custom_components.synway_ippbx.const import CONF_ASSIST_EXTENSION, DOMAIN
 from simulator import Simulator
 from tests.conftest import settle
 
+# The PBX's call records are in its local time: "today" is the same day on both sides.
+pytestmark = pytest.mark.usefixtures("pbx_time_zone")
+
 REPO = Path(__file__).parent.parent
 ASSIST = "1000"
 

@@ -29,6 +29,9 @@ from custom_components.synway_ippbx.voice import async_phrase, translation_langu
 from simulator import Simulator
 from tests.conftest import settle
 
+# The PBX's call records are in its local time: "today" is the same day on both sides.
+pytestmark = pytest.mark.usefixtures("pbx_time_zone")
+
 ASSIST = "1000"
 
 

@@ -15,6 +15,9 @@ from custom_components.synway_ippbx.llm import LLM_INTENTS as INTENTS, async_get
 from simulator import Simulator
 from tests.conftest import settle
 
+# The PBX's call records are in its local time: "today" is the same day on both sides.
+pytestmark = pytest.mark.usefixtures("pbx_time_zone")
+
 TOOLS = {
     "synway_ippbx__SynwayCallExtension",
     "synway_ippbx__SynwayHangUp",

@@ -16,6 +16,9 @@ from simulator import Simulator
 from tests.conftest import settle
 from tests.voice_people import REPO, converse, set_up_agent, set_up_people, spoken
 
+# The PBX's call records are in its local time: "today" is the same day on both sides.
+pytestmark = pytest.mark.usefixtures("pbx_time_zone")
+
 # Requests that change something on the PBX (the polls and reads are left out).
 ACTIONS = {
     "ext_outbound",
