@@ -4,13 +4,19 @@ from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_get_device_automations,
     async_mock_service,
 )
+import voluptuous as vol
 
 from custom_components.synway_ippbx.const import DOMAIN
+from custom_components.synway_ippbx.device_trigger import (
+    async_validate_trigger_config,
+    device_object,
+)
 from simulator import Simulator
 from tests.conftest import settle
 
@@ -130,3 +136,29 @@ async def test_answered_call_is_not_missed(
     simulator.hangup("1001")
     await settle(hass, simulator)
     assert [c.data["type"] for c in calls] == ["answered", "hangup"]
+
+
+async def test_a_trigger_the_device_does_not_offer_is_refused(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """A queue's trigger on a phone, or any trigger on a device not ours: invalid config."""
+    entry = init_integration
+    phone = _device(hass, entry, "_extension_1001")
+    config = {
+        "platform": "device",
+        "domain": DOMAIN,
+        "device_id": phone,
+        "type": "ring",
+    }
+    assert await async_validate_trigger_config(hass, config) == config
+    with pytest.raises(vol.Invalid, match="no trigger caller_joined"):
+        await async_validate_trigger_config(hass, config | {"type": "caller_joined"})
+    other = MockConfigEntry(domain="other")
+    other.add_to_hass(hass)
+    foreign = dr.async_get(hass).async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("other", "x")}
+    )
+    with pytest.raises(vol.Invalid, match="not a Synway IPPBX device"):
+        await async_validate_trigger_config(hass, config | {"device_id": foreign.id})
+    assert device_object(foreign) is None
+    assert await _types(hass, foreign.id) == []
