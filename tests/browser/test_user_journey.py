@@ -12,7 +12,13 @@ from pathlib import Path
 import re
 import tempfile
 
-from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import (
+    Browser,
+    Error as PlaywrightError,
+    Locator,
+    Page,
+    expect,
+)
 
 from .stack import PASSWORD, PBX_PASSWORD, PBX_USERNAME, ROOT, USERNAME, Stack
 
@@ -157,9 +163,22 @@ async def _activity(page: Page, stack: Stack) -> None:
     await _shot(page, "activity")
 
 
+async def _open_integration_page(page: Page, stack: Stack) -> None:
+    """Open the integration's page; a navigation the frontend began itself (after a flow
+    closed, the entry reloading) may abort ours once: go again.
+    """
+    url = f"{stack.ha_url}/config/integrations/integration/synway_ippbx"
+    try:
+        await page.goto(url)
+    except PlaywrightError as err:
+        if "ERR_ABORTED" not in str(err):
+            raise
+        await page.goto(url)
+
+
 async def _options(page: Page, stack: Stack) -> None:
     """The options: families to tick, screening's settings only once switched on."""
-    await page.goto(f"{stack.ha_url}/config/integrations/integration/synway_ippbx")
+    await _open_integration_page(page, stack)
     await page.get_by_role("button", name="Configure").first.click()
     await expect(page.get_by_text("Entities per phone").first).to_be_visible()
     await expect(page.get_by_text("If the automation does not decide")).to_have_count(0)
@@ -185,7 +204,7 @@ async def _options(page: Page, stack: Stack) -> None:
 
 async def _second_pbx(page: Page, stack: Stack) -> None:
     """A second PBX on the same host is named in the form; its entity ids carry it."""
-    await page.goto(f"{stack.ha_url}/config/integrations/integration/synway_ippbx")
+    await _open_integration_page(page, stack)
     await page.get_by_role("button", name="Add hub").click()
     # Required fields read "Name*".
     name = page.get_by_role("textbox", name=re.compile(r"^Name\*?$"))
