@@ -467,14 +467,14 @@ def _describe_record(report: CdrReport, names: Names, phone: str | None) -> Line
     if phone is None:
         route = " → ".join(label for label in (caller, callee) if label)
         text = f"recorded a call: {route}" if route else "recorded a call"
-        return Line(None, f"{text}, {outcome}", None, icon)
+        return Line(None, f"{text}, {outcome}" if outcome else text, None, icon)
     if phone == report.caller and report.call_type is not CallDirection.INBOUND:
         other = f"call to {callee}" if callee else "call"
     else:
         other = f"call from {caller}" if caller else "call"
     return Line(
         _label(phone, names, extension=True),
-        f"{other}: {outcome}",
+        f"{other}: {outcome}" if outcome else other,
         extension_key(phone),
         icon,
     )
@@ -492,8 +492,9 @@ def _outcome(report: CdrReport) -> tuple[str, str]:
         return ("not answered" if outbound else "missed"), ICON_MISSED
     if isinstance(status, CdrStatus) and status is not CdrStatus.UNKNOWN:
         return _RECORD_STATUS.get(status, str(status).replace("_", " ")), ICON_RECORD_CALL
-    text = report.status_text or str(status)
-    return text.lower().replace("_", " "), ICON_RECORD_CALL
+    # A word the client does not know is said as the PBX wrote it.
+    text = report.status_text if status is CdrStatus.UNKNOWN else str(status)
+    return (text or "").lower().replace("_", " "), ICON_RECORD_CALL
 
 
 def duration_words(seconds: int) -> str:
