@@ -465,8 +465,15 @@ async def test_a_disabled_status_hands_its_rows_to_words(
 
 @pytest.mark.parametrize(
     ("seconds", "words"),
-    [(0, "0 s"), (45, "45 s"), (120, "2 min"), (130, "2 min 10 s"), (3600, "1 h")]
-    + [(3900, "1 h 5 min"), (-3, "0 s")],
+    [
+        (0, "0 s"),
+        (45, "45 s"),
+        (120, "2 min"),
+        (130, "2 min 10 s"),
+        (3600, "1 h"),
+        (3900, "1 h 5 min"),
+        (-3, "0 s"),
+    ],
 )
 def test_a_duration_reads_as_people_say_it(seconds: int, words: str) -> None:
     """Call records say how long a call lasted in minutes and seconds."""

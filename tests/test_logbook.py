@@ -462,7 +462,9 @@ def _described(rows: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
     return [_said(row) for row in rows if row.get("domain") == "synway_ippbx"]
 
 
-def _states(hass: HomeAssistant, rows: list[dict[str, Any]], extension: str) -> list[str]:
+def _states(
+    hass: HomeAssistant, rows: list[dict[str, Any]], extension: str
+) -> list[str]:
     """The Status sensor's rows among a page's rows."""
     return [
         _status_row(hass, row, extension)
@@ -493,9 +495,9 @@ async def test_a_call_from_a_named_phone_says_who_step_by_step(
     assert _described(rows) == [
         ("Extension 1001", "is ringing — call from Alice (1004)", "mdi:phone-ring")
     ]
-    assert next(
-        row for row in rows if row.get("domain") == "synway_ippbx"
-    )["entity_id"] == _status(hass, "1001")
+    assert next(row for row in rows if row.get("domain") == "synway_ippbx")[
+        "entity_id"
+    ] == _status(hass, "1001")
     answered = dt_util.utcnow()
     simulator.answer("1001")
     await settle(hass, simulator)

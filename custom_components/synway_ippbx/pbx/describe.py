@@ -491,7 +491,9 @@ def _outcome(report: CdrReport) -> tuple[str, str]:
         outbound = report.call_type is CallDirection.OUTBOUND
         return ("not answered" if outbound else "missed"), ICON_MISSED
     if isinstance(status, CdrStatus) and status is not CdrStatus.UNKNOWN:
-        return _RECORD_STATUS.get(status, str(status).replace("_", " ")), ICON_RECORD_CALL
+        return _RECORD_STATUS.get(
+            status, str(status).replace("_", " ")
+        ), ICON_RECORD_CALL
     # A word the client does not know is said as the PBX wrote it.
     text = report.status_text if status is CdrStatus.UNKNOWN else str(status)
     return (text or "").lower().replace("_", " "), ICON_RECORD_CALL
