@@ -13,8 +13,10 @@ from custom_components.synway_ippbx.api import report_from_object
 from custom_components.synway_ippbx.const import DOMAIN, EVENT_ACTIVITY
 from custom_components.synway_ippbx.logbook import DEFAULT_NAME, async_describe_events
 from custom_components.synway_ippbx.pbx.describe import (
+    SHOWN_BY_WORDS,
     describe_report,
     describe_words,
+    duration_words,
     shown_by,
 )
 from custom_components.synway_ippbx.pbx.happening import build_happening
@@ -78,7 +80,7 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
                 "callerext": EXT_1000,
                 "calledext": EXT_1001,
             },
-            "Extension 1001 is ringing, call from 1000",
+            "Extension 1001 is ringing — call from 1000",
         ),
         (
             {"event": "RING", "calledext": {"extid": 1001}},
@@ -86,7 +88,7 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
         ),
         (
             {"event": "RING", "callerext": EXT_1002, "calledtrunk": TRUNK_OUT},
-            "1141 is ringing, call from 1002",
+            "1141 is ringing — call from 1002",
         ),
         (
             {"event": "RINGBACK", "callerext": EXT_1000, "calledext": EXT_1001},
@@ -166,7 +168,7 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
         ),
         (
             {"event": "DTMF", "dtmf": "5", "callertrunk": TRUNK_IN},
-            "88861158 pressed 5",
+            "88861158 pressed 5 in the call to 1002",
         ),
         ({"event": "DTMF", "callerext": EXT_1000}, "Extension 1000 pressed a key"),
         (
@@ -250,7 +252,7 @@ def _message(describe: Describer, data: dict[str, Any]) -> str:
         ({"event": "QueueOverflow", "number": "6700"}, "Queue 6700 overflowed"),
         (
             {"event": "CDR", "callfrom": "1000", "callto": 1002, "status": "ANSWERED"},
-            "The PBX recorded a call: 1000 → 1002, ANSWERED",
+            "The PBX recorded a call: 1000 → 1002, answered",
         ),
         ({"event": "CDR"}, "The PBX recorded a call"),
         (
@@ -371,7 +373,8 @@ def test_status_reports_have_the_status_icon(
 @pytest.mark.parametrize(
     ("data", "shower"),
     [
-        ({"event": "RING", "calledext": EXT_1001}, ("sensor", "status")),
+        # Who calls, and how a call went: no entity's row says it, words always do.
+        ({"event": "RING", "calledext": EXT_1001}, SHOWN_BY_WORDS),
         ({"event": "ExtensionStatus", "extension": "1002"}, ("sensor", "status")),
         (
             {"event": "HANGUP", "originator": "caller", "callerext": EXT_1000},
@@ -393,7 +396,7 @@ def test_status_reports_have_the_status_icon(
             ("event", "queue"),
         ),
         ({"event": "Systemup"}, ("event", "pbx")),
-        ({"event": "CDR"}, ("event", "pbx")),
+        ({"event": "CDR"}, SHOWN_BY_WORDS),
         ({"event": "CallinRequest", "from": "88861158"}, ("event", "pbx")),
         ({"event": "SOMETHINGNEW"}, None),
     ],
@@ -458,3 +461,89 @@ async def test_a_disabled_status_hands_its_rows_to_words(
         status.entity_id,
         status.device_id,
     )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (0, "0 s"),
+        (45, "45 s"),
+        (120, "2 min"),
+        (130, "2 min 10 s"),
+        (3600, "1 h"),
+        (3900, "1 h 5 min"),
+        (-3, "0 s"),
+    ],
+)
+def test_a_duration_reads_as_people_say_it(seconds: int, words: str) -> None:
+    """Call records say how long a call lasted in minutes and seconds."""
+    assert duration_words(seconds) == words
+
+
+@pytest.mark.parametrize(
+    ("data", "phones", "said"),
+    [
+        (
+            {"event": "CDR", "callfrom": "1004", "callto": "1001"}
+            | {"status": "ANSWERED", "talktime": "130", "type": "Internal"},
+            ("1001",),
+            ("Extension 1001", "call from 1004: answered, 2 min 10 s"),
+        ),
+        (
+            {"event": "CDR", "callfrom": "1001", "callto": "5551234"}
+            | {"status": "NO ANSWER", "type": "Outbound"},
+            ("1001",),
+            ("Extension 1001", "call to 5551234: not answered"),
+        ),
+        (
+            {"event": "CDR", "callfrom": "5551234", "callto": "1001"}
+            | {"status": "NO ANSWER", "type": "Inbound"},
+            ("1001",),
+            ("Extension 1001", "call from 5551234: missed"),
+        ),
+        (
+            {"event": "CDR", "callfrom": "1001", "status": "FAILED"},
+            ("1001",),
+            ("Extension 1001", "call: failed"),
+        ),
+        (
+            {"event": "CDR", "callfrom": "5551234", "callto": "6500"}
+            | {"status": "ivr:IVR", "type": "Inbound"},
+            (),
+            (None, "recorded a call: 5551234 → 6500, ended in the IVR"),
+        ),
+        (
+            {"event": "CDR", "callto": "1001", "status": "ANSWERED"},
+            ("1001",),
+            ("Extension 1001", "call: answered"),
+        ),
+        (
+            {"event": "CDR", "callto": "1001", "status": "SOMETHING_NEW"},
+            ("1001",),
+            ("Extension 1001", "call: something new"),
+        ),
+        (
+            {"event": "CDR", "callto": "1001"},
+            ("1001",),
+            ("Extension 1001", "call"),
+        ),
+        (
+            {"event": "CDR", "callto": "1001", "status": "voicemail"},
+            ("1001",),
+            ("Extension 1001", "call: missed"),
+        ),
+        (
+            {"event": "CDR", "callto": "6300", "status": "conference"},
+            (),
+            (None, "recorded a call: 6300, ended in a conference"),
+        ),
+    ],
+)
+def test_a_call_record_says_how_the_call_went(
+    data: dict[str, Any], phones: tuple[str, ...], said: tuple[str | None, str]
+) -> None:
+    """A record names the phone's other party, the outcome and the talk time."""
+    line = describe_report(
+        report_from_object(data), lambda _number: None, phones=phones
+    )
+    assert (line.subject, line.message) == said

@@ -192,10 +192,11 @@ async def test_a_whole_call_reads_step_by_step(
     hass_ws_client: WebSocketGenerator,
     large: bool,
 ) -> None:
-    """Ringing, talking, idle: one row per step and phone, none for the other party.
+    """Ringing, talking, idle: one Status row per step and phone; words where it says more.
 
     The other party rides on Status as attributes; the Call event entity starts
-    disabled, so it writes no second row.
+    disabled, so it writes no second row. Ringing says who calls, and the call's
+    record how it went, in words on the phone's page (no entity's row can say it).
     """
     await _setup(hass, simulator, mock_config_entry, large=large)
     start = dt_util.utcnow()
@@ -214,15 +215,19 @@ async def test_a_whole_call_reads_step_by_step(
     steps["1003"].append("idle")
     for extension, states in steps.items():
         rows = await _page(hass, hass_ws_client, start, extension)
-        assert [_status_row(hass, row, extension) for row in rows] == states
+        assert _states(hass, rows, extension) == states
         after = await _page(hass, hass_ws_client, hung_up, extension)
-        assert [row.get("state") for row in after] == ["idle"]
+        assert _states(hass, after, extension) == ["idle"]
+    said = _described(await _page(hass, hass_ws_client, start, "1003"))
+    assert [message for _, message, _ in said] == [
+        "is ringing — call from Alice (1004)",
+        "call from Alice (1004): answered, 0 s",
+    ]
+    assert _described(await _page(hass, hass_ws_client, start, "1004")) == []
     assert hass.states.get(_entity(hass, "_extension_1003_call")) is None
     activity = await _activity(hass, hass_ws_client, start)
     phones = [row for row in activity if row["entity_id"].startswith("sensor.")]
-    assert len(phones) == 6, [row["entity_id"] for row in phones][
-        6:
-    ]  # Status rows only
+    assert len(phones) == 8, [row["entity_id"] for row in phones]  # 6 Status, 2 words
     # Besides: the PBX's call record, on the PBX event entity.
     assert [
         row["attributes"]["event_type"] for row in activity if row not in phones
@@ -250,14 +255,17 @@ async def test_a_missed_call_reads_once_as_missed(
     simulator.hangup("1004")
     await settle(hass, simulator)
     rows = await _page(hass, hass_ws_client, start, "1003")
-    assert len(rows) == 2, rows
+    # The hang-up (Status), the miss, and the call's record.
+    assert len(rows) == 3, rows
     status = next(
         row
         for row in rows
         if "state" in row and row["entity_id"] == _status(hass, "1003")
     )
     assert _status_row(hass, status, "1003") == "idle"
-    missed = next(row for row in rows if row is not status)
+    record = rows[-1]
+    assert _said(record)[1] == "call from Alice (1004): missed"
+    missed = next(row for row in rows if row not in (status, record))
     if large:
         assert _said(missed) == (
             "Reception (1003)",
@@ -322,6 +330,9 @@ async def test_transfer_and_failure_keep_their_described_rows(
         row
         for row in await _activity(hass, hass_ws_client, start)
         if row.get("domain") == "synway_ippbx"
+        # Not the rows of who calls and of the calls' records.
+        and row.get("icon") not in ("mdi:phone-ring", "mdi:file-document-outline")
+        and not row["message"].startswith("call from")
     ]
     assert [_said(row) for row in described] == [
         (
@@ -444,3 +455,138 @@ async def test_a_padded_report_fires_an_event_under_the_limit(
     assert "exceed maximum size" not in caplog.text
     assert "over Home Assistant's event limit" in caplog.text
     assert hass.states.get(_status(hass, "1000")).state == "unregistered"  # type: ignore[union-attr]
+
+
+def _described(rows: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
+    """The described rows (this integration's words) among a page's rows, as read."""
+    return [_said(row) for row in rows if row.get("domain") == "synway_ippbx"]
+
+
+def _states(
+    hass: HomeAssistant, rows: list[dict[str, Any]], extension: str
+) -> list[str]:
+    """The Status sensor's rows among a page's rows."""
+    return [
+        _status_row(hass, row, extension)
+        for row in rows
+        if "state" in row and row["entity_id"] == _status(hass, extension)
+    ]
+
+
+async def test_a_call_from_a_named_phone_says_who_step_by_step(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Ringing says who calls; answer and hang-up are the Status rows; the record says
+    how it went.
+
+    Each step gives one row of words at most: ringing the caller's name (the Status
+    sensor's "Ringing" row cannot), the call record its outcome and duration, on the
+    phone's own page.
+    """
+    await _setup(hass, simulator, mock_config_entry)
+    ringing = dt_util.utcnow()
+    simulator.call_internal("1004", "1001")
+    await settle(hass, simulator)
+    rows = await _page(hass, hass_ws_client, ringing, "1001")
+    assert _states(hass, rows, "1001") == ["ringing"]
+    assert _described(rows) == [
+        ("Extension 1001", "is ringing — call from Alice (1004)", "mdi:phone-ring")
+    ]
+    assert next(row for row in rows if row.get("domain") == "synway_ippbx")[
+        "entity_id"
+    ] == _status(hass, "1001")
+    answered = dt_util.utcnow()
+    simulator.answer("1001")
+    await settle(hass, simulator)
+    rows = await _page(hass, hass_ws_client, answered, "1001")
+    assert [row.get("state") for row in rows] == ["talking"]
+    simulator.advance(130)
+    hung_up = dt_util.utcnow()
+    simulator.hangup("1004")
+    await settle(hass, simulator)
+    rows = await _page(hass, hass_ws_client, hung_up, "1001")
+    assert _states(hass, rows, "1001") == ["idle"]
+    assert _described(rows) == [
+        (
+            "Extension 1001",
+            "call from Alice (1004): answered, 2 min 10 s",
+            "mdi:file-document-outline",
+        )
+    ]
+    # The caller's page: its Status rows, no words (its ringback says whom it calls).
+    caller = await _page(hass, hass_ws_client, ringing, "1004")
+    assert _described(caller) == []
+
+
+async def test_an_outside_call_reads_by_number(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """An outside caller is named by number; its key press names the phone it is on."""
+    await _setup(hass, simulator, mock_config_entry)
+    start = dt_util.utcnow()
+    call = simulator.call_inbound("81623617", answer=True)
+    await settle(hass, simulator)
+    phone = next(leg.ext.number for leg in call.legs if leg.ext is not None)
+    label = "Reception (1003)" if phone == "1003" else f"Extension {phone}"
+    pressed = dt_util.utcnow()
+    simulator.dtmf(call.callid, "1")
+    await settle(hass, simulator)
+    rows = await _page(hass, hass_ws_client, start, phone)
+    said = _described(rows)
+    assert said[0] == (label, "is ringing — call from 81623617", "mdi:phone-ring")
+    assert said[1:] == [
+        ("81623617", f"pressed 1 in the call with {label}", "mdi:dialpad")
+    ]
+    # The key press is one row, on the phone's page, and nothing else is.
+    after = await _activity(hass, hass_ws_client, pressed)
+    assert [_said(row) for row in after] == [said[1]]
+    assert after[0]["entity_id"] == _status(hass, phone)
+
+
+async def test_a_missed_call_record_says_missed(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """The caller gives up: the record of the call says "missed", once."""
+    await _setup(hass, simulator, mock_config_entry)
+    simulator.call_internal("1004", "1001")
+    await settle(hass, simulator)
+    start = dt_util.utcnow()
+    simulator.hangup("1004")
+    await settle(hass, simulator)
+    rows = await _page(hass, hass_ws_client, start, "1001")
+    assert _described(rows) == [
+        ("Extension 1001", "call from Alice (1004): missed", "mdi:phone-missed")
+    ]
+    activity = await _activity(hass, hass_ws_client, start)
+    assert [row for row in activity if row.get("domain") == "synway_ippbx"] == [
+        row for row in rows if row.get("domain") == "synway_ippbx"
+    ]
+
+
+async def test_an_extension_pressing_keys_is_the_phone_itself(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """A phone that presses keys is the row's subject: no "in the call with" itself."""
+    await _setup(hass, simulator, mock_config_entry)
+    simulator.call_internal("1004", "1001", answer=True)
+    await settle(hass, simulator)
+    start = dt_util.utcnow()
+    simulator.dtmf("1004", "5")
+    await settle(hass, simulator)
+    rows = await _activity(hass, hass_ws_client, start)
+    assert [_said(row) for row in rows] == [
+        ("Alice (1004)", "pressed 5 in the call with Extension 1001", "mdi:dialpad")
+    ]
+    assert rows[0]["entity_id"] == _status(hass, "1004")

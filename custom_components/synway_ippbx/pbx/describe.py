@@ -25,6 +25,7 @@ Described rows are attributed to the phone's Status sensor (its device page show
 them), else to the entity that would have shown them.
 """
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ..api import (
@@ -55,7 +56,13 @@ from ..api import (
     TransferReport,
     UnholdReport,
 )
-from ..api.enums import AgentStatusChange, ExtensionStatus, QueueAction
+from ..api.enums import (
+    AgentStatusChange,
+    CallDirection,
+    CdrStatus,
+    ExtensionStatus,
+    QueueAction,
+)
 from .report_facts import (
     SHOWN_BY_CALL,
     SHOWN_BY_LAST_MISSED,
@@ -74,6 +81,7 @@ __all__ = [
     "SHOWN_BY_PBX",
     "SHOWN_BY_QUEUE",
     "SHOWN_BY_STATUS",
+    "SHOWN_BY_WORDS",
 ]
 
 # The caller hung up before anyone answered: a missed call for the callee.
@@ -92,6 +100,18 @@ ICON_DTMF = "mdi:dialpad"
 ICON_PLAY = "mdi:play-circle-outline"
 ICON_RECORD = "mdi:record-rec"
 ICON_RECORD_END = "mdi:stop-circle-outline"
+ICON_RECORD_CALL = "mdi:file-document-outline"
+
+# No entity shows it (rows of a Status sensor or an event entity cannot say who called
+# or how a call went): the row is always described.
+SHOWN_BY_WORDS: Shower = ("logbook", "activity")
+
+_RECORD_STATUS = {
+    CdrStatus.FAILED: "failed",
+    CdrStatus.IVR: "ended in the IVR",
+    CdrStatus.CALLCENTER: "ended in a queue",
+    CdrStatus.CONFERENCE: "ended in a conference",
+}
 
 _AGENT_VERBS = {
     AgentStatusChange.LOGIN: "logged in to",
@@ -116,11 +136,19 @@ _STATUS_WORDS = {
 
 
 def describe_words(
-    report: Report, *, missed: bool = False, wording: str | None = None
+    report: Report,
+    *,
+    missed: bool = False,
+    wording: str | None = None,
+    phones: Sequence[str] = (),
 ) -> Words:
-    """A report's row with a placeholder for each party's label."""
+    """A report's row with a placeholder for each party's label.
+
+    ``phones``: the local extensions the report is about, the one it names first
+    (known from the PBX's calls also where the report names only an outside party).
+    """
     slots = Slots()
-    line = describe_report(report, slots, missed=missed)
+    line = describe_report(report, slots, missed=missed, phones=phones)
     return Words(
         line.subject,
         line.message,
@@ -229,21 +257,30 @@ class _Call:
 # -- reports -------------------------------------------------------------------------
 
 
-def describe_report(report: Report, names: Names, *, missed: bool = False) -> Line:
-    """Describe a parsed report; ``missed``: the callee never picked up."""
+def describe_report(
+    report: Report, names: Names, *, missed: bool = False, phones: Sequence[str] = ()
+) -> Line:
+    """Describe a parsed report; ``missed``: the callee never picked up.
+
+    ``phones``: the local extensions it is about (see ``describe_words``).
+    """
     if isinstance(report, CallReport):
-        return _describe_call(report, names, missed=missed)
+        return _describe_call(report, names, missed=missed, phones=phones)
+    if isinstance(report, CdrReport):
+        return _describe_record(report, names, next(iter(phones), None))
     return _describe_other(report, names)
 
 
-def _describe_call(report: CallReport, names: Names, *, missed: bool) -> Line:
+def _describe_call(
+    report: CallReport, names: Names, *, missed: bool, phones: Sequence[str]
+) -> Line:
     call = _Call(report, names)
     caller, callee = call.caller, call.callee
     match report:
         case RingReport():
             text = "is ringing"
             return call.line(
-                "called", f"{text}, call from {caller}" if caller else text, ICON_RING
+                "called", f"{text} — call from {caller}" if caller else text, ICON_RING
             )
         case RingbackReport():
             text = f"is calling {callee}" if callee else "is calling"
@@ -325,8 +362,7 @@ def _describe_call(report: CallReport, names: Names, *, missed: bool) -> Line:
                 text += f" to {target}"
             return Line(None, f"{text} waiting to be accepted", None, ICON_INCOMING)
         case DtmfReport():
-            text = f"pressed {report.digit}" if report.digit else "pressed a key"
-            return call.line("caller", text, ICON_DTMF)
+            return _describe_key(call, report, phones)
         case PlayEndReport():
             played = report.filename or "a prompt"
             return call.about(
@@ -391,19 +427,6 @@ def _describe_other(report: Report, names: Names) -> Line:
             if report.destination:
                 text += f" to {report.destination}"
             return Line(f"Queue {report.queue_id}", text, queue_key(report.queue_id))
-        case CdrReport():
-            route = " → ".join(
-                label
-                for label in (
-                    _label(report.caller, names, extension=False),
-                    _label(report.callee, names, extension=False),
-                )
-                if label
-            )
-            text = f"recorded a call: {route}" if route else "recorded a call"
-            status = report.status_text
-            text = f"{text}, {status.upper()}" if status else text
-            return Line(None, text, None, "mdi:file-document-outline")
         case ConferenceCreateReport() | ConferenceDestroyReport():
             verb = "started" if isinstance(report, ConferenceCreateReport) else "ended"
             label = report.name or report.number
@@ -411,6 +434,80 @@ def _describe_other(report: Report, names: Names) -> Line:
             return Line(subject, verb, None, "mdi:account-group")
     event = report.event or "unknown"
     return Line(None, f"sent event {event}")
+
+
+def _describe_key(call: _Call, report: DtmfReport, phones: Sequence[str]) -> Line:
+    """A key press, said of who pressed it and on the call of which phone.
+
+    The PBX reports only the pressing leg; the phone on the other end (an outside
+    caller's keys reach a local phone or an IVR) comes from the call as known.
+    """
+    text = f"pressed {report.digit}" if report.digit else "pressed a key"
+    presser = call.extension("caller")
+    phone = next((number for number in phones if number != presser), None)
+    if phone:
+        text += f" in the call with {_label(phone, call.names, extension=True)}"
+    elif not presser and (target := call.callee_number):
+        text += f" in the call to {target}"
+    line = call.line("caller", text, ICON_DTMF)
+    if phone and not presser:
+        line = replace(line, key=extension_key(phone))
+    return line
+
+
+def _describe_record(report: CdrReport, names: Names, phone: str | None) -> Line:
+    """A call record: the phone's call, from or to whom, and how it went.
+
+    On the local phone it concerns (the callee first), so that its page lists its
+    calls; a record of no local phone is the PBX's.
+    """
+    caller = _label(report.caller, names, extension=False)
+    callee = _label(report.last_destination or report.callee, names, extension=False)
+    outcome, icon = _outcome(report)
+    if phone is None:
+        route = " → ".join(label for label in (caller, callee) if label)
+        text = f"recorded a call: {route}" if route else "recorded a call"
+        return Line(None, f"{text}, {outcome}" if outcome else text, None, icon)
+    if phone == report.caller and report.call_type is not CallDirection.INBOUND:
+        other = f"call to {callee}" if callee else "call"
+    else:
+        other = f"call from {caller}" if caller else "call"
+    return Line(
+        _label(phone, names, extension=True),
+        f"{other}: {outcome}" if outcome else other,
+        extension_key(phone),
+        icon,
+    )
+
+
+def _outcome(report: CdrReport) -> tuple[str, str]:
+    """How a recorded call went, in words, with its icon ("answered, 2 min 10 s")."""
+    status = report.status
+    if status is CdrStatus.ANSWERED:
+        if report.talk_time is None:
+            return "answered", ICON_RECORD_CALL
+        return f"answered, {duration_words(report.talk_time)}", ICON_RECORD_CALL
+    if isinstance(status, CdrStatus) and status.missed:
+        outbound = report.call_type is CallDirection.OUTBOUND
+        return ("not answered" if outbound else "missed"), ICON_MISSED
+    if isinstance(status, CdrStatus) and status is not CdrStatus.UNKNOWN:
+        return _RECORD_STATUS.get(
+            status, str(status).replace("_", " ")
+        ), ICON_RECORD_CALL
+    # A word the client does not know is said as the PBX wrote it.
+    text = report.status_text if status is CdrStatus.UNKNOWN else str(status)
+    return (text or "").lower().replace("_", " "), ICON_RECORD_CALL
+
+
+def duration_words(seconds: int) -> str:
+    """A duration as people say it: "45 s", "2 min 10 s", "1 h 5 min"."""
+    hours, rest = divmod(max(seconds, 0), 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    return f"{seconds} s"
 
 
 # -- which entity shows what happened ---------------------------------------------------
@@ -421,6 +518,9 @@ def shown_by(report: Report, line: Line | Words) -> Shower | None:
 
     None: nothing understood happened, so no row at all (see the module's docstring).
     """
+    if isinstance(report, RingReport | CdrReport):
+        # Who calls, and how a call went: no entity's row can say it.
+        return SHOWN_BY_WORDS
     if line.icon == ICON_MISSED:
         return SHOWN_BY_LAST_MISSED
     return facts_of(report).shown_by

@@ -116,6 +116,7 @@ def build_happening(report: Report, store: PbxStore) -> Happening:
         report,
         missed=any(data["missed"] is True for data in bus),
         wording=facts.wording,
+        phones=_phones(fields),
     )
     subject = words.key if words.key and words.key[1] else None
     shower = shown_by(report, words)
@@ -127,6 +128,12 @@ def build_happening(report: Report, store: PbxStore) -> Happening:
             # the next poll, and the bus event reaches automations meanwhile.
             row_on = None
     return Happening(report, facts, fields, events, subject, row_on, shower, words, bus)
+
+
+def _phones(fields: dict[str, Any]) -> tuple[str, ...]:
+    """The local extensions a report is about, the one its bus event names first."""
+    first = fields.get("extension")
+    return tuple(dict.fromkeys([*([first] if first else []), *fields["extensions"]]))
 
 
 # -- the bus events: one shape for every report (product.md §4) ------------------------
