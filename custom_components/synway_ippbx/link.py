@@ -88,6 +88,8 @@ class PbxLink:
         self._stop_heartbeat: CALLBACK_TYPE | None = None
         self._resync_task: asyncio.Task[None] | None = None
         self._last_resync: datetime | None = None
+        self._failed_polls = 0
+        self._has_polled = False
 
     @property
     def reports_flowing(self) -> bool:
@@ -148,9 +150,45 @@ class PbxLink:
     @callback
     def note_poll_answered(self) -> None:
         """A whole poll was answered: the API is on and we are let in."""
+        self._failed_polls = 0
         self.token_alive = True
         self._clear_issue(ISSUE_API_DISABLED)
         self._clear_issue(ISSUE_CLIENT_LIMIT)
+
+    @callback
+    def forgive_failed_poll(
+        self,
+        began: datetime | None,
+        err: Exception,
+        *,
+        available: bool,
+        token_alive: bool,
+    ) -> bool:
+        """Whether a poll that failed may leave the entities available.
+
+        A single failed poll (a 503, a timeout) says little while the PBX keeps
+        reporting: the store stays as reports keep it. Two failures in a row, or one
+        with nothing heard from the PBX since the previous poll (which ``began`` then),
+        make the entities unavailable. A forgiven failure says nothing of the token, so
+        it keeps the state it had before the poll (``token_alive``).
+        """
+        self._failed_polls += 1
+        heard = self.last_heard
+        if (
+            self._failed_polls > 1
+            or not available
+            or heard is None
+            or began is None
+            or heard < began
+        ):
+            return False
+        self.token_alive = token_alive
+        LOGGER.debug(
+            "Entities stay available after one failed poll while reports still "
+            "arrive: %s",
+            err,
+        )
+        return True
 
     # -- reports ------------------------------------------------------------------------
 
@@ -165,8 +203,15 @@ class PbxLink:
         self._unreported_since = None
         self._clear_issue(ISSUE_REPORTS_MISSING)
 
-    def note_unreported_activity(self, now: datetime) -> bool:
-        """A poll saw activity no report announced; returns whether reports seem lost."""
+    def note_poll_activity(self, unreported: bool, now: datetime) -> bool:
+        """A poll was applied: returns whether reports seem lost.
+
+        ``unreported``: it saw activity no report announced. The first poll after
+        setup has nothing to compare with, so it only starts the watch.
+        """
+        first, self._has_polled = not self._has_polled, True
+        if not unreported or first:
+            return False
         if self._unreported_since is None:
             self._unreported_since = now
             return False
