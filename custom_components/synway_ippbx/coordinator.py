@@ -272,7 +272,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             self.hass, self.config_entry.entry_id, happening, screened, body_size
         )
         if isinstance(report, SystemUpReport):
-            self.link.schedule_resync(self.async_refresh)
+            self.link.schedule_resync(self.async_refresh, self._wake_hub)
 
     @override
     async def async_shutdown(self) -> None:
@@ -294,4 +294,8 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
     @callback
     def async_start_heartbeat(self) -> None:
         """Keep the link alive (link.py); a change of the stream's state wakes the hub."""
-        self.link.async_start_heartbeat(lambda: self.async_notify({HUB_KEY}))
+        self.link.async_start_heartbeat(self._wake_hub)
+
+    @callback
+    def _wake_hub(self) -> None:
+        self.async_notify({HUB_KEY})

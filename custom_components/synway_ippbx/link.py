@@ -226,8 +226,14 @@ class PbxLink:
         return False
 
     @callback
-    def schedule_resync(self, refresh: Callable[[], Awaitable[None]]) -> None:
-        """The PBX rebooted: log in again (re-registering our address), then refresh."""
+    def schedule_resync(
+        self, refresh: Callable[[], Awaitable[None]], changed: Callable[[], None]
+    ) -> None:
+        """The PBX rebooted: log in again (re-registering our address), then refresh.
+
+        ``changed`` is called when the token ends up alive or dead anew (a poll that
+        fails but is forgiven wakes nobody, so the event stream's state would lag).
+        """
         if self._resync_task and not self._resync_task.done():
             return
         now = dt_util.utcnow()
@@ -236,10 +242,13 @@ class PbxLink:
             return
         self._last_resync = now
         self._resync_task = self._spawn(
-            self._async_resync(refresh), f"{DOMAIN} resync after reboot"
+            self._async_resync(refresh, changed), f"{DOMAIN} resync after reboot"
         )
 
-    async def _async_resync(self, refresh: Callable[[], Awaitable[None]]) -> None:
+    async def _async_resync(
+        self, refresh: Callable[[], Awaitable[None]], changed: Callable[[], None]
+    ) -> None:
+        was_alive = self.token_alive
         try:
             await self.client.login()
         except SynwayError as err:
@@ -248,6 +257,8 @@ class PbxLink:
         else:
             self.token_alive = True
         await refresh()
+        if self.token_alive != was_alive:
+            changed()
 
     # -- heartbeat ------------------------------------------------------------------------
 
