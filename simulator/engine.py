@@ -478,13 +478,13 @@ class Engine(QueueDesk):
                     self._idle(other.ext)
         # An extension whose calls are recorded (its user_record setting) starts
         # recording as the call is answered, as the PBX does (api-behaviour.md 4.8).
-        for party in (caller, leg):
+        for recorded in (caller, leg):
             if (
-                party.ext is not None
-                and party.recording is None
-                and party.ext.settings.get("user_record") == "true"
+                recorded.ext is not None
+                and recorded.recording is None
+                and recorded.ext.settings.get("user_record") == "true"
             ):
-                self._start_recording(party, "auto")
+                self._start_recording(recorded, "auto")
         if call.queue is not None and call in call.queue.waiting:
             call.queue_answered = now
             call.queue.waiting.remove(call)
