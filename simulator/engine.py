@@ -7,7 +7,8 @@ The sequences (as observed on units of this API family, in Synway names):
 * ringing a callee: RING {caller, callee}, ExtensionStatus callee Ringing, RINGBACK
   {caller, callee}, ExtensionStatus caller Ringback (extension callers only);
 * an extension answers: ANSWER {caller, callee}, ANSWERED {caller, callee} (extension callers),
-  ExtensionStatus Talking for both; a remote party answers an outbound call: ANSWERED;
+  ExtensionStatus Talking for both, then RECORDSTART {the party} for each extension whose
+  user_record setting is on; a remote party answers an outbound call: ANSWERED;
 * a call ends: [RECORDEND], [CALLFAILED if never answered], HANGUP {originator, caller, callee},
   ExtensionStatus ``idle_status_word`` for each extension (the one hanging up first), CDR;
 * inbound: [CallinRequest, 10 s window], then the trunk's destination; an IVR adds DTMF and
@@ -475,6 +476,15 @@ class Engine(QueueDesk):
                 self._drop_leg(other)
                 if other.ext is not None:
                     self._idle(other.ext)
+        # An extension whose calls are recorded (its user_record setting) starts
+        # recording as the call is answered, as the PBX does (api-behaviour.md 4.8).
+        for recorded in (caller, leg):
+            if (
+                recorded.ext is not None
+                and recorded.recording is None
+                and recorded.ext.settings.get("user_record") == "true"
+            ):
+                self._start_recording(recorded, "auto")
         if call.queue is not None and call in call.queue.waiting:
             call.queue_answered = now
             call.queue.waiting.remove(call)
@@ -681,15 +691,20 @@ class Engine(QueueDesk):
         if leg.recording is not None:
             self._stop_recording(leg)
             return False
+        self._start_recording(leg, "api")
+        return True
+
+    def _start_recording(self, leg: Leg, origin: str) -> None:
+        """Record ``leg`` (``origin``: "api" on request, "auto" for user_record)."""
         call = leg.call
         now = self.clock.now()
         frm = call.callfrom
         to = leg.ext.number if leg.ext else leg.to
-        name = f"api-{frm}-{to}_{time.strftime('%Y-%m-%d-%H-%M-%S', time.localtime(now))}.wav"
+        stamp_ = time.strftime("%Y-%m-%d-%H-%M-%S", time.localtime(now))
+        name = f"{origin}-{frm}-{to}_{stamp_}.wav"
         leg.recording = Recording(now, name, "ext" if leg.ext else "trunk")
         call.record_names.append(name)
         self._report("RECORDSTART", call, [leg], record_type=leg.recording.kind)
-        return True
 
     def _stop_recording(self, leg: Leg) -> None:
         rec = leg.recording

@@ -1,4 +1,5 @@
-"""Admin-only configuration actions, entry resolution and registration of the actions."""
+"""Registering the actions (actions/__init__.py), resolving the entry, admin-only actions and
+schemas (actions/common.py); each action module's own actions in test_actions_<module>.py."""
 
 from typing import Any
 
@@ -13,14 +14,12 @@ from homeassistant.exceptions import (
 )
 from homeassistant.setup import async_setup_component
 from homeassistant.util.yaml import load_yaml_dict
-import probatio as vol
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.synway_ippbx.actions import ACTIONS
 from custom_components.synway_ippbx.const import DOMAIN
 from simulator import Simulator
-from tests.conftest import settle
 
 ADMIN_ACTIONS = {"update_extension", "add_extension", "update_outbound_route"}
 # The public list of actions, in the order the README documents them.
@@ -170,131 +169,6 @@ async def test_admin_only(
     assert len(simulator.requests) == before
     await _call(hass, action, data, Context(user_id=hass_admin_user.id))
     assert len(simulator.requests) > before
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_update_extension(hass: HomeAssistant, simulator: Simulator) -> None:
-    """Settings and forwardings change on the PBX; an empty destination switches off."""
-    settings = simulator.state.extensions["1000"].settings
-    settings["follow_me_enabled"] = "true"
-    settings["follow_me_destination"] = "13900000000"
-    await _call(
-        hass,
-        "update_extension",
-        {
-            "extension": "1000",
-            "name": "Lobby",
-            "caller_id": "88861158",
-            "call_permission": "local",
-            "voicemail": False,
-            "recording": True,
-            "forward_busy": "1001",
-            "follow_me": "",
-            "call_timeout": 20,
-            "max_call_duration": 3600,
-        },
-    )
-    assert settings["username"] == "Lobby"
-    assert settings["effective_caller_id_number"] == "88861158"
-    assert settings["call_permission"] == "local"
-    assert settings["voicemail_enabled"] == "false"
-    assert settings["user_record"] == "true"
-    assert settings["forward_busy_enabled"] == "true"
-    assert settings["forward_busy_destination"] == "1001"
-    assert settings["follow_me_enabled"] == "false"
-    assert settings["call_timeout"] == "20"
-    assert settings["max_call_duration"] == "3600"
-
-    await _call(hass, "update_extension", {"extension": "1000", "forward_busy": None})
-    assert settings["forward_busy_enabled"] == "false"
-
-
-@pytest.mark.usefixtures("init_integration")
-@pytest.mark.parametrize(
-    ("data", "key"),
-    [
-        ({"extension": "2000", "name": "Nobody"}, "unknown_extension"),
-        ({"extension": "1000", "name": "  "}, "invalid_input"),
-    ],
-)
-async def test_update_extension_validation(
-    hass: HomeAssistant, simulator: Simulator, data: dict[str, Any], key: str
-) -> None:
-    """Unknown extensions and bad values are refused up front, translated."""
-    before = len(simulator.requests)
-    with pytest.raises(ServiceValidationError) as err:
-        await _call(hass, "update_extension", data)
-    assert err.value.translation_key == key
-    assert len(simulator.requests) == before
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_update_extension_nothing_to_change(
-    hass: HomeAssistant, simulator: Simulator
-) -> None:
-    """No setting at all fails the schema, naming the settings it could take."""
-    before = len(simulator.requests)
-    with pytest.raises(vol.Invalid, match=r"at least one of \['name', 'caller_id'"):
-        await _call(hass, "update_extension", {"extension": "1000"})
-    assert len(simulator.requests) == before
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_add_extension(hass: HomeAssistant, simulator: Simulator) -> None:
-    """add_extension creates the extension with its type and settings."""
-    await _call(
-        hass,
-        "add_extension",
-        {
-            "extension": "1010",
-            "password": "Secret99",
-            "type": "fxs",
-            "name": "Door",
-            "forward_no_answer": "1000",
-        },
-    )
-    ext_mod = [request for request in simulator.requests if request.name == "ext_mod"]
-    assert ext_mod[-1].body["extension_type"] == "FXS"
-    extension = simulator.state.extensions["1010"]
-    assert extension.kind == "FXS"
-    assert extension.settings["username"] == "Door"
-    assert extension.settings["password"] == "Secret99"
-    assert extension.settings["forward_no_answer_destination"] == "1000"
-    await settle(hass, simulator)
-    with pytest.raises(HomeAssistantError) as err:
-        await _call(hass, "add_extension", {"extension": "1000", "password": "x1"})
-    assert err.value.translation_placeholders == {
-        "errno": "40",
-        "meaning": "Extension already exists",
-    }
-
-
-@pytest.mark.usefixtures("init_integration")
-async def test_update_outbound_route(hass: HomeAssistant, simulator: Simulator) -> None:
-    """A route is disabled and its members replaced."""
-    route = simulator.state.routes["Default"]
-    await _call(
-        hass,
-        "update_outbound_route",
-        {
-            "name": "Default",
-            "enabled": False,
-            "extensions": ["1000", "1001"],
-            "trunks": ["SIP-2"],
-        },
-    )
-    assert route.enabled is False
-    assert route.extensions == ["1000", "1001"]
-    assert route.gateways == ["SIP-2"]
-    with pytest.raises(
-        vol.Invalid, match=r"at least one of \['enabled', 'extensions', 'trunks'\]"
-    ):
-        await _call(hass, "update_outbound_route", {"name": "Default"})
-    with pytest.raises(ServiceValidationError) as err:
-        await _call(
-            hass, "update_outbound_route", {"name": "Default", "extensions": ["77"]}
-        )
-    assert err.value.translation_key == "unknown_extension"
 
 
 # --------------------------------------------------------------------------- outages

@@ -1,8 +1,9 @@
 """The call actions, end to end against the simulator.
 
 Each test calls an action through Home Assistant and asserts what changed on the simulated
-PBX. Entry resolution, validation, admin-only actions and the response actions live in
-test_actions.py and test_actions_data.py.
+PBX. Registration, entry resolution and admin-only actions (actions/__init__.py,
+actions/common.py) live in test_actions.py; the other action modules each in
+test_actions_<module>.py.
 """
 
 from typing import Any

@@ -373,3 +373,73 @@ async def test_a_conference_from_the_simulator_reaches_everything_its_row_names(
     assert fired == ["CONFERENCECREATE", "CONFERENCEDESTROY"]
     assert all(data["extension"] is None for data in bus)  # about no phone
     assert activity == []  # the event entity's own row says it
+
+
+async def _record_a_call(
+    hass: HomeAssistant, simulator: Simulator
+) -> tuple[str, list[dict[str, Any]]]:
+    """1000 calls 1001, whose calls are recorded; 1001 answers, 1000 hangs up."""
+    from custom_components.synway_ippbx.const import EVENT_ACTIVITY
+
+    activity: list[dict[str, Any]] = []
+    hass.bus.async_listen(
+        EVENT_ACTIVITY, lambda event: activity.append(dict(event.data))
+    )
+    simulator.state.extensions["1001"].settings["user_record"] = "true"
+    call = simulator.call_internal("1000", "1001", answer=True)
+    await settle(hass, simulator)
+    simulator.hangup("1000")
+    await settle(hass, simulator)
+    return call.callid, activity
+
+
+async def test_a_recorded_call_reaches_the_bus_and_the_activity_log(
+    hass: HomeAssistant, simulator: Simulator, bus: list[dict[str, Any]]
+) -> None:
+    """An extension whose calls are recorded: RECORDSTART and RECORDEND, end to end.
+
+    The PBX starts recording as the call is answered (the extension's recording
+    setting) and ends it with the call. Their rows say: bus ``call_type``
+    ``record_start``/``record_end`` about the recorded phone; each local extension's
+    Call entity shows them, so with those entities disabled (the default) the Activity
+    log gets a row of its own. The worked example of docs/development.md.
+    """
+    callid, activity = await _record_a_call(hass, simulator)
+    records = [data for data in bus if data["event"] in ("RECORDSTART", "RECORDEND")]
+    assert [(d["call_type"], d["extension"]) for d in records] == [
+        ("record_start", "1001"),
+        ("record_end", "1001"),
+    ]
+    start, end = records
+    assert start["call_id"] == end["call_id"] == callid
+    assert set(BUS_FIELDS) <= set(start) & set(end)  # one shape for every report
+    assert (start["record_type"], end["duration"]) == ("extension", 0)
+    rows = [row for row in activity if row.get("event") in ("RECORDSTART", "RECORDEND")]
+    assert [
+        (row["words"]["wording"], row["words"]["icon"], row["extension"])
+        for row in rows
+    ] == [
+        ("record_start", "mdi:record-rec", "1001"),
+        ("record_end", "mdi:stop-circle-outline", "1001"),
+    ]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_recorded_call_shows_on_the_call_entity(
+    hass: HomeAssistant, simulator: Simulator, bus: list[dict[str, Any]]
+) -> None:
+    """With the Call entity enabled it is the row: no extra Activity row."""
+    from custom_components.synway_ippbx.const import EVENT_ACTIVITY
+
+    activity: list[dict[str, Any]] = []
+    hass.bus.async_listen(
+        EVENT_ACTIVITY, lambda event: activity.append(dict(event.data))
+    )
+    simulator.state.extensions["1001"].settings["user_record"] = "true"
+    simulator.call_internal("1000", "1001", answer=True)
+    await settle(hass, simulator)
+    shown = attributes(hass, "event.extension_1001_call")
+    assert (shown["event_type"], shown["record_type"]) == ("record_start", "extension")
+    simulator.hangup("1000")
+    await settle(hass, simulator)
+    assert not [r for r in activity if r.get("event") in ("RECORDSTART", "RECORDEND")]

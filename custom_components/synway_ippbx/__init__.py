@@ -83,7 +83,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> bo
 
     async def _async_logout(_event: Event | None = None) -> None:
         """Free our API client slot on the PBX (it caps how many may log in)."""
-        coordinator.async_stop_heartbeat()
+        coordinator.link.async_stop_heartbeat()
         try:
             # shutdown, not logout: a login still in flight is logged out as it lands.
             await client.shutdown()

@@ -42,7 +42,7 @@ async def _hang_up(coordinator: SynwayCoordinator, number: str) -> None:
             translation_placeholders={"extension": number},
         )
     await coordinator.client.hangup(leg.pbx_id)
-    coordinator.async_call_action_done("hangup", leg.pbx_id)
+    coordinator.recheck.async_action_done("hangup", leg.pbx_id)
 
 
 def _hook(off_hook: bool) -> Callable[[SynwayCoordinator, str], Awaitable[None]]:

@@ -14,9 +14,10 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
+from .api import CallReport, CdrReport, Report, SystemUpReport
 from .const import DOMAIN
 from .pbx.call_tracking import CallTracker
-from .pbx.store import MAX_CALL_QUIET
+from .pbx.store import MAX_CALL_QUIET, Key
 
 STORAGE_VERSION: Final = 1
 # Calls written at most: a busy PBX's calls in progress, with room to spare.
@@ -55,6 +56,18 @@ class CallMemory:
         """Write the tracker a little later (and at shutdown, if still pending)."""
         self._tracker, self._ours = tracker, True
         self._store.async_delay_save(self._data, SAVE_DELAY)
+
+    @callback
+    def note_applied(
+        self, report: Report, changed: set[Key], tracker: CallTracker
+    ) -> None:
+        """The store applied a report: write the calls if it changed one.
+
+        Only call reports, call records (which end a call) and a reboot (which ends
+        them all) change the calls in progress.
+        """
+        if changed and isinstance(report, (CallReport, CdrReport, SystemUpReport)):
+            self.async_schedule_save(tracker)
 
     async def async_save(self) -> None:
         """Write now (the entry unloads)."""

@@ -14,8 +14,6 @@ from homeassistant.util import dt as dt_util
 
 from .announce import async_announce
 from .api import (
-    CallReport,
-    CdrReport,
     QueueStatus,
     Report,
     SynwayClient,
@@ -89,9 +87,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         )
         self._pending: set[Key] = set()
         self._keyed: dict[Key, set[CALLBACK_TYPE]] = {}
-        self._has_polled = False
-        # Availability: polls failed in a row, and when the last poll began.
-        self._failed_polls = 0
+        # When the last poll began (link.forgive_failed_poll judges a failure by it).
         self._poll_began: datetime | None = None
         self._fxo_settings: dict[str, TrunkSettings] = {}
         self._shrink = ShrinkGuard()
@@ -178,39 +174,17 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
 
     @override
     async def _async_update_data(self) -> PbxStore:
-        """Poll; one failure while reports still arrive keeps the entities available.
-
-        A single failed poll (a 503, a timeout) says little while the PBX keeps
-        reporting: the store stays as reports keep it. Two failures in a row, or one
-        with nothing heard from the PBX since the previous poll, make the entities
-        unavailable.
-        """
+        """Poll; one failure while reports still arrive keeps the entities available."""
         began, self._poll_began = self._poll_began, dt_util.utcnow()
         token_alive = self.link.token_alive
         try:
-            store = await self._async_poll()
+            return await self._async_poll()
         except UpdateFailed as err:
-            self._failed_polls += 1
-            heard = self.link.last_heard
-            if (
-                self._failed_polls > 1
-                or not self.last_update_success
-                or heard is None
-                or began is None
-                or heard < began
+            if not self.link.forgive_failed_poll(
+                began, err, available=self.last_update_success, token_alive=token_alive
             ):
                 raise
-            self.link.token_alive = (
-                token_alive  # a failed poll says nothing of the token
-            )
-            LOGGER.debug(
-                "Entities stay available after one failed poll while reports still "
-                "arrive: %s",
-                err,
-            )
             return self.data
-        self._failed_polls = 0
-        return store
 
     async def _async_poll(self) -> PbxStore:
         """Poll extensions, trunks and queues concurrently and merge them."""
@@ -250,10 +224,8 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             }
         )
         self._pending |= store.apply_extensions(extensions, mark, keep["extension"])
-        if store.unreported_changes > unreported and self._has_polled:
-            if self.link.note_unreported_activity(now):
-                self._pending.add(HUB_KEY)
-        self._has_polled = True
+        if self.link.note_poll_activity(store.unreported_changes > unreported, now):
+            self._pending.add(HUB_KEY)
         self._pending |= store.apply_trunks(trunks, settings, keep["trunk"])
         self._pending |= store.apply_queues(
             (
@@ -291,8 +263,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             report, happening.fields
         )
         changed = self.data.apply_report(report, now)
-        if changed and isinstance(report, (CallReport, CdrReport, SystemUpReport)):
-            self.memory.async_schedule_save(self.data.calls)
+        self.memory.note_applied(report, changed, self.data.calls)
         self.recheck.note_report(report)
         if self.event_stream_alive != was_alive:
             changed.add(HUB_KEY)
@@ -301,14 +272,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             self.hass, self.config_entry.entry_id, happening, screened, body_size
         )
         if isinstance(report, SystemUpReport):
-            self.link.schedule_resync(self.async_refresh)
-
-    @callback
-    def async_call_action_done(
-        self, action: str, leg_id: str, destination: str | None = None
-    ) -> None:
-        """A call-control action succeeded: apply what we know, then look (recheck.py)."""
-        self.recheck.async_action_done(action, leg_id, destination)
+            self.link.schedule_resync(self.async_refresh, self._wake_hub)
 
     @override
     async def async_shutdown(self) -> None:
@@ -327,17 +291,11 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         """How reports have been arriving (the link counts them)."""
         return self.link.reports
 
-    @property
-    def token_alive(self) -> bool:
-        """Whether our login still holds (the link knows)."""
-        return self.link.token_alive
-
     @callback
     def async_start_heartbeat(self) -> None:
-        """Keep the link alive; a change of the stream's state wakes the hub."""
-        self.link.async_start_heartbeat(lambda: self.async_notify({HUB_KEY}))
+        """Keep the link alive (link.py); a change of the stream's state wakes the hub."""
+        self.link.async_start_heartbeat(self._wake_hub)
 
     @callback
-    def async_stop_heartbeat(self) -> None:
-        """Stop the heartbeat (unload)."""
-        self.link.async_stop_heartbeat()
+    def _wake_hub(self) -> None:
+        self.async_notify({HUB_KEY})

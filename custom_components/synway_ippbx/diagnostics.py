@@ -46,7 +46,7 @@ async def async_get_config_entry_diagnostics(
         },
         "connection": {
             "last_update_success": coordinator.last_update_success,
-            "token_alive": coordinator.token_alive,
+            "token_alive": coordinator.link.token_alive,
             "event_stream_alive": coordinator.event_stream_alive,
             "report_url_set": entry.runtime_data.report_url is not None,
             "legacy_tls": coordinator.client.legacy_tls,

@@ -110,7 +110,7 @@ class TransferIntentHandler(SynwayIntentHandler):
             await entry.runtime_data.client.transfer_ext(other.pbx_id, target.number)
         except SynwayError as err:
             raise pbx_failure(err, spoken_name(source)) from err
-        entry.runtime_data.coordinator.async_call_action_done(
+        entry.runtime_data.coordinator.recheck.async_action_done(
             "transfer", other.pbx_id, target.number
         )
         return await say(intent_obj, "voice_transferred", target=target.spoken)

@@ -88,6 +88,8 @@ class PbxLink:
         self._stop_heartbeat: CALLBACK_TYPE | None = None
         self._resync_task: asyncio.Task[None] | None = None
         self._last_resync: datetime | None = None
+        self._failed_polls = 0
+        self._has_polled = False
 
     @property
     def reports_flowing(self) -> bool:
@@ -148,9 +150,45 @@ class PbxLink:
     @callback
     def note_poll_answered(self) -> None:
         """A whole poll was answered: the API is on and we are let in."""
+        self._failed_polls = 0
         self.token_alive = True
         self._clear_issue(ISSUE_API_DISABLED)
         self._clear_issue(ISSUE_CLIENT_LIMIT)
+
+    @callback
+    def forgive_failed_poll(
+        self,
+        began: datetime | None,
+        err: Exception,
+        *,
+        available: bool,
+        token_alive: bool,
+    ) -> bool:
+        """Whether a poll that failed may leave the entities available.
+
+        A single failed poll (a 503, a timeout) says little while the PBX keeps
+        reporting: the store stays as reports keep it. Two failures in a row, or one
+        with nothing heard from the PBX since the previous poll (which ``began`` then),
+        make the entities unavailable. A forgiven failure says nothing of the token, so
+        it keeps the state it had before the poll (``token_alive``).
+        """
+        self._failed_polls += 1
+        heard = self.last_heard
+        if (
+            self._failed_polls > 1
+            or not available
+            or heard is None
+            or began is None
+            or heard < began
+        ):
+            return False
+        self.token_alive = token_alive
+        LOGGER.debug(
+            "Entities stay available after one failed poll while reports still "
+            "arrive: %s",
+            err,
+        )
+        return True
 
     # -- reports ------------------------------------------------------------------------
 
@@ -165,8 +203,15 @@ class PbxLink:
         self._unreported_since = None
         self._clear_issue(ISSUE_REPORTS_MISSING)
 
-    def note_unreported_activity(self, now: datetime) -> bool:
-        """A poll saw activity no report announced; returns whether reports seem lost."""
+    def note_poll_activity(self, unreported: bool, now: datetime) -> bool:
+        """A poll was applied: returns whether reports seem lost.
+
+        ``unreported``: it saw activity no report announced. The first poll after
+        setup has nothing to compare with, so it only starts the watch.
+        """
+        first, self._has_polled = not self._has_polled, True
+        if not unreported or first:
+            return False
         if self._unreported_since is None:
             self._unreported_since = now
             return False
@@ -181,8 +226,14 @@ class PbxLink:
         return False
 
     @callback
-    def schedule_resync(self, refresh: Callable[[], Awaitable[None]]) -> None:
-        """The PBX rebooted: log in again (re-registering our address), then refresh."""
+    def schedule_resync(
+        self, refresh: Callable[[], Awaitable[None]], changed: Callable[[], None]
+    ) -> None:
+        """The PBX rebooted: log in again (re-registering our address), then refresh.
+
+        ``changed`` is called when the token ends up alive or dead anew (a poll that
+        fails but is forgiven wakes nobody, so the event stream's state would lag).
+        """
         if self._resync_task and not self._resync_task.done():
             return
         now = dt_util.utcnow()
@@ -191,10 +242,13 @@ class PbxLink:
             return
         self._last_resync = now
         self._resync_task = self._spawn(
-            self._async_resync(refresh), f"{DOMAIN} resync after reboot"
+            self._async_resync(refresh, changed), f"{DOMAIN} resync after reboot"
         )
 
-    async def _async_resync(self, refresh: Callable[[], Awaitable[None]]) -> None:
+    async def _async_resync(
+        self, refresh: Callable[[], Awaitable[None]], changed: Callable[[], None]
+    ) -> None:
+        was_alive = self.token_alive
         try:
             await self.client.login()
         except SynwayError as err:
@@ -203,6 +257,8 @@ class PbxLink:
         else:
             self.token_alive = True
         await refresh()
+        if self.token_alive != was_alive:
+            changed()
 
     # -- heartbeat ------------------------------------------------------------------------
 

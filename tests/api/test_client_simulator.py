@@ -438,6 +438,20 @@ async def test_alarms(sim: Simulator, client: SynwayClient) -> None:
             name="wake", time=dt.time(6, 30), date=dt.date(2030, 1, 4), retries=2
         ),
     )
+    # The wire body, key for key, as before AlarmSettings declared its keys with sent().
+    assert sim.requests[-1].body == {
+        "extid": "1002",
+        "wakeup_name": "wake",
+        "wakeup_enabled": "true",
+        "wakeup_prompt": "",
+        "wakeup_custom_day": "false",
+        "wakeup_wday": "",
+        "wakeup_mday": "2030-01-04",
+        "wakeup_hour": "6",
+        "wakeup_min": "30",
+        "wakeup_snooze_time": "600",
+        "wakeup_retry_times": "2",
+    }
     await client.alarm_add(
         "1002",
         AlarmSettings(
@@ -445,6 +459,15 @@ async def test_alarms(sim: Simulator, client: SynwayClient) -> None:
             time=dt.time(7, 0),
             weekdays=frozenset({Weekday.MON, Weekday.SUN}),
         ),
+    )
+    weekly_body = sim.requests[-1].body
+    assert (weekly_body["wakeup_custom_day"], weekly_body["wakeup_wday"]) == (
+        "true",
+        "1,2",
+    )
+    assert (weekly_body["wakeup_mday"], "wakeup_retry_times" in weekly_body) == (
+        "",
+        False,
     )
     alarms = {alarm.name: alarm for alarm in await client.alarm_query("1002")}
     assert set(alarms) == {"wake", "weekly"}

@@ -1,5 +1,6 @@
 """Response models built from the manual's examples, enums, and input validation."""
 
+from dataclasses import fields
 import datetime as dt
 import json
 from typing import Any
@@ -40,7 +41,9 @@ from custom_components.synway_ippbx.api import (
     TrunkType,
     TtsPrompt,
     Weekday,
+    models as api_models,
 )
+from custom_components.synway_ippbx.api.base import ApiModel, RequestModel
 from custom_components.synway_ippbx.api.models import alarms_from_api
 from custom_components.synway_ippbx.api.parsing import loads
 
@@ -490,6 +493,29 @@ def test_alarm_changes() -> None:
         AlarmChanges(date=dt.datetime(2031, 2, 3, 8))
 
 
+# Every request model, each declaring where its fields go (sent()), like the responses.
+_REQUEST_MODELS = (AlarmSettings, AlarmChanges, CdrQuery, ExtensionChanges, TtsPrompt)
+
+
+@pytest.mark.parametrize("model", _REQUEST_MODELS)
+def test_request_models_declare_their_wire_keys(model: type[ApiModel]) -> None:
+    """A request model says once, beside each field, which PBX key it goes out as."""
+    assert issubclass(model, RequestModel)
+    assert any("send" in item.metadata for item in fields(model))
+
+
+def test_every_input_model_is_a_request_model() -> None:
+    """No request model of the client is left out of the list above."""
+    inputs = {
+        value
+        for value in vars(api_models).values()
+        if isinstance(value, type)
+        and issubclass(value, ApiModel)
+        and (hasattr(value, "to_api") or value is TtsPrompt)
+    }
+    assert inputs == set(_REQUEST_MODELS)
+
+
 def test_tts_prompt() -> None:
     tts = TtsPrompt(
         type="fchtts",
@@ -501,6 +527,13 @@ def test_tts_prompt() -> None:
         "url": "http://10.10.8.134/api",
         "params": {"fchtts_param": {"text": "你好"}},
     }
+    assert tts.to_api() == {
+        "type": "tts",
+        "tts_type": "fchtts",
+        "tts_url": "http://10.10.8.134/api",
+        "tts_param": {"fchtts_param": {"text": "你好"}},
+    }
+    assert TtsPrompt(type="t", url="u").to_api()["tts_param"] == {}
     with pytest.raises(SynwayArgumentError):
         TtsPrompt(type="", url="u")
     with pytest.raises(SynwayArgumentError):

@@ -61,7 +61,7 @@ def _leg_action(method: str) -> Handler:
         runtime = entry.runtime_data
         uuid = leg_uuid(runtime.coordinator.data, call.data)
         await getattr(runtime.client, method)(uuid)
-        runtime.coordinator.async_call_action_done(method, uuid)
+        runtime.coordinator.recheck.async_action_done(method, uuid)
         return None
 
     _handler.__doc__ = f"Call the client's {method} on the chosen leg."
@@ -73,7 +73,7 @@ async def _transfer(entry: SynwayConfigEntry, call: ServiceCall) -> ServiceRespo
     runtime = entry.runtime_data
     uuid = leg_uuid(runtime.coordinator.data, call.data)
     await runtime.client.transfer_ext(uuid, call.data[ATTR_DESTINATION])
-    runtime.coordinator.async_call_action_done(
+    runtime.coordinator.recheck.async_action_done(
         "transfer", uuid, call.data[ATTR_DESTINATION]
     )
     return None

@@ -1,7 +1,7 @@
 """Wake-up alarms: as the PBX lists them (alarm_query) and as requests set them."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 import datetime as dt
 from typing import Any, Self
 
@@ -121,17 +121,18 @@ def _weekdays_api(days: frozenset[Weekday]) -> str:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class AlarmSettings(ApiModel):
+class AlarmSettings(RequestModel):
     """A new wake-up alarm (alarm_add): a time plus either a date or weekdays."""
 
-    name: str
+    name: str = sent("wakeup_name", default=MISSING)
+    # When it rings: several keys each (all sent: a new alarm has no old ones), so to_api.
     time: dt.time
     date: dt.date | None = None
     weekdays: frozenset[Weekday] | None = None
-    enabled: bool = True
-    prompt: str = ""
-    snooze_interval: int = 600
-    retries: int | None = None
+    enabled: bool = sent("wakeup_enabled", default=True)
+    prompt: str = sent("wakeup_prompt", default="")
+    snooze_interval: int = sent("wakeup_snooze_time", default=600)
+    retries: int | None = sent("wakeup_retry_times")
 
     def __post_init__(self) -> None:
         """Reject settings the PBX would refuse (errnos 18-24, 29), before anything is sent."""
@@ -145,20 +146,13 @@ class AlarmSettings(ApiModel):
 
     def to_api(self) -> dict[str, str]:
         """Return the alarm_add fields."""
-        body = {
-            "wakeup_name": self.name,
-            "wakeup_enabled": api_bool(self.enabled),
-            "wakeup_prompt": self.prompt,
+        return self.request_fields() | {
             "wakeup_custom_day": api_bool(self.weekdays is not None),
             "wakeup_wday": _weekdays_api(self.weekdays) if self.weekdays else "",
             "wakeup_mday": self.date.isoformat() if self.date else "",
             "wakeup_hour": str(self.time.hour),
             "wakeup_min": str(self.time.minute),
-            "wakeup_snooze_time": str(self.snooze_interval),
         }
-        if self.retries is not None:
-            body["wakeup_retry_times"] = str(self.retries)
-        return body
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

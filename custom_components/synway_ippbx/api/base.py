@@ -141,21 +141,35 @@ def _spell(value: object) -> str:
     return str(value)
 
 
-type Spell = Callable[[Any], str | None]
+# How a value goes out: a string, or a JSON value for a field the PBX takes as an object.
+type Spell = Callable[[Any], Any]
 
 
-def sent(key: str, *, spell: Spell = _spell) -> Any:
-    """Declare a request field sent as the PBX's ``key`` (``None`` = not sent)."""
-    return field(default=None, metadata={"send": (key, spell)})
+def sent(
+    key: str,
+    *,
+    spell: Spell = _spell,
+    default: Any = None,
+    default_factory: Callable[[], Any] | None = None,
+) -> Any:
+    """Declare a request field sent as the PBX's ``key`` (``None`` = not sent).
+
+    A field is optional (``None``) unless given a ``default`` (``MISSING``: required) or a
+    ``default_factory``.
+    """
+    metadata = {"send": (key, spell)}
+    if default_factory is not None:
+        return field(default_factory=default_factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class RequestModel(ApiModel):
     """A request model whose fields say where they go (:func:`sent`)."""
 
-    def request_fields(self) -> dict[str, str]:
+    def request_fields(self) -> dict[str, Any]:
         """The declared fields that are set, spelled for the PBX, in declaration order."""
-        body: dict[str, str] = {}
+        body: dict[str, Any] = {}
         for item in fields(self):
             if (spec := item.metadata.get("send")) is None:
                 continue

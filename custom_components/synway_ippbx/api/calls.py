@@ -1,36 +1,33 @@
 """Calls: prompts to play into them, and their detail records (cdrs, cdr_query)."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 import datetime as dt
 from typing import Any, Self
 
-from .base import (
-    ApiModel,
-    RequestModel,
-    WireModel,
-    check_text,
-    optional_enum,
-    sent,
-    wire,
-)
+from .base import RequestModel, WireModel, check_text, optional_enum, sent, wire
 from .enums import CallDirection, CdrStatus
 from .exceptions import SynwayArgumentError
 from .parsing import mappings, to_count, to_datetime, to_float, to_int, to_plain
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
-class TtsPrompt(ApiModel):
+class TtsPrompt(RequestModel):
     """A text-to-speech prompt for play_sound_file: engine type, server URL, parameters."""
 
-    type: str
-    url: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    type: str = sent("tts_type", default=MISSING)
+    url: str = sent("tts_url", default=MISSING)
+    # A JSON object the PBX hands to the engine as it is (always sent, empty or not).
+    params: Mapping[str, Any] = sent("tts_param", spell=dict, default_factory=dict)
 
     def __post_init__(self) -> None:
         """Require the engine type and server URL the PBX needs."""
         check_text("tts type", self.type)
         check_text("tts url", self.url)
+
+    def to_api(self) -> dict[str, Any]:
+        """Return the play_sound_file fields of this prompt."""
+        return {"type": "tts", **self.request_fields()}
 
 
 def _format_stamp(value: dt.datetime | None) -> str | None:

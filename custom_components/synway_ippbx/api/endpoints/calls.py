@@ -50,8 +50,7 @@ class CallEndpoints(SynwayClientBase):
                 raise SynwayArgumentError("files must name at least one prompt")
             body["filename"] = ",".join(names)
         elif tts is not None:
-            body |= {"type": "tts", "tts_type": tts.type, "tts_url": tts.url}
-            body["tts_param"] = dict(tts.params)
+            body |= tts.to_api()
         body["mode"] = mode.api_value
         await self._call("play_sound_file", body)
 
