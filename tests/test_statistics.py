@@ -1,6 +1,7 @@
 """Call figures of the day and the last missed call, from CDR reports and cdrs backfill."""
 
 from collections.abc import Generator
+import dataclasses
 from datetime import timedelta
 import logging
 import os
@@ -400,3 +401,20 @@ def test_stored_recent_calls_round_trip() -> None:
         )
     ]
     assert StatisticsData.from_json(data.to_json()) == data
+
+
+def test_a_recent_call_stores_every_field() -> None:
+    """The hand-written JSON of a recent call keeps every field (a new one too)."""
+    call = RecentCall(
+        time="2026-12-07T09:00:00+08:00",
+        caller="1001",
+        caller_name="Alice",
+        callee="1002",
+        callee_name=None,
+        answered=True,
+        missed=False,
+        outbound=False,
+        duration=130,
+        call_id="c1",
+    )
+    assert call.to_json() == dataclasses.asdict(call)

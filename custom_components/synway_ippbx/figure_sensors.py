@@ -191,6 +191,11 @@ class RecentCallsSensor(_StatisticsSensor):
 
     _unrecorded_attributes = frozenset({"calls"})
 
+    @override
+    def _state_fingerprint(self) -> Any:
+        """The calls themselves (frozen, comparable): their JSON only when written."""
+        return tuple(self._statistics.recent_calls())
+
     @property
     @override
     def native_value(self) -> int:

@@ -137,8 +137,23 @@ class RecentCall:
     call_id: str | None = None  # the PBX's callid, whose record replaces the row
 
     def to_json(self) -> dict[str, Any]:
-        """As stored, and as the sensor's attribute shows it."""
-        return asdict(self)
+        """As stored, and as the sensor's attribute shows it.
+
+        Field by field rather than ``asdict`` (which deep-copies): the Recent calls
+        sensor lists twenty of these at every call that ends.
+        """
+        return {
+            "time": self.time,
+            "caller": self.caller,
+            "caller_name": self.caller_name,
+            "callee": self.callee,
+            "callee_name": self.callee_name,
+            "answered": self.answered,
+            "missed": self.missed,
+            "outbound": self.outbound,
+            "duration": self.duration,
+            "call_id": self.call_id,
+        }
 
 
 @dataclass(slots=True)
