@@ -1,5 +1,10 @@
 """Device triggers: offered per device from the facts table, fired by simulated calls."""
 
+import json
+from pathlib import Path
+import re
+from typing import Any
+
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
@@ -58,6 +63,52 @@ async def test_triggers_per_device(
     ]
     assert await _types(hass, _device(hass, entry, "")) == ["system_up"]
     assert await _types(hass, _device(hass, entry, "_trunk_SIP-1")) == []
+
+
+async def _listed(hass: HomeAssistant, device_id: str) -> list[dict[str, Any]]:
+    triggers = await async_get_device_automations(
+        hass, DeviceAutomationType.TRIGGER, device_id
+    )
+    return [t for t in triggers if t["domain"] == DOMAIN]
+
+
+async def test_listed_triggers_carry_the_device_label(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The editor names a trigger from its ``subtype``: "Extension 1001 is ringing".
+
+    The label is built from the number (as the default device name is), so it stays
+    when the PBX names the queue "Sales": the editor recognises a saved trigger by it.
+    """
+    entry = init_integration
+    phone = await _listed(hass, _device(hass, entry, "_extension_1001"))
+    assert {t["subtype"] for t in phone} == {"Extension 1001"}
+    queue = await _listed(hass, _device(hass, entry, "_queue_6700"))
+    assert {t["subtype"] for t in queue} == {"Queue 6700"}
+    (hub,) = await _listed(hass, _device(hass, entry, ""))
+    assert hub["subtype"] == entry.title
+    hass.config.language = "zh-Hans"
+    phone = await _listed(hass, _device(hass, entry, "_extension_1001"))
+    assert {t["subtype"] for t in phone} == {"分机 1001"}
+
+
+TRANSLATIONS = (
+    Path(__file__).parent.parent / "custom_components" / DOMAIN / "translations"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hans"])
+def test_trigger_names_use_only_the_placeholders_the_editor_fills(
+    language: str,
+) -> None:
+    """The editor fills ``{subtype}`` and ``{entity_name}`` only; every name has the label."""
+    names = json.loads((TRANSLATIONS / f"{language}.json").read_text("utf-8"))[
+        "device_automation"
+    ]["trigger_type"]
+    for trigger, name in names.items():
+        placeholders = set(re.findall(r"{(\w*)}", name))
+        assert placeholders <= {"subtype", "entity_name"}, (trigger, name)
+        assert "subtype" in placeholders, (trigger, name)
 
 
 async def _automations(
@@ -121,6 +172,46 @@ async def test_ring_and_missed_call_fire_from_a_simulated_call(
         ("missed_call", "1002"),
     ]
     assert calls[0].data["call_id"] == calls[1].data["call_id"]
+
+
+async def test_the_label_is_never_matched_on(
+    hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
+) -> None:
+    """A trigger as listed, saved without a label, or with an old one: all fire."""
+    device = _device(hass, init_integration, "_extension_1001")
+    listed = {t["type"]: t for t in await _listed(hass, device)}
+    as_listed = dict(listed["ring"])
+    as_listed["trigger"] = as_listed.pop("platform")
+    calls = async_mock_service(hass, "test", "automation")
+    triggers = [
+        as_listed,
+        {"trigger": "device", "domain": DOMAIN, "device_id": device, "type": "ring"},
+        {
+            "trigger": "device",
+            "domain": DOMAIN,
+            "device_id": device,
+            "type": "ring",
+            "subtype": "Reception (1001)",
+        },
+    ]
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": [
+                {
+                    "triggers": [trigger],
+                    "actions": [
+                        {"action": "test.automation", "data": {"which": which}}
+                    ],
+                }
+                for which, trigger in enumerate(triggers)
+            ]
+        },
+    )
+    simulator.call_internal("1002", "1001")
+    await settle(hass, simulator)
+    assert sorted(c.data["which"] for c in calls) == [0, 1, 2]
 
 
 async def test_answered_call_is_not_missed(

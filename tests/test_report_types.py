@@ -356,6 +356,25 @@ async def test_queue_and_agent_reports(hass: HomeAssistant, pbx: Pbx) -> None:
     assert state_of(hass, "sensor.sales_6700_waiting_callers") == "0"
 
 
+async def test_agent_report_is_about_its_extension(pbx: Pbx) -> None:
+    """An agent that is a local extension is the bus event's ``extension`` (product.md §4).
+
+    An agent the PBX does not list as an extension (a mobile number) leaves it None.
+    """
+    login = await pbx.send("AgentStatus", queueid="6700", extid="1004", status="login")
+    assert list(login) == ["1004"]
+    assert login["1004"]["call_type"] == "agent_login"
+    assert login["1004"]["extensions"] == ["1004"]
+    assert login["1004"]["queue"] == "6700"
+    wrap_up = await pbx.send("AgentWrapUp", queueid="6700", extid="1004", status="on")
+    assert wrap_up["1004"]["call_type"] == "agent_break"
+    stranger = await pbx.send(
+        "AgentStatus", queueid="6700", extid="13800000000", status="login"
+    )
+    assert list(stranger) == [None]
+    assert stranger[None]["extensions"] == []
+
+
 async def test_unknown_report_reaches_the_bus_only(pbx: Pbx) -> None:
     """A report type the manual does not list is still handed to automations."""
     bus = await pbx.send("SomethingNew", detail="1")

@@ -6,6 +6,11 @@ PBX's from theirs. A trigger listens to ``synway_ippbx_event`` filtered on its P
 object (``extension`` for an extension, ``queue`` for a queue) and the ``call_type``s
 that feed it; ``missed_call`` also on ``missed`` (one rule: ``report_facts.missed_call``)
 and once per call. Trigger variables carry the bus event under ``trigger.event.data``.
+
+Each listed trigger carries a ``subtype``: the device's label ("Extension 1001"), which
+the automation editor puts in the trigger's name ("{subtype} is ringing"; the editor
+fills ``{entity_name}`` only from an ``entity_id``, which these triggers have none of).
+It is a label, never matched on: a trigger saved without one fires the same.
 """
 
 from typing import Any
@@ -14,6 +19,7 @@ from homeassistant.components.device_automation import DEVICE_TRIGGER_BASE_SCHEM
 from homeassistant.const import CONF_DEVICE_ID, CONF_DOMAIN, CONF_PLATFORM, CONF_TYPE
 from homeassistant.core import CALLBACK_TYPE, Event, HassJob, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 from homeassistant.util.event_type import EventType
@@ -28,6 +34,7 @@ from .pbx.report_facts import (
 )
 
 MISSED_CALL = "missed_call"
+CONF_SUBTYPE = "subtype"
 _TRIGGERS = {
     "extension": EXTENSION_TRIGGERS,
     "queue": QUEUE_TRIGGERS,
@@ -38,7 +45,10 @@ TRIGGER_SCHEMA = DEVICE_TRIGGER_BASE_SCHEMA.extend(
     {
         vol.Required(CONF_TYPE): vol.In(
             sorted({trigger for kind in _TRIGGERS.values() for trigger in kind})
-        )
+        ),
+        # The editor's label (see the module docstring); optional for triggers saved
+        # before it existed.
+        vol.Optional(CONF_SUBTYPE): str,
     }
 )
 
@@ -74,17 +84,40 @@ async def async_get_triggers(
     """The triggers one device offers (a trunk offers none)."""
     device = dr.async_get(hass).async_get(device_id)
     found = device_object(device) if device is not None else None
-    if found is None:
+    if device is None or found is None:
         return []
+    _entry_id, kind, number = found
+    subtype = await _label(hass, device, kind, number)
     return [
         {
             CONF_PLATFORM: "device",
             CONF_DOMAIN: DOMAIN,
             CONF_DEVICE_ID: device_id,
             CONF_TYPE: trigger,
+            CONF_SUBTYPE: subtype,
         }
-        for trigger in _TRIGGERS[found[1]]
+        for trigger in _TRIGGERS[kind]
     ]
+
+
+async def _label(
+    hass: HomeAssistant,
+    device: dr.DeviceEntry | dr.ChildDeviceEntry,
+    kind: str,
+    number: str | None,
+) -> str:
+    """The device's label in the trigger names: "Extension 1001", "Queue 6700".
+
+    Built the way the device's default name is (``devices.py``), in Home Assistant's
+    language, from the number alone: the editor recognises a saved trigger by its
+    ``subtype`` too, so the label must not change when the PBX renames the phone or
+    the user renames the device. The hub is its device's name (the PBX's title).
+    """
+    if number is None:
+        return device.name or DOMAIN
+    names = await async_get_translations(hass, hass.config.language, "device", [DOMAIN])
+    template = names.get(f"component.{DOMAIN}.device.{kind}.name")
+    return template.format(id=number) if template else f"{kind.title()} {number}"
 
 
 async def async_validate_trigger_config(

@@ -2,7 +2,8 @@
 
 Log in, add the integration (a mistyped password first), look at the integration and the
 shipped dashboard, place a call with the dial action and watch the extension ring on the
-dashboard, then look at the extension's device page and the Activity page. Each step saves a
+dashboard, then look at the extension's device page and the Activity page, and build a
+device trigger in the automation editor. Each step saves a
 screenshot: to docs/screenshots/ (the README shows them) when UPDATE_SCREENSHOTS=1 is set,
 otherwise to a temporary folder, so a test run leaves the work tree clean.
 """
@@ -154,6 +155,27 @@ async def _blueprints(page: Page, stack: Stack) -> None:
     await _shot(page, "blueprints")
 
 
+async def _device_trigger_editor(page: Page, stack: Stack) -> None:
+    """The automation editor's Device trigger names the phone's moments after the phone."""
+    await page.goto(f"{stack.ha_url}/config/automation/edit/new")
+    await page.get_by_role("button", name="Add trigger").first.click()
+    await page.get_by_role("button", name="By type").click()
+    await page.get_by_text("Device", exact=True).click()
+    await page.get_by_text("Triggers when something happens to a device").click()
+    await page.get_by_text("Select a device").click()
+    await page.get_by_placeholder("Search").fill("Extension 1000")
+    await page.get_by_text("Extension 1000", exact=True).first.click()
+    # The trigger field's label (the card's subtitle reads "Trigger" too, above it).
+    await page.get_by_text("Trigger", exact=True).last.click()
+    # The first is chosen at once: the card is named after it; the others are listed.
+    await expect(
+        page.get_by_role("heading", name="Extension 1000 is ringing")
+    ).to_be_visible()
+    for name in ("Extension 1000 missed a call", "Extension 1000: a call ends"):
+        await expect(page.get_by_text(name, exact=True)).to_be_visible()
+    await _shot(page, "device_trigger_editor")
+
+
 async def _activity(page: Page, stack: Stack) -> None:
     await page.goto(f"{stack.ha_url}/logbook")
     await expect(page.get_by_text("Extension 1000").first).to_be_visible()
@@ -265,6 +287,7 @@ async def test_user_journey(stack: Stack, browser: Browser) -> None:
         _device_page,
         _activity,
         _blueprints,
+        _device_trigger_editor,
         _options,
         _second_pbx,
         _dashboard_two_pbxs,

@@ -215,6 +215,12 @@ def _shared_fields(
                 )
                 if number and number in store.extensions
             ]
+        case AgentStatusReport() | AgentWrapUpReport() if (
+            report.extension in store.extensions
+        ):
+            # A queue's report about one agent: the agent's phone, when it is local.
+            fields["extension"] = report.extension
+            fields["extensions"] = [report.extension]
         case _:
             fields["extensions"] = []
     fields["raw"] = report.data
