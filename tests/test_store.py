@@ -22,7 +22,7 @@ from custom_components.synway_ippbx.api import (
 )
 from custom_components.synway_ippbx.pbx.objects import QueuePoll
 from custom_components.synway_ippbx.pbx.store import (
-    HUB_KEY,
+    CALLS_KEY,
     STRUCTURE_KEY,
     PbxStore,
     extension_key,
@@ -132,7 +132,7 @@ def test_idle_poll_clears_a_call_whose_hangup_was_lost() -> None:
     assert store.calls.active_calls == 1
     # The HANGUP never arrived; a later poll shows both phones idle.
     changed = store.apply_extensions([ext("1000"), ext("1001")], store.begin_poll())
-    assert HUB_KEY in changed
+    assert CALLS_KEY in changed
     assert store.calls.active_calls == 0
     assert status_of(store, "1001") is ExtensionStatus.IDLE
 
@@ -163,7 +163,7 @@ def test_queue_poll_and_reports() -> None:
     assert store.apply_queues([queue([caller])], store.begin_poll(), NOW) == {
         key,
         STRUCTURE_KEY,
-        HUB_KEY,
+        CALLS_KEY,
     }
     record = store.queues["6700"]
     assert record.caller_count == 1
@@ -179,7 +179,7 @@ def test_queue_poll_and_reports() -> None:
         callfrom="555",
         callid="c10",
     )
-    assert store.apply_report(joined, NOW + timedelta(seconds=5)) == {key, HUB_KEY}
+    assert store.apply_report(joined, NOW + timedelta(seconds=5)) == {key, CALLS_KEY}
     assert record.caller_count == 2
     assert record.longest_wait(NOW + timedelta(seconds=10)) == 50
     left = report(
@@ -254,7 +254,7 @@ def test_systemup_and_unhandled_reports() -> None:
     )
     assert status_of(store, "1000") is ExtensionStatus.RINGBACK
     changed = store.apply_report(report(event="Systemup"), NOW)
-    assert changed == {HUB_KEY, extension_key("1000"), extension_key("1001")}
+    assert changed == {CALLS_KEY, extension_key("1000"), extension_key("1001")}
     assert status_of(store, "1001") is ExtensionStatus.IDLE
     assert store.apply_report(report(event="SomethingNew"), NOW) == set()
 

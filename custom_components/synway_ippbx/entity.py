@@ -32,6 +32,9 @@ class SynwayEntityDescription(EntityDescription):
     kind: ObjectKind
     # Starts disabled on PBXs with more than LARGE_PBX_EXTENSIONS extensions.
     secondary: bool = False
+    # The key whose news wake it, when not its object's (the hub's Active calls wakes
+    # on the calls in progress, not on everything of the hub).
+    wakes_on: Key | None = None
 
 
 class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
@@ -63,7 +66,9 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
     ) -> None:
         """Attach the entity to its object and device."""
         coordinator = entry.runtime_data.coordinator
-        super().__init__(coordinator, context=self.listen_key(key))
+        super().__init__(
+            coordinator, context=description.wakes_on or self.listen_key(key)
+        )
         self.entity_description = description
         self.key = key
         # From the entry id, never the address: a reconfigured host keeps every entity.

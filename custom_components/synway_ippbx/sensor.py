@@ -26,7 +26,7 @@ from .entity import (
     async_add_object_entities,
 )
 from .figure_sensors import call_sensors
-from .pbx.store import Key
+from .pbx.store import CALLS_KEY, Key
 
 PARALLEL_UPDATES = 0
 
@@ -191,6 +191,7 @@ SENSORS: tuple[SynwaySensorEntityDescription, ...] = (
         kind=ObjectKind.HUB,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda coordinator, _id: coordinator.data.carried_calls,
+        wakes_on=CALLS_KEY,
     ),
 )
 

@@ -63,6 +63,9 @@ type Key = ObjectKey
 MAX_CALL_QUIET = timedelta(hours=24)
 
 HUB_KEY: Final = ObjectKey("hub")
+# The calls in progress as a whole changed (the hub's Active calls): apart from HUB_KEY,
+# so that a call's every step does not wake every other entity of the hub.
+CALLS_KEY: Final = ObjectKey("calls")
 STRUCTURE_KEY: Final = ObjectKey("structure")
 
 
@@ -227,7 +230,7 @@ class PbxStore:
             if state.status.at_rest and (
                 touched := self.calls.clear_stale(state.extension, mark)
             ):
-                changed |= {HUB_KEY, key}
+                changed |= {CALLS_KEY, key}
                 changed |= {extension_key(number) for number in touched}
             if (
                 polled is ExtensionStatus.BUSY
@@ -350,7 +353,7 @@ class PbxStore:
             del self.queues[queue_id]
             changed |= {queue_key(queue_id), STRUCTURE_KEY}
         if self.carried_calls != carried_before:
-            changed.add(HUB_KEY)
+            changed.add(CALLS_KEY)
         return changed
 
     def reconcile_calls(
@@ -392,7 +395,7 @@ class PbxStore:
             }
         changed = self._sync_call_statuses(touched)
         if touched or self.calls.active_calls != calls_before:
-            changed.add(HUB_KEY)
+            changed.add(CALLS_KEY)
         return changed | self._trunk_count_changes(trunk_calls)
 
     # -- reports --------------------------------------------------------------------
@@ -407,7 +410,7 @@ class PbxStore:
                 carried_before = self.carried_calls
                 changed = self._queue_status(report, now)
                 if self.carried_calls != carried_before:
-                    changed.add(HUB_KEY)
+                    changed.add(CALLS_KEY)
                 return changed
             case AgentStatusReport() | AgentWrapUpReport():
                 return self._agent(report)
@@ -419,14 +422,14 @@ class PbxStore:
                     queue.callers.clear()
                     queue.caller_count = 0
                 in_calls |= {queue_key(queue_id) for queue_id in self.queues}
-                return self._sync_call_statuses(touched) | in_calls | {HUB_KEY}
+                return self._sync_call_statuses(touched) | in_calls | {CALLS_KEY}
             case CallReport() | CdrReport():
                 calls_before = self.calls.active_calls
                 trunks = self.calls.call_trunks(report.callid)
                 touched = self.calls.apply(report, self._sequence, now)
                 changed = self._sync_call_statuses(touched)
                 if self.calls.active_calls != calls_before or touched:
-                    changed.add(HUB_KEY)
+                    changed.add(CALLS_KEY)
                 trunks |= self.calls.call_trunks(report.callid)
                 return changed | self._trunk_keys(trunks)
         return set()
