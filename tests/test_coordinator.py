@@ -4,6 +4,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.entity_platform import async_get_platforms
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -53,6 +54,40 @@ async def test_pbx_down_and_back(
     assert "Fetching synway_ippbx data recovered" in caplog.text
 
 
+# Expected: the broken listener's traceback, and the outage's line.
+@pytest.mark.expected_errors(
+    "Unexpected error updating listener", "Error fetching synway_ippbx data"
+)
+async def test_a_broken_listener_leaves_the_others_told_of_an_outage(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    init_integration: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One listener raising when the PBX goes away: every entity still turns unavailable.
+
+    The base coordinator holds one listener that wakes all keyed ones; a failure of one
+    of them must not stop the rest, as Home Assistant's own loop would not.
+    """
+    coordinator = init_integration.runtime_data.coordinator
+
+    def _broken() -> None:
+        raise RuntimeError("broken listener")
+
+    # The first key woken, so everything else comes after it.
+    remove = coordinator.async_add_listener(_broken, next(iter(coordinator._keyed)))
+    simulator.set_faults(http_500=True)
+    await poll(hass, freezer)
+    assert state_of(hass, "sensor.extension_1000_status") == STATE_UNAVAILABLE
+    assert "Unexpected error updating listener" in caplog.text
+    remove()
+    remove()  # a second call is harmless
+    simulator.set_faults(http_500=False)
+    await poll(hass, freezer)
+    assert state_of(hass, "sensor.extension_1000_status") == "idle"
+
+
 async def test_token_expiry_mid_run_relogs_in(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -69,6 +104,26 @@ async def test_token_expiry_mid_run_relogs_in(
     simulator.call_internal("1000", "1001")
     await settle(hass, simulator)
     assert state_of(hass, "sensor.extension_1001_status") == "ringing"
+
+
+async def test_device_info_of_an_object_gone_before_registration(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """An entity whose object vanished before it was registered names only its device.
+
+    Home Assistant reads device info when it registers the entity, a moment after the
+    entity was built from the store; a report may remove the object in between.
+    """
+    platform = next(
+        item for item in async_get_platforms(hass, DOMAIN) if item.domain == "sensor"
+    )
+    entity = platform.entities["sensor.extension_1000_status"]
+    identifiers = {(DOMAIN, f"{init_integration.entry_id}_extension_1000")}
+    assert entity.device_info is not None
+    assert entity.device_info["identifiers"] == identifiers
+    assert "model" in entity.device_info
+    del init_integration.runtime_data.coordinator.data.extensions["1000"]
+    assert entity.device_info == {"identifiers": identifiers}
 
 
 async def test_configuration_changes_add_and_remove_devices(

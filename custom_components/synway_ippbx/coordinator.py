@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
@@ -44,7 +45,8 @@ class SynwayRuntimeData:
     report_url: str | None
     # Screening, settings switches, agents and call figures (features.py).
     features: Features
-    # Device info per object and what it was built from (devices.object_device_info).
+    # Device info per object and what it was built from, while its entities are
+    # registered (devices.object_device_info; emptied by async_remove_stale_devices).
     device_infos: DeviceInfoCache = field(default_factory=dict)
 
 
@@ -86,7 +88,9 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             spawn=lambda job, name: entry.async_create_background_task(hass, job, name),
         )
         self._pending: set[Key] = set()
-        self._keyed: dict[Key, set[CALLBACK_TYPE]] = {}
+        # Listeners per store key; the base class holds the one that wakes them all.
+        self._keyed: dict[Key, list[CALLBACK_TYPE]] = {}
+        self._unlisten_all: CALLBACK_TYPE | None = None
         # When the last poll began (link.forgive_failed_poll judges a failure by it).
         self._poll_began: datetime | None = None
         self._fxo_settings: dict[str, TrunkSettings] = {}
@@ -105,21 +109,43 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         """Listen for updates of one object (the context is its store key).
 
         Home Assistant's coordinator calls every listener on every update; with
-        thousands of entities a single report would wake them all. The base class still
-        holds the listener: it schedules the polls and wakes everyone when the PBX
-        becomes unreachable or reachable again, which concerns every entity. The keyed
-        index lets async_notify wake only the entities of the objects a report changed.
+        thousands of entities a single report would wake them all. The keyed index lets
+        async_notify wake only the entities of the objects a report changed. The base
+        class holds one listener for them all, while any is left: it schedules the polls
+        and wakes everyone when the PBX becomes unreachable or reachable again, which
+        concerns every entity. One registration per entity, not two: a large PBX has
+        thousands.
         """
-        remove = super().async_add_listener(update_callback, context)
-        listeners = self._keyed.setdefault(context, set())
-        listeners.add(update_callback)
+        if not self._keyed:
+            self._unlisten_all = super().async_add_listener(self._wake_everyone)
+        self._keyed.setdefault(context, []).append(update_callback)
+        return partial(self._remove_listener, context, update_callback)
 
-        @callback
-        def _remove() -> None:
-            remove()
-            listeners.discard(update_callback)
+    @callback
+    def _remove_listener(self, context: Any, update_callback: CALLBACK_TYPE) -> None:
+        listeners = self._keyed.get(context)
+        if listeners is None or update_callback not in listeners:
+            return
+        listeners.remove(update_callback)
+        if not listeners:
+            del self._keyed[context]
+            if not self._keyed and self._unlisten_all is not None:
+                self._unlisten_all()
+                self._unlisten_all = None
 
-        return _remove
+    @callback
+    def _wake_everyone(self) -> None:
+        """What the base class calls every listener for: wake every keyed one."""
+        for listeners in list(self._keyed.values()):
+            for update_callback in list(listeners):
+                try:
+                    update_callback()
+                except Exception:
+                    self.logger.exception(
+                        "Unexpected error updating listener %s for %s",
+                        id(update_callback),
+                        self.name,
+                    )
 
     @callback
     def async_notify(self, keys: set[Key]) -> None:

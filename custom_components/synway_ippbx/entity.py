@@ -13,7 +13,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, LARGE_PBX_EXTENSIONS, ObjectKind
 from .coordinator import SynwayConfigEntry, SynwayCoordinator
-from .devices import hub_identifier, object_device_info
+from .devices import hub_identifier, object_device_info, object_identifier
 from .pbx.store import HUB_KEY, STRUCTURE_KEY, Key, object_keys
 
 # How every description reads its object: the coordinator and the object's PBX id.
@@ -75,22 +75,41 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
         hub = hub_identifier(entry.entry_id)
         if key == HUB_KEY:
             self._attr_unique_id = f"{hub}_{description.key}"
-            self._attr_device_info = DeviceInfo(identifiers={(DOMAIN, hub)})
         else:
             self._attr_unique_id = f"{hub}_{key[0]}_{key[1]}_{description.key}"
-            self._attr_device_info = object_device_info(
-                coordinator.hass,
-                entry.entry_id,
-                coordinator.data,
-                entry.runtime_data.device_infos,
-                key,
-                entry_pbx_name(entry),
-            )
         if (
             description.secondary
             and len(coordinator.data.extensions) > LARGE_PBX_EXTENSIONS
         ):
             self._attr_entity_registry_enabled_default = False
+
+    @property
+    @override
+    def device_info(self) -> DeviceInfo:
+        """The device of the entity's object, built when Home Assistant registers it.
+
+        Home Assistant reads it only then; not keeping it per entity (or per object once
+        the entities are added, see devices.async_remove_stale_devices) saves a dict, a
+        set and strings per object on a large PBX.
+        """
+        entry = self.coordinator.config_entry
+        if self.key == HUB_KEY:
+            return DeviceInfo(identifiers={(DOMAIN, hub_identifier(entry.entry_id))})
+        try:
+            return object_device_info(
+                self.coordinator.hass,
+                entry.entry_id,
+                self.coordinator.data,
+                entry.runtime_data.device_infos,
+                self.key,
+                entry_pbx_name(entry),
+            )
+        except KeyError:
+            # Gone between the entity's creation and its registration: the device of
+            # a gone object is removed with the next structure change.
+            return DeviceInfo(
+                identifiers={(DOMAIN, object_identifier(entry.entry_id, self.key))}
+            )
 
     def _state_fingerprint(self) -> Any:
         """What the written state depends on, besides availability.
