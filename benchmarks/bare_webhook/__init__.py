@@ -12,7 +12,10 @@ each side's profile to ``<dir>/<side>.prof`` (``ingest.py --profile DIR``).
 ``?latency=on`` starts noting when each status lands: the bare event of a status report,
 and the state write of each phone's Status sensor (the time Home Assistant fired them);
 ``?latency=take`` hands the notes over (and forgets them). Off unless asked: the CPU
-rounds pay for no listener of the benchmark's own.
+rounds pay for no listener of the benchmark's own. ``?latency=on`` also stops the
+integration's polls: the paced statuses are made up, not the simulator's, and a poll puts
+the PBX's own back (as it should), so a later report of the same status changes nothing,
+writes nothing, and was counted as unmatched or matched to a later write (800 ms).
 """
 
 import cProfile
@@ -64,6 +67,7 @@ class StatsView(HomeAssistantView):
             PROFILES.setdefault(side, cProfile.Profile()).enable()
         hass = request.app[KEY_HASS]
         if (latency := request.query.get("latency")) == "on":
+            _stop_polls(hass)
             _note_landings(hass)
         elif latency == "take":
             taken = {side: list(notes) for side, notes in LANDED.items()}
@@ -80,6 +84,14 @@ class StatsView(HomeAssistantView):
         return self.json(
             {**COUNTS, "synway_loaded": loaded, "synway_received": received}
         )
+
+
+def _stop_polls(hass: HomeAssistant) -> None:
+    """No more polls of the PBX (see the module docstring)."""
+    for entry in hass.config_entries.async_loaded_entries("synway_ippbx"):
+        coordinator = entry.runtime_data.coordinator
+        coordinator.update_interval = None
+        coordinator._async_unsub_refresh()  # noqa: SLF001
 
 
 def _note_landings(hass: HomeAssistant) -> None:
