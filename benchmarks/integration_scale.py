@@ -28,6 +28,7 @@ import os
 from pathlib import Path
 import pkgutil
 import resource
+import statistics
 import sys
 import time
 from typing import Any, cast
@@ -104,6 +105,25 @@ OLD_REGISTRY_ENTRIES = 51_000
 _SHAPE: dict[str, object] = {}
 # The same for the smaller PBX of the memory slope.
 _SMALLER: dict[str, object] = {}
+# Setup and restart run in alternating rounds (ours, the floor, ours, …): the machine's
+# speed drifts by tens of percent between single runs, so the figure is the median of the
+# rounds' paired ratios. Per figure, (ours, floor) CPU seconds of each round.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+_PAIRS: dict[str, list[tuple[float, float]]] = {"setup": [], "restart": []}
+
+
+@pytest.fixture(scope="module", params=range(ROUNDS), ids=lambda n: f"round{n}")
+def bench_round(request: pytest.FixtureRequest) -> int:
+    """The round; module-scoped, so every test of round 0 runs before round 1's."""
+    return int(request.param)
+
+
+def _paired(name: str, ours: float, floor: float, bench_round: int) -> float | None:
+    """Note one round's pair; after the last round, the median of the paired ratios."""
+    _PAIRS[name].append((ours, floor))
+    if bench_round < ROUNDS - 1:
+        return None
+    return statistics.median(o / f for o, f in _PAIRS[name])
 
 
 @contextmanager
@@ -278,6 +298,7 @@ def _saved_registries(hass: HomeAssistant) -> dict[str, dict[str, object]]:
 
 
 async def test_scale(
+    bench_round: int,
     hass: HomeAssistant,
     big_pbx: Simulator,
     report_client: TestClient[Request, Application],
@@ -319,6 +340,8 @@ async def test_scale(
         f"registry entries: {len(registered)} for {EXTENSIONS} extensions with the "
         f"default options (goal ≤ {OLD_REGISTRY_ENTRIES // 2})"
     )
+    if bench_round:
+        return  # the rest is measured once
     record(
         f"Registry entries of a {EXTENSIONS:,}-extension PBX, default options",
         f"{len(registered):,} (was {OLD_REGISTRY_ENTRIES:,})",
@@ -445,7 +468,7 @@ def _mock_bare_integration(
         mock_platform(hass, f"bare_entities.{domain}", platform_for(domain))
 
 
-async def test_bare_entities_floor(hass: HomeAssistant) -> None:
+async def test_bare_entities_floor(bench_round: int, hass: HomeAssistant) -> None:
     """Register as many bare entities, on as many devices, as the integration did."""
     if not _SHAPE:
         pytest.skip("run with test_scale first")
@@ -468,18 +491,26 @@ async def test_bare_entities_floor(hass: HomeAssistant) -> None:
     ours_cpu = float(_SHAPE["setup_cpu"])  # type: ignore[arg-type]
     ratio = ours_cpu / bare_cpu
     print(
-        f"\nsetup floor: {sum(platforms.values())} bare entities on {devices} devices "
-        f"in {bare:.2f} s ({bare_cpu:.2f} s CPU); ours {ours:.2f} s ({ours_cpu:.2f} s "
-        f"CPU), ratio {ratio:.2f}× in CPU ({ours / bare:.2f}× wall) (goal ≤ 1.3×)"
+        f"\nsetup floor (round {bench_round}): {sum(platforms.values())} bare entities "
+        f"on {devices} devices in {bare:.2f} s ({bare_cpu:.2f} s CPU); ours {ours:.2f} s "
+        f"({ours_cpu:.2f} s CPU), ratio {ratio:.2f}× in CPU ({ours / bare:.2f}× wall)"
+    )
+    _SHAPE["bare_grown"] = bare_grown
+    if (median := _paired("setup", ours_cpu, bare_cpu, bench_round)) is None:
+        return
+    spread = [o / f for o, f in _PAIRS["setup"]]
+    print(
+        f"setup: median of {ROUNDS} paired rounds {median:.2f}× "
+        f"({min(spread):.2f}–{max(spread):.2f}; goal ≤ 1.3×)"
     )
     record(
         f"Setup of 3,000 extensions ({sum(platforms.values())} entities) vs. as many "
         "bare entities (CPU)",
-        f"{ours_cpu:.1f} s vs. {bare_cpu:.1f} s: {ratio:.2f}×",
+        f"{median:.2f}× (median of {ROUNDS} paired rounds, "
+        f"{min(spread):.2f}–{max(spread):.2f})",
         "≤ 1.3×",
-        met=ratio <= 1.3,
+        met=median <= 1.3,
     )
-    _SHAPE["bare_grown"] = bare_grown
 
 
 async def _load_registries(hass: HomeAssistant) -> None:
@@ -510,6 +541,7 @@ def bare_restored(hass_storage: dict[str, Any]) -> None:
 
 
 async def test_restart(
+    bench_round: int,
     ours_restored: None,
     hass: HomeAssistant,
     big_pbx: Simulator,
@@ -533,7 +565,9 @@ async def test_restart(
     assert restored == after, (restored, after)
 
 
-async def test_restart_bare_floor(bare_restored: None, hass: HomeAssistant) -> None:
+async def test_restart_bare_floor(
+    bench_round: int, bare_restored: None, hass: HomeAssistant
+) -> None:
     """The second start of as many bare entities, their registries already there."""
     if "restart" not in _SHAPE:
         pytest.skip("run with test_restart first")
@@ -552,24 +586,35 @@ async def test_restart_bare_floor(bare_restored: None, hass: HomeAssistant) -> N
     bare, bare_cpu = floor_cost
     ratio = ours_cpu / bare_cpu
     print(
-        f"\nrestart: ours {ours:.2f} s ({ours_cpu:.2f} s CPU), as many bare entities "
-        f"{bare:.2f} s ({bare_cpu:.2f} s CPU): {ratio:.2f}× in CPU (goal ≤ 1.2×)"
+        f"\nrestart (round {bench_round}): ours {ours:.2f} s ({ours_cpu:.2f} s CPU), as "
+        f"many bare entities {bare:.2f} s ({bare_cpu:.2f} s CPU): {ratio:.2f}× in CPU"
+    )
+    if (median := _paired("restart", ours_cpu, bare_cpu, bench_round)) is None:
+        return
+    spread = [o / f for o, f in _PAIRS["restart"]]
+    print(
+        f"restart: median of {ROUNDS} paired rounds {median:.2f}× "
+        f"({min(spread):.2f}–{max(spread):.2f}; goal ≤ 1.2×)"
     )
     record(
         "Restart: second start of 3,000 extensions vs. as many bare entities restored "
         "(CPU)",
-        f"{ours_cpu:.1f} s vs. {bare_cpu:.1f} s: {ratio:.2f}×",
+        f"{median:.2f}× (median of {ROUNDS} paired rounds, "
+        f"{min(spread):.2f}–{max(spread):.2f})",
         "≤ 1.2×",
-        met=ratio <= 1.2,
+        met=median <= 1.2,
     )
 
 
 async def test_smaller_pbx_memory(
+    bench_round: int,
     hass: HomeAssistant,
     smaller_pbx: Simulator,
     report_client: TestClient[Request, Application],
 ) -> None:
     """The same setup with a third of the extensions, for the slope of memory."""
+    if bench_round:
+        pytest.skip("memory does not drift: measured in the first round")
     if "bare_grown" not in _SHAPE:
         pytest.skip("run with test_scale and test_bare_entities_floor first")
     entry = _entry(smaller_pbx, report_client)
@@ -589,8 +634,10 @@ async def test_smaller_pbx_memory(
     )
 
 
-async def test_smaller_bare_floor_memory(hass: HomeAssistant) -> None:
+async def test_smaller_bare_floor_memory(bench_round: int, hass: HomeAssistant) -> None:
     """As many bare entities as the smaller setup; then memory per 1,000 extensions."""
+    if bench_round:
+        pytest.skip("memory does not drift: measured in the first round")
     if "grown" not in _SMALLER:
         pytest.skip("run with test_smaller_pbx_memory first")
     _mock_bare_integration(hass, _SMALLER)

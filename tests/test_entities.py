@@ -174,6 +174,8 @@ ALWAYS_DISABLED = {
     ("button", "on_hook"),
     # Its rows would double the Status sensor's (issue 10.5): automations use the bus.
     ("event", "call"),
+    # Its "Call record" rows would double the phone's (issue 22.5): the same reason.
+    ("event", "pbx"),
 }
 ENABLED_ON_SMALL_PBXS = {
     # Extension settings and figures (issue 13).
@@ -200,7 +202,6 @@ ALWAYS_ENABLED = {
     ("event", "queue"),
     ("sensor", "active_calls"),
     ("binary_sensor", "event_stream"),
-    ("event", "pbx"),
     ("switch", "agent_logged_in"),
     ("switch", "agent_on_break"),
     ("sensor", "pbx_calls_today"),

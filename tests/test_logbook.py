@@ -228,10 +228,9 @@ async def test_a_whole_call_reads_step_by_step(
     activity = await _activity(hass, hass_ws_client, start)
     phones = [row for row in activity if row["entity_id"].startswith("sensor.")]
     assert len(phones) == 8, [row["entity_id"] for row in phones]  # 6 Status, 2 words
-    # Besides: the PBX's call record, on the PBX event entity.
-    assert [
-        row["attributes"]["event_type"] for row in activity if row not in phones
-    ] == ["cdr"]
+    # Nothing besides: the call record is the phone's row of words, no bare "Call
+    # record" of the PBX event entity (it starts disabled) beside it.
+    assert [row for row in activity if row not in phones] == []
     assert not any(row.get("state") in ("unknown", "unavailable") for row in activity)
 
 
@@ -390,7 +389,11 @@ async def test_pbx_and_queue_reports_are_shown_by_their_entities(
     mock_config_entry: MockConfigEntry,
     hass_ws_client: WebSocketGenerator,
 ) -> None:
-    """A reboot, queue callers and agents: their event entities' rows, no words."""
+    """Queue callers are their event entity's rows; a reboot is one row of words.
+
+    The PBX event entity starts disabled (its call records would double the phones'
+    rows), so what it would show is described instead, on its own name.
+    """
     await _setup(hass, simulator, mock_config_entry)
     start = dt_util.utcnow()
     simulator.emit({"event": "Systemup"})
@@ -405,8 +408,12 @@ async def test_pbx_and_queue_reports_are_shown_by_their_entities(
     )
     await settle(hass, simulator)
     rows = await _activity(hass, hass_ws_client, start)
-    assert not [row for row in rows if row.get("domain") == "synway_ippbx"]
-    assert _entity(hass, "_pbx") in {row["entity_id"] for row in rows}
+    assert [
+        (row["entity_id"], row["message"], row.get("icon"))
+        for row in rows
+        if row.get("domain") == "synway_ippbx"
+    ] == [(_entity(hass, "_pbx"), "started", "mdi:restart")]
+    assert _entity(hass, "_queue") in {row["entity_id"] for row in rows}
 
 
 @pytest.mark.parametrize(
@@ -590,3 +597,41 @@ async def test_an_extension_pressing_keys_is_the_phone_itself(
         ("Alice (1004)", "pressed 5 in the call with Extension 1001", "mdi:dialpad")
     ]
     assert rows[0]["entity_id"] == _status(hass, "1004")
+
+
+async def test_a_call_record_is_one_row_on_a_new_pbx(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    mock_config_entry: MockConfigEntry,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """The record step is one row: the phone's words, no bare "Call record" beside them.
+
+    The PBX event entity starts disabled (as the phones' Call entities do), so the whole
+    logbook, not only the phone's page, holds one row for the record.
+    """
+    await _setup(hass, simulator, mock_config_entry)
+    pbx_event = _entity(hass, "_pbx")
+    entry = er.async_get(hass).async_get(pbx_event)
+    assert (
+        entry is not None and entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    )
+    call = simulator.call_internal("1004", "1001", answer=True)
+    await settle(hass, simulator)
+    simulator.advance(130)
+    hung_up = dt_util.utcnow()
+    simulator.hangup(call.callid)
+    await settle(hass, simulator)
+    rows = await _query(hass, hass_ws_client, hung_up)
+    assert not [row for row in rows if row.get("entity_id") == pbx_event]
+    assert [
+        _said(row)
+        for row in rows
+        if "call from Alice (1004):" in row.get("message", "")
+    ] == [
+        (
+            "Extension 1001",
+            "call from Alice (1004): answered, 2 min 10 s",
+            "mdi:file-document-outline",
+        )
+    ]

@@ -245,6 +245,7 @@ async def test_in_call_reports(hass: HomeAssistant, pbx: Pbx) -> None:
     assert end["download_path"].endswith("a.wav")
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_inbound_control_cdr_and_conference(pbx: Pbx) -> None:
     """CallinRequest (5.10), CDR (5.19), CONFERENCECREATE/DESTROY (3.9)."""
     bus = await pbx.send(

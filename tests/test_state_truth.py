@@ -83,6 +83,7 @@ async def test_status_sensor_offers_call_states_only(
 # --------------------------------------------------------------------------- values
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_cdr_status_words_each_keep_their_meaning(
     hass: HomeAssistant, simulator: Simulator, init_integration: MockConfigEntry
 ) -> None:

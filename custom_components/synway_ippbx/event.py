@@ -42,7 +42,14 @@ EVENTS: tuple[SynwayEventEntityDescription, ...] = (
         event_types=QUEUE_EVENTS,
     ),
     SynwayEventEntityDescription(
-        key="pbx", translation_key="pbx", kind=ObjectKind.HUB, event_types=HUB_EVENTS
+        key="pbx",
+        translation_key="pbx",
+        kind=ObjectKind.HUB,
+        event_types=HUB_EVENTS,
+        # The same reason: each call record would add a bare "Call record" row beside the
+        # phone's row that says how the call went; with it disabled, what it would show
+        # (a restart, a call record) gets one described row.
+        entity_registry_enabled_default=False,
     ),
 )
 
