@@ -76,7 +76,9 @@ async def test_a_broken_listener_leaves_the_others_told_of_an_outage(
         raise RuntimeError("broken listener")
 
     # The first key woken, so everything else comes after it.
-    remove = coordinator.async_add_listener(_broken, next(iter(coordinator._keyed)))
+    remove = coordinator.async_add_listener(
+        _broken, coordinator.listeners_by_key.keys[0]
+    )
     simulator.set_faults(http_500=True)
     await poll(hass, freezer)
     assert state_of(hass, "sensor.extension_1000_status") == STATE_UNAVAILABLE
@@ -182,7 +184,7 @@ async def test_every_wake_up_goes_through_one_typed_key(
     from custom_components.synway_ippbx.pbx.store import ObjectKey
 
     coordinator = init_integration.runtime_data.coordinator
-    keys = set(coordinator._keyed)
+    keys = set(coordinator.listeners_by_key.keys)
     assert all(type(key) is ObjectKey for key in keys), keys
     assert {"extension", "hub", "structure", "settings"} <= {key.kind for key in keys}
     features = init_integration.runtime_data.features

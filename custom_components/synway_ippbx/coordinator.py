@@ -4,7 +4,6 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
@@ -32,6 +31,7 @@ from .pbx.objects import QueuePoll
 from .pbx.shrink import ShrinkGuard
 from .pbx.store import HUB_KEY, Key, PbxStore
 from .recheck import CallRecheck
+from .wakeups import KeyedListeners
 
 _QUEUE_CONCURRENCY = 4
 
@@ -89,8 +89,7 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         )
         self._pending: set[Key] = set()
         # Listeners per store key; the base class holds the one that wakes them all.
-        self._keyed: dict[Key, list[CALLBACK_TYPE]] = {}
-        self._unlisten_all: CALLBACK_TYPE | None = None
+        self.listeners_by_key = KeyedListeners(self.logger, super().async_add_listener)
         # When the last poll began (link.forgive_failed_poll judges a failure by it).
         self._poll_began: datetime | None = None
         self._fxo_settings: dict[str, TrunkSettings] = {}
@@ -99,60 +98,20 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             hass, client, self.data, self.memory, self.async_notify
         )
 
-    # -- keyed listeners: a report wakes only the entities it concerns ------------------
+    # -- keyed listeners: a report wakes only the entities it concerns (wakeups.py) -----
 
     @callback
     @override
     def async_add_listener(
         self, update_callback: CALLBACK_TYPE, context: Any = None
     ) -> Callable[[], None]:
-        """Listen for updates of one object (the context is its store key).
-
-        Home Assistant's coordinator calls every listener on every update; with
-        thousands of entities a single report would wake them all. The keyed index lets
-        async_notify wake only the entities of the objects a report changed. The base
-        class holds one listener for them all, while any is left: it schedules the polls
-        and wakes everyone when the PBX becomes unreachable or reachable again, which
-        concerns every entity. One registration per entity, not two: a large PBX has
-        thousands.
-        """
-        if not self._keyed:
-            self._unlisten_all = super().async_add_listener(self._wake_everyone)
-        self._keyed.setdefault(context, []).append(update_callback)
-        return partial(self._remove_listener, context, update_callback)
-
-    @callback
-    def _remove_listener(self, context: Any, update_callback: CALLBACK_TYPE) -> None:
-        listeners = self._keyed.get(context)
-        if listeners is None or update_callback not in listeners:
-            return
-        listeners.remove(update_callback)
-        if not listeners:
-            del self._keyed[context]
-            if not self._keyed and self._unlisten_all is not None:
-                self._unlisten_all()
-                self._unlisten_all = None
-
-    @callback
-    def _wake_everyone(self) -> None:
-        """What the base class calls every listener for: wake every keyed one."""
-        for listeners in list(self._keyed.values()):
-            for update_callback in list(listeners):
-                try:
-                    update_callback()
-                except Exception:
-                    self.logger.exception(
-                        "Unexpected error updating listener %s for %s",
-                        id(update_callback),
-                        self.name,
-                    )
+        """Listen for updates of one object (the context is its store key)."""
+        return self.listeners_by_key.add(context, update_callback)
 
     @callback
     def async_notify(self, keys: set[Key]) -> None:
         """Call the listeners of the given keys, and nobody else."""
-        for key in keys:
-            for update_callback in list(self._keyed.get(key, ())):
-                update_callback()
+        self.listeners_by_key.notify(keys)
 
     @callback
     @override
