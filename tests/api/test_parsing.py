@@ -168,3 +168,16 @@ def test_status_words() -> None:
     assert not is_failure("success")
     assert not is_failure(0)
     assert normalise_word("In a queue-call") == "inaqueuecall"
+
+
+def test_to_plain_cleans_every_string_and_keeps_every_scalar() -> None:
+    """Strings are cleaned wherever they sit (values, list items, keys); scalars stay."""
+    data = loads(
+        '{"name": "a\\u0000b", "list": ["x\\u0000", 1, 2.5, true, null],'
+        ' "nested": {"k\\u0000": "v", "n": -1}}'
+    )
+    assert to_plain(data) == {
+        "name": "a\ufffdb",
+        "list": ["x\ufffd", 1, 2.5, True, None],
+        "nested": {"k\ufffd": "v", "n": -1},
+    }

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import math
 import re
-from typing import Any
+from typing import Any, Final
 
 import orjson
 
@@ -179,14 +179,33 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
         return clean_text(value)
     if isinstance(value, Mapping | list | tuple) and _depth >= MAX_DEPTH:
         raise ValueError(f"JSON nested deeper than {MAX_DEPTH} levels")
+    # Most values of a PBX answer are strings or numbers: settled here, without a call
+    # each (a poll of 3,000 extensions copies some 150,000 of them).
     if isinstance(value, Mapping):
         return {
-            clean_text(str(key)): to_plain(item, _depth + 1)
+            clean_text(str(key)): (
+                clean_text(item)
+                if type(item) is str
+                else item
+                if type(item) in _SCALARS
+                else to_plain(item, _depth + 1)
+            )
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
-        return [to_plain(item, _depth + 1) for item in value]
+        return [
+            clean_text(item)
+            if type(item) is str
+            else item
+            if type(item) in _SCALARS
+            else to_plain(item, _depth + 1)
+            for item in value
+        ]
     return value
+
+
+# Decoded JSON values that are their own plain form.
+_SCALARS: Final = frozenset({int, float, bool, type(None)})
 
 
 def normalise_word(value: object) -> str:
