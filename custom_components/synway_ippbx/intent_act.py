@@ -384,7 +384,7 @@ class DoNotDisturbIntentHandler(SynwayIntentHandler):
         spoken = spoken_name(record)
         features = entry.runtime_data.features
         settings = features.settings.settings.get(record.number)
-        if settings is None or "dnd_enabled" not in settings.raw:
+        if settings is None or settings.do_not_disturb is None:
             raise SpokenError("voice_no_dnd")
         on = slots[SLOT_STATE]["value"] == "on"
         await _change(

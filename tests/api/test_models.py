@@ -142,7 +142,27 @@ def test_extension_settings_from_manual() -> None:
     }
     assert "123456" not in repr(ext)
     json.dumps(exported)
-    assert ext.raw["extension"] == "5001"
+    # Every field of the manual's example is declared: raw keeps none twice.
+    assert ext.raw == {}
+    newer = ExtensionSettings.from_api({**data, "ring_group": " sales\x00 "})
+    assert newer.raw == {"ring_group": " sales\ufffd "}
+
+
+def test_raw_keeps_only_what_no_field_reads() -> None:
+    """A firmware's extra fields survive in raw; the declared ones live parsed, once."""
+    settings = ExtensionSettings.from_api(
+        {"extension": "1001", "dnd_enabled": "true", "forward_busy_enabled": "yes"}
+    )
+    assert settings.raw == {}
+    page = ExtensionStatusPage.from_api(
+        {"total": 1, "data": [{"extension": "1001", "status": "idle", "x": 1}], "y": 2}
+    )
+    assert page.raw == {"y": 2}
+    assert page.extensions[0].raw == {"x": 1}
+    route = OutboundRoute.from_api(
+        {"outbound_name": "r", "member_extension": "1001", "priority": 3}
+    )
+    assert route.raw == {"priority": 3}
 
 
 def test_extension_settings_tolerates_junk() -> None:
@@ -648,3 +668,15 @@ def test_request_models_declare_where_each_field_goes() -> None:
         assert undeclared == own, model
     query = CdrQuery(extension="1000", direction=CallDirection.INBOUND)
     assert query.to_api() == {"extid": "1000", "direction": "inbound"}
+
+
+def test_alike_forwarding_rules_are_one_object() -> None:
+    """Five rules per extension, mostly off: 3,000 extensions keep one object for them."""
+    off = {f"{p}_enabled": "no" for p in ("forward_all", "forward_busy", "follow_me")}
+    first = ExtensionSettings.from_api({"extension": "1001", **off})
+    second = ExtensionSettings.from_api(
+        {"extension": "1002", **off, "forward_busy_destination": "1003"}
+    )
+    assert first.forward_always is second.forward_always is first.follow_me
+    assert second.forward_busy.destination == "1003"
+    assert first.forward_busy.destination is None

@@ -2,7 +2,8 @@
 
 Response models (``WireModel``) declare each field once with :func:`wire`: the PBX's keys and
 the parser; one generic ``from_api`` reads them, never raises on missing or oddly typed
-fields, and keeps the PBX's own dict in ``raw``. ``to_dict`` gives a JSON-serialisable dict
+fields, and keeps in ``raw`` the PBX's fields it does not declare (what a newer firmware
+adds, or a field no model reads yet); a declared field is kept once, parsed. ``to_dict`` gives a JSON-serialisable dict
 with Pythonic keys (what the integration returns from its actions).
 
 Request models (``RequestModel``) declare each field once the same way, with :func:`sent`:
@@ -15,7 +16,7 @@ from dataclasses import MISSING, dataclass, field, fields
 import datetime as dt
 from enum import Enum
 from functools import partial
-from typing import Any, Self
+from typing import Any, ClassVar, Self, cast
 
 from .enums import ApiEnum, Weekday
 from .exceptions import SynwayArgumentError
@@ -46,7 +47,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def raw_field() -> Any:
-    """Declare the ``raw`` field: the PBX's dict, left out of equality and repr."""
+    """Declare the ``raw`` field: the PBX's own fields, left out of equality and repr."""
     return field(default_factory=dict, compare=False, repr=False)
 
 
@@ -99,6 +100,29 @@ class WireModel(ApiModel):
     """A response model whose fields say where they come from (:func:`wire`)."""
 
     raw: Mapping[str, Any] = raw_field()
+    # Keys a model's own ``from_api`` reads besides its declared fields: not kept in raw.
+    also_read: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def undeclared(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The fields of ``data`` the model does not read, as plain values (its ``raw``).
+
+        A declared field is kept once, parsed: copying all of them again would double
+        what 3,000 extensions' settings hold and what every poll copies.
+        """
+        if (declared := _DECLARED.get(cls)) is None:
+            declared = _DECLARED[cls] = cls.also_read | {
+                key
+                for item in fields(cls)
+                if (spec := item.metadata.get("api")) is not None
+                for key in spec[0]
+            }
+        return cast(
+            "dict[str, Any]",
+            to_plain(
+                {key: value for key, value in data.items() if key not in declared}
+            ),
+        )
 
     @classmethod
     def wire_fields(cls, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -121,7 +145,11 @@ class WireModel(ApiModel):
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> Self:
         """Build from one object of the PBX's response."""
-        return cls(**cls.wire_fields(data), raw=to_plain(data))
+        return cls(**cls.wire_fields(data), raw=cls.undeclared(data))
+
+
+# The PBX keys each model reads (built on its first answer).
+_DECLARED: dict[type[WireModel], frozenset[str]] = {}
 
 
 # --------------------------------------------------------------------------- request values

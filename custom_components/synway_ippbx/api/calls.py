@@ -3,12 +3,12 @@
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field
 import datetime as dt
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from .base import RequestModel, WireModel, check_text, optional_enum, sent, wire
 from .enums import CallDirection, CdrStatus
 from .exceptions import SynwayArgumentError
-from .parsing import mappings, to_count, to_datetime, to_float, to_int, to_plain
+from .parsing import mappings, to_count, to_datetime, to_float, to_int
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -134,6 +134,8 @@ class CallRecordDetail(CallRecord):
 class CdrPage(WireModel):
     """One page of cdrs."""
 
+    also_read: ClassVar[frozenset[str]] = frozenset({"data"})
+
     total: int | None = wire("total", parse=to_int, default=None)
     max_page: int | None = wire("max_page", parse=to_int, default=None)
     page: int | None = wire("page", parse=to_int, default=None)
@@ -147,5 +149,5 @@ class CdrPage(WireModel):
         return cls(
             **cls.wire_fields(data),
             records=[CallRecord.from_api(item) for item in mappings(data.get("data"))],
-            raw={key: to_plain(value) for key, value in data.items() if key != "data"},
+            raw=cls.undeclared(data),
         )

@@ -2,7 +2,8 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Self
+from functools import lru_cache
+from typing import Any, ClassVar, Self, final
 
 from .base import (
     ApiModel,
@@ -24,9 +25,10 @@ from .enums import (
     TimeConditionType,
 )
 from .exceptions import SynwayArgumentError
-from .parsing import mappings, split_list, to_bool, to_int, to_plain, to_str
+from .parsing import mappings, split_list, to_bool, to_int, to_str
 
 
+@final
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Forwarding(ApiModel):
     """One forwarding rule of an extension (always, busy, no answer, unregistered, follow me)."""
@@ -40,12 +42,31 @@ class Forwarding(ApiModel):
     def from_api(cls, data: Mapping[str, Any], prefix: str) -> Self:
         """Read the ``<prefix>_enabled``/``_destination``/``_tc_type``/``_tc_uuid`` fields."""
         tc_type = data.get(f"{prefix}_tc_type")
-        return cls(
-            enabled=to_bool(data.get(f"{prefix}_enabled")),
-            destination=to_str(data.get(f"{prefix}_destination")),
-            time_condition=TimeConditionType(tc_type) if to_str(tc_type) else None,
-            time_condition_uuid=to_str(data.get(f"{prefix}_tc_uuid")),
+        return _shared_forwarding(  # final: Self is Forwarding
+            to_bool(data.get(f"{prefix}_enabled")),
+            to_str(data.get(f"{prefix}_destination")),
+            TimeConditionType(tc_type) if to_str(tc_type) else None,
+            to_str(data.get(f"{prefix}_tc_uuid")),
         )
+
+
+@lru_cache(maxsize=512)
+def _shared_forwarding(
+    enabled: bool | None,
+    destination: str | None,
+    time_condition: TimeConditionType | None,
+    time_condition_uuid: str | None,
+) -> Forwarding:
+    """One object per distinct rule: most of 3,000 extensions' five rules are alike (off).
+
+    The model is frozen, so sharing is safe; it saves five objects per extension.
+    """
+    return Forwarding(
+        enabled=enabled,
+        destination=destination,
+        time_condition=time_condition,
+        time_condition_uuid=time_condition_uuid,
+    )
 
 
 _FORWARD_PREFIXES = {
@@ -67,6 +88,12 @@ def _dnd(value: object) -> bool | None:
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ExtensionSettings(WireModel):
     """The settings of one extension (ext_query). ``to_dict`` leaves the password out."""
+
+    also_read: ClassVar[frozenset[str]] = frozenset(
+        f"{prefix}_{part}"
+        for prefix in _FORWARD_PREFIXES.values()
+        for part in ("enabled", "destination", "tc_type", "tc_uuid")
+    )
 
     extension: str = wire("extension")
     name: str | None = wire("username", default=None)
@@ -120,7 +147,7 @@ class ExtensionSettings(WireModel):
             name: Forwarding.from_api(data, prefix)
             for name, prefix in _FORWARD_PREFIXES.items()
         }
-        return cls(**cls.wire_fields(data), raw=to_plain(data), **forwards)
+        return cls(**cls.wire_fields(data), raw=cls.undeclared(data), **forwards)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -198,6 +225,8 @@ class ExtensionState(WireModel):
 class ExtensionStatusPage(WireModel):
     """One page of ext_status."""
 
+    also_read: ClassVar[frozenset[str]] = frozenset({"data"})
+
     total: int | None = wire("total", parse=to_int, default=None)
     max_page: int | None = wire("max_page", parse=to_int, default=None)
     page: int | None = wire("page", parse=to_int, default=None)
@@ -212,5 +241,5 @@ class ExtensionStatusPage(WireModel):
             extensions=[
                 ExtensionState.from_api(item) for item in mappings(data.get("data"))
             ],
-            raw={key: to_plain(value) for key, value in data.items() if key != "data"},
+            raw=cls.undeclared(data),
         )

@@ -2,11 +2,11 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from .base import WireModel, optional_enum, split_on, wire
 from .enums import OutboundPinType, TrunkStatus, TrunkType
-from .parsing import mappings, split_list, to_bool, to_int, to_plain, to_str
+from .parsing import mappings, split_list, to_bool, to_int, to_str
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -39,6 +39,10 @@ def _members(value: object, key: str) -> tuple[str, ...]:
 class OutboundRoute(WireModel):
     """An outbound route (outbound_query)."""
 
+    also_read: ClassVar[frozenset[str]] = frozenset(
+        {"member_extension", "member_gateway"}
+    )
+
     name: str = wire("outbound_name", "outboundname")
     enabled: bool | None = wire("outbound_enabled", parse=to_bool, default=None)
     order: int | None = wire("outbound_order", parse=to_int, default=None)
@@ -67,7 +71,7 @@ class OutboundRoute(WireModel):
             **cls.wire_fields(data),
             extensions=_members(data.get("member_extension"), "extension"),
             trunks=_members(data.get("member_gateway"), "gateway"),
-            raw=to_plain(data),
+            raw=cls.undeclared(data),
         )
 
 
