@@ -47,7 +47,16 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
     """
 
     _attr_has_entity_name = True
-    _written: Any = None
+    # Thousands of these live at once. Home Assistant keeps some 40 attributes in each
+    # instance's __dict__ (a table of 64 slots holds 42); ours in slots and the unique id
+    # computed keep it within that, where one more would double the table.
+    __slots__ = (
+        "_written",
+        "coordinator",
+        "coordinator_context",
+        "entity_description",
+        "key",
+    )
 
     @classmethod
     def listen_key(cls, key: Key) -> Key:
@@ -71,17 +80,24 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
         )
         self.entity_description = description
         self.key = key
-        # From the entry id, never the address: a reconfigured host keeps every entity.
-        hub = hub_identifier(entry.entry_id)
-        if key == HUB_KEY:
-            self._attr_unique_id = f"{hub}_{description.key}"
-        else:
-            self._attr_unique_id = f"{hub}_{key[0]}_{key[1]}_{description.key}"
+        self._written: Any = None
         if (
             description.secondary
             and len(coordinator.data.extensions) > LARGE_PBX_EXTENSIONS
         ):
             self._attr_entity_registry_enabled_default = False
+
+    @property
+    @override
+    def unique_id(self) -> str:
+        """From the entry id, never the address: a reconfigured host keeps every entity.
+
+        Computed, not kept: Home Assistant reads it when it registers the entity.
+        """
+        hub = hub_identifier(self.coordinator.config_entry.entry_id)
+        if self.key == HUB_KEY:
+            return f"{hub}_{self.entity_description.key}"
+        return f"{hub}_{self.key[0]}_{self.key[1]}_{self.entity_description.key}"
 
     @property
     @override

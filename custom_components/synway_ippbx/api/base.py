@@ -127,19 +127,22 @@ class WireModel(ApiModel):
     @classmethod
     def wire_fields(cls, data: Mapping[str, Any]) -> dict[str, Any]:
         """The declared fields read from ``data``; absent ones are left to defaults."""
+        if (specs := _SPECS.get(cls)) is None:
+            specs = _SPECS[cls] = tuple(
+                (item.name, *item.metadata["api"], item.default is MISSING)
+                for item in fields(cls)
+                if "api" in item.metadata
+            )
         values: dict[str, Any] = {}
-        for item in fields(cls):
-            if (spec := item.metadata.get("api")) is None:
-                continue
-            keys, parse = spec
+        for name, keys, parse, required in specs:
             value = None
             for key in keys:
                 if (value := parse(data.get(key))) is not None:
                     break
-            if value is None and item.default is MISSING:
+            if value is None and required:
                 value = ""
             if value is not None:
-                values[item.name] = value
+                values[name] = value
         return values
 
     @classmethod
@@ -148,8 +151,10 @@ class WireModel(ApiModel):
         return cls(**cls.wire_fields(data), raw=cls.undeclared(data))
 
 
-# The PBX keys each model reads (built on its first answer).
+# Per model, built on its first answer: the PBX keys it reads, and each declared field's
+# (name, keys, parser, required) — fields() and their metadata cost more than the reading.
 _DECLARED: dict[type[WireModel], frozenset[str]] = {}
+_SPECS: dict[type[WireModel], tuple[tuple[str, tuple[str, ...], Parse, bool], ...]] = {}
 
 
 # --------------------------------------------------------------------------- request values

@@ -139,7 +139,10 @@ def check_depth(value: Any, limit: int = MAX_DEPTH) -> None:
             continue
         if depth >= limit:
             raise ValueError(f"JSON nested deeper than {limit} levels")
-        stack.extend((child, depth + 1) for child in children)
+        # Leaves (nearly every value) are skipped here, without a stack entry each.
+        stack.extend(
+            (child, depth + 1) for child in children if type(child) not in _LEAVES
+        )
 
 
 def get_all(mapping: Mapping[str, Any], key: str) -> list[Any]:
@@ -206,6 +209,8 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
 
 # Decoded JSON values that are their own plain form.
 _SCALARS: Final = frozenset({int, float, bool, type(None)})
+# Decoded JSON values that hold nothing.
+_LEAVES: Final = _SCALARS | {str}
 
 
 def normalise_word(value: object) -> str:
