@@ -126,16 +126,22 @@ async def async_setup_entry(
     features = entry.runtime_data.features
     coordinator = entry.runtime_data.coordinator
 
+    # The options change only with a reload: decided once, not per extension.
+    chosen = [
+        description
+        for description in SETTING_SWITCHES
+        if wanted(entry.options, description.key)
+    ]
+
     def _build(key: Key) -> Iterable[Entity]:
         if key[0] != "extension":
             return []
         settings = features.settings.settings.get(key[1])
         return [
             SettingSwitch(entry, key, description, features)
-            for description in SETTING_SWITCHES
-            if wanted(entry.options, description.key)
+            for description in chosen
             # Do not disturb only where ext_query says it exists.
-            and (
+            if (
                 description.key != "do_not_disturb"
                 or (settings is not None and _dnd(settings) is not None)
             )

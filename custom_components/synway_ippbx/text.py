@@ -59,14 +59,17 @@ async def async_setup_entry(
 ) -> None:
     """Add forwarding destinations to every extension."""
     features = entry.runtime_data.features
+    # The options change only with a reload: decided once, not per extension.
+    chosen = [
+        description for description in TEXTS if wanted(entry.options, description.key)
+    ]
 
     def _build(key: Key) -> Iterable[Entity]:
         if key[0] != "extension":
             return []
         return [
             ForwardDestination(entry, key, description, features)
-            for description in TEXTS
-            if wanted(entry.options, description.key)
+            for description in chosen
         ]
 
     async_add_object_entities(entry, async_add_entities, _build)

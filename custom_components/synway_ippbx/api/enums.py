@@ -8,7 +8,7 @@ declared becomes ``UNKNOWN`` where the enumeration has one (a ValueError otherwi
 """
 
 from enum import StrEnum
-from typing import Self
+from typing import Self, cast
 
 from .parsing import normalise_word
 
@@ -47,7 +47,7 @@ class ApiEnum(StrEnum):
         if value is not None and not isinstance(value, bool):
             member = cls._value2member_map_.get(normalise_word(value))
             if member is not None:
-                return cls(member.value)
+                return cast("Self", member)  # the map holds only this class's members
         return cls.__members__.get("UNKNOWN")
 
 

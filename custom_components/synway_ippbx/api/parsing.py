@@ -40,15 +40,13 @@ class JsonObject(dict[str, Any]):
 
     def __init__(self, pairs: Iterable[tuple[str, Any]] = ()) -> None:
         """Build the object from the decoder's key/value pairs, in document order."""
-        super().__init__()
-        ordered = list(pairs)
-        duplicated = False
-        for key, value in ordered:
-            if key in self:
-                duplicated = True
-            self[key] = value
+        ordered = pairs if type(pairs) is list else list(pairs)
+        # Built in C (the last value wins); fewer keys than pairs means one repeated.
+        super().__init__(ordered)
         # The pair list is only worth its memory when a key repeated.
-        self._pairs: list[tuple[str, Any]] | None = ordered if duplicated else None
+        self._pairs: list[tuple[str, Any]] | None = (
+            ordered if len(self) != len(ordered) else None
+        )
 
     @property
     def has_duplicates(self) -> bool:
