@@ -6,7 +6,7 @@ entities up in the registry (by unique id: two dictionary lookups) and sends.
 
 from typing import Any
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 
@@ -33,6 +33,7 @@ def async_announce(
     happening: Happening,
     screened: dict[str, Any] | None = None,
     body_size: int | None = None,
+    context: Context | None = None,
 ) -> None:
     """Fire the bus event (and an Activity row when one is due), then the entities' events.
 
@@ -50,7 +51,7 @@ def async_announce(
         if screened is not None:
             data["screened"] = screened
         data = cap_event_data(data, at_most=bound)
-        hass.bus.async_fire(EVENT_SYNWAY, data)
+        hass.bus.async_fire(EVENT_SYNWAY, data, context=context)
         if row_data is None or (
             happening.row_on is not None
             and data.get("extension") == happening.row_on[1]
@@ -59,7 +60,7 @@ def async_announce(
     if row_data is not None and (
         activity := _activity_data(hass, entry_id, happening, row_data)
     ):
-        hass.bus.async_fire(EVENT_ACTIVITY, activity)
+        hass.bus.async_fire(EVENT_ACTIVITY, activity, context=context)
     for key, event_type, attributes in happening.events:
         async_dispatcher_send(
             hass, report_signal(entry_id, key), event_type, attributes

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, override
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, Context, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -88,6 +88,8 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
             spawn=lambda job, name: entry.async_create_background_task(hass, job, name),
         )
         self._pending: set[Key] = set()
+        # While a report is taken through: the one context of everything it causes.
+        self.report_context: Context | None = None
         # Listeners per store key; the base class holds the one that wakes them all.
         self.listeners_by_key = KeyedListeners(self.logger, super().async_add_listener)
         # When the last poll began (link.forgive_failed_poll judges a failure by it).
@@ -252,10 +254,22 @@ class SynwayCoordinator(DataUpdateCoordinator[PbxStore]):
         self.recheck.note_report(report)
         if self.event_stream_alive != was_alive:
             changed.add(HUB_KEY)
-        self.async_notify(changed)
-        async_announce(
-            self.hass, self.config_entry.entry_id, happening, screened, body_size
-        )
+        # One context for the states and events a report causes: they belong together,
+        # and each fresh context makes an event and its context a reference cycle that
+        # only the garbage collector frees (whose pauses were the report latency's tail).
+        context = self.report_context = Context()
+        try:
+            self.async_notify(changed)
+            async_announce(
+                self.hass,
+                self.config_entry.entry_id,
+                happening,
+                screened,
+                body_size,
+                context,
+            )
+        finally:
+            self.report_context = None
         if isinstance(report, SystemUpReport):
             self.link.schedule_resync(self.async_refresh, self._wake_hub)
 

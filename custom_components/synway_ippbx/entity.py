@@ -153,7 +153,19 @@ class SynwayEntity(CoordinatorEntity[SynwayCoordinator]):
         if fingerprint == self._written:
             return
         self._written = fingerprint
+        self.write_state()
+
+    @callback
+    def write_state(self) -> None:
+        """Write the state; while a report is taken through, under its context."""
+        if (context := self.coordinator.report_context) is None:
+            self.async_write_ha_state()
+            return
+        self.async_set_context(context)
         self.async_write_ha_state()
+        # Not kept for the next write (Home Assistant would for 5 s): a poll's is its own.
+        self._context = None
+        self._context_set = None
 
     @property
     def pbx_id(self) -> str:

@@ -93,4 +93,4 @@ class SynwayEvent(SynwayEntity, EventEntity):
     @callback
     def _async_handle_event(self, event_type: str, attributes: dict[str, Any]) -> None:
         self._trigger_event(event_type, attributes)
-        self.async_write_ha_state()
+        self.write_state()
