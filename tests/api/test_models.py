@@ -680,3 +680,16 @@ def test_alike_forwarding_rules_are_one_object() -> None:
     assert first.forward_always is second.forward_always is first.follow_me
     assert second.forward_busy.destination == "1003"
     assert first.forward_busy.destination is None
+
+
+def test_forwarding_with_junk_where_a_word_belongs() -> None:
+    """A list or object in a forwarding field is read like any junk, never a crash."""
+    settings = ExtensionSettings.from_api(
+        {"extension": "1001", "forward_busy_destination": ["1003"]}
+    )
+    assert settings.forward_busy.destination is None
+    again = ExtensionSettings.from_api({"extension": "1002", "forward_busy_enabled": 1})
+    truthy = ExtensionSettings.from_api(
+        {"extension": "1003", "forward_busy_enabled": True}
+    )
+    assert again.forward_busy.enabled is truthy.forward_busy.enabled is True
