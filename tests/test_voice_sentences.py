@@ -431,3 +431,17 @@ async def test_a_pbx_without_queues_or_lines(
         response, sent = await ask(hass, simulator, sentence)
         assert spoken(response) == answer
         assert sent == []
+
+
+async def test_calls_today_counts_every_page(
+    hass: HomeAssistant, simulator: Simulator, mock_config_entry: MockConfigEntry
+) -> None:
+    """A busy day spans several pages of call records: all of them are counted."""
+    await set_up_people(hass, simulator, mock_config_entry)
+    simulator.config.cdr_page_size = 5
+    for index in range(12):
+        call = simulator.call_internal("1000", "1001", answer=index % 2 == 0)
+        simulator.hangup(call.callid)
+        await settle(hass, simulator)
+    response, _ = await ask(hass, simulator, "how many calls today")
+    assert spoken(response) == "12 calls today"

@@ -251,6 +251,10 @@ def _called(record: CallRecord, extension: str | None) -> bool:
     )
 
 
+# The most call records one spoken answer reads (pages fetched four at a time).
+CALL_RECORDS_READ: Final = 2000
+
+
 async def recent_calls(
     entry: SynwayConfigEntry,
     extension: str | None,
@@ -267,13 +271,19 @@ async def recent_calls(
         extension=extension,
         started_after=dt.datetime.combine(day, dt.time()) if day else None,
     )
+    client = entry.runtime_data.client
     try:
-        page = await entry.runtime_data.client.cdrs(query, page=1)
+        if day is None:
+            # The PBX lists the newest first: the latest calls are on the first page.
+            found = (await client.cdrs(query, page=1)).records
+        else:
+            # A day is counted: every page ("12 calls today" said 5 on a PBX paging 5).
+            found = await client.cdrs_all(query, limit=CALL_RECORDS_READ)
     except SynwayError as err:
         raise SpokenError("voice_no_call_records") from err
     records = [
         record
-        for record in page.records
+        for record in found
         if _called(record, extension)
         and (not missed or record.status is not CdrStatus.ANSWERED)
         and (day is None or (record.start is not None and record.start.date() == day))
