@@ -120,3 +120,28 @@ async def test_install_that_cannot_write(
     assert result["reason"] == "cannot_write"
     assert issue_registry.async_get_issue(DOMAIN, ISSUE) is not None
     assert "Could not install the voice commands" in caplog.text
+
+
+async def test_removing_the_last_pbx_withdraws_the_offer(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """With no PBX left there is nothing to speak to: Repairs stops offering sentences."""
+    assert issue_registry.async_get_issue(DOMAIN, ISSUE) is not None
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, ISSUE) is None
+
+
+async def test_removing_one_of_two_pbxs_keeps_the_offer(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Another PBX still answers to the sentences: the offer stays."""
+    other = MockConfigEntry(domain=DOMAIN, title="Other PBX", data={})
+    other.add_to_hass(hass)
+    await hass.config_entries.async_remove(init_integration.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, ISSUE) is not None

@@ -36,7 +36,7 @@ from .devices import (
 from .entity_families import async_remove_unchosen
 from .feature_setup import async_setup_features, build_features
 from .pbx.store import STRUCTURE_KEY
-from .sentence_install import async_offer_sentences
+from .sentence_install import async_offer_sentences, async_withdraw_offer
 from .webhook import ReportReceiver, report_url
 
 PLATFORMS = [
@@ -157,6 +157,11 @@ async def async_remove_entry(hass: HomeAssistant, entry: SynwayConfigEntry) -> N
     for domain, issue_id in list(ir.async_get(hass).issues):
         if domain == DOMAIN and issue_id.endswith(suffix):
             ir.async_delete_issue(hass, DOMAIN, issue_id)
+    if not any(
+        other.entry_id != entry.entry_id
+        for other in hass.config_entries.async_entries(DOMAIN)
+    ):
+        async_withdraw_offer(hass)
 
 
 async def async_remove_config_entry_device(

@@ -15,7 +15,7 @@ import shutil
 from typing import Final
 
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlowResult
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
 from .const import DOMAIN, LOGGER
@@ -94,6 +94,14 @@ async def async_offer_sentences(hass: HomeAssistant) -> None:
         translation_key="update_voice_commands" if any_installed else ISSUE_PREFIX,
         translation_placeholders={"folder": "custom_sentences/<language>/"},
     )
+
+
+@callback
+def async_withdraw_offer(hass: HomeAssistant) -> None:
+    """Withdraw the offer: with no PBX left, the sentences would have nothing to drive."""
+    for domain, existing in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and existing.startswith(ISSUE_PREFIX):
+            ir.async_delete_issue(hass, DOMAIN, existing)
 
 
 def install(config_dir: Path, shipped: Path = SHIPPED) -> list[str]:
