@@ -118,12 +118,38 @@ def bench_round(request: pytest.FixtureRequest) -> int:
     return int(request.param)
 
 
-def _paired(name: str, ours: float, floor: float, bench_round: int) -> float | None:
-    """Note one round's pair; after the last round, the median of the paired ratios."""
+def _paired(name: str, ours: float, floor: float, bench_round: int) -> bool:
+    """Note one round's pair; whether it was the last round."""
     _PAIRS[name].append((ours, floor))
-    if bench_round < ROUNDS - 1:
-        return None
-    return statistics.median(o / f for o, f in _PAIRS[name])
+    return bench_round == ROUNDS - 1
+
+
+def _shape(hass: HomeAssistant, entry_id: str) -> dict[str, object]:
+    """What an entry registered: devices, and entities per (platform, enabled)."""
+    registered = er.async_entries_for_config_entry(er.async_get(hass), entry_id)
+    return {
+        "devices": len(dr.async_entries_for_config_entry(dr.async_get(hass), entry_id)),
+        "platforms": Counter(
+            (item.domain, item.disabled_by is None) for item in registered
+        ),
+    }
+
+
+def _report_paired(name: str, figure: str, goal: float) -> None:
+    """Print and record the median of a figure's paired rounds against its goal."""
+    spread = [o / f for o, f in _PAIRS[name]]
+    median = statistics.median(spread)
+    print(
+        f"{name}: median of {ROUNDS} paired rounds {median:.2f}× "
+        f"({min(spread):.2f}–{max(spread):.2f}; goal ≤ {goal}×)"
+    )
+    record(
+        figure,
+        f"{median:.2f}× (median of {ROUNDS} paired rounds, "
+        f"{min(spread):.2f}–{max(spread):.2f})",
+        f"≤ {goal}×",
+        met=median <= goal,
+    )
 
 
 @contextmanager
@@ -315,15 +341,7 @@ async def test_warm_up(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    registered = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    shape: dict[str, object] = {
-        "devices": len(
-            dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-        ),
-        "platforms": Counter(
-            (item.domain, item.disabled_by is None) for item in registered
-        ),
-    }
+    shape = _shape(hass, entry.entry_id)
     _mock_bare_integration(hass, shape)
     bare = MockConfigEntry(domain="bare_entities")
     bare.add_to_hass(hass)
@@ -355,12 +373,7 @@ async def test_scale(
     _SHAPE.update(
         setup=setup,
         setup_cpu=setup_cpu,
-        devices=len(
-            dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-        ),
-        platforms=Counter(
-            (item.domain, item.disabled_by is None) for item in registered
-        ),
+        **_shape(hass, entry.entry_id),
         entry_id=entry.entry_id,
         grown=heap_grown,
         registries=_saved_registries(hass),
@@ -531,21 +544,13 @@ async def test_bare_entities_floor(bench_round: int, hass: HomeAssistant) -> Non
         f"({ours_cpu:.2f} s CPU), ratio {ratio:.2f}× in CPU ({ours / bare:.2f}× wall)"
     )
     _SHAPE["bare_grown"] = bare_grown
-    if (median := _paired("setup", ours_cpu, bare_cpu, bench_round)) is None:
-        return
-    spread = [o / f for o, f in _PAIRS["setup"]]
-    print(
-        f"setup: median of {ROUNDS} paired rounds {median:.2f}× "
-        f"({min(spread):.2f}–{max(spread):.2f}; goal ≤ 1.3×)"
-    )
-    record(
-        f"Setup of 3,000 extensions ({sum(platforms.values())} entities) vs. as many "
-        "bare entities (CPU)",
-        f"{median:.2f}× (median of {ROUNDS} paired rounds, "
-        f"{min(spread):.2f}–{max(spread):.2f})",
-        "≤ 1.3×",
-        met=median <= 1.3,
-    )
+    if _paired("setup", ours_cpu, bare_cpu, bench_round):
+        _report_paired(
+            "setup",
+            f"Setup of 3,000 extensions ({sum(platforms.values())} entities) vs. as "
+            "many bare entities (CPU)",
+            1.3,
+        )
 
 
 async def _load_registries(hass: HomeAssistant) -> None:
@@ -624,21 +629,13 @@ async def test_restart_bare_floor(
         f"\nrestart (round {bench_round}): ours {ours:.2f} s ({ours_cpu:.2f} s CPU), as "
         f"many bare entities {bare:.2f} s ({bare_cpu:.2f} s CPU): {ratio:.2f}× in CPU"
     )
-    if (median := _paired("restart", ours_cpu, bare_cpu, bench_round)) is None:
-        return
-    spread = [o / f for o, f in _PAIRS["restart"]]
-    print(
-        f"restart: median of {ROUNDS} paired rounds {median:.2f}× "
-        f"({min(spread):.2f}–{max(spread):.2f}; goal ≤ 1.2×)"
-    )
-    record(
-        "Restart: second start of 3,000 extensions vs. as many bare entities restored "
-        "(CPU)",
-        f"{median:.2f}× (median of {ROUNDS} paired rounds, "
-        f"{min(spread):.2f}–{max(spread):.2f})",
-        "≤ 1.2×",
-        met=median <= 1.2,
-    )
+    if _paired("restart", ours_cpu, bare_cpu, bench_round):
+        _report_paired(
+            "restart",
+            "Restart: second start of 3,000 extensions vs. as many bare entities "
+            "restored (CPU)",
+            1.2,
+        )
 
 
 async def test_smaller_pbx_memory(
@@ -657,15 +654,9 @@ async def test_smaller_pbx_memory(
     heap = _heap_mib()
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    registered = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
     _SMALLER.update(
         grown=_heap_mib() - heap,
-        devices=len(
-            dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-        ),
-        platforms=Counter(
-            (item.domain, item.disabled_by is None) for item in registered
-        ),
+        **_shape(hass, entry.entry_id),
     )
 
 

@@ -9,7 +9,6 @@ registry entries, so what a user enabled by hand stays enabled.
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from functools import lru_cache
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
@@ -68,15 +67,6 @@ def chosen_families(options: Mapping[str, Any]) -> frozenset[EntityFamily]:
     """
     if (value := options.get(CONF_ENTITY_FAMILIES)) is None:
         return frozenset(EntityFamily)
-    if isinstance(value, list | tuple) and all(type(item) is str for item in value):
-        # Asked once per entity description and object at setup: 27,000 times on a
-        # 3,000-extension PBX, for the same few stored lists.
-        return _chosen_from(tuple(value))
-    return frozenset(parse_families(value))
-
-
-@lru_cache(maxsize=16)
-def _chosen_from(value: tuple[str, ...]) -> frozenset[EntityFamily]:
     return frozenset(parse_families(value))
 
 

@@ -82,17 +82,7 @@ def wire(
 
 def _enum_or_none[E: ApiEnum](kind: type[E], value: object) -> E | None:
     # An absent field stays None; a present but unknown word is the enum's UNKNOWN.
-    if type(value) is str and (known := _ENUM_WORDS.get((kind, value))) is not None:
-        return cast("E", known)
-    member = kind(value) if to_str(value) else None
-    if type(value) is str and member is not None and len(_ENUM_WORDS) < 4096:
-        _ENUM_WORDS[kind, value] = member
-    return member
-
-
-# The PBX spells a few words the same way thousands of times ("SIP" in every extension's
-# settings): each spelling is looked up loosely once. Bounded: a PBX cannot grow it.
-_ENUM_WORDS: dict[tuple[type[ApiEnum], str], ApiEnum] = {}
+    return kind(value) if to_str(value) else None
 
 
 def optional_enum[E: ApiEnum](kind: type[E]) -> Parse:

@@ -8,7 +8,7 @@ declared becomes ``UNKNOWN`` where the enumeration has one (a ValueError otherwi
 """
 
 from enum import StrEnum
-from typing import Self, cast
+from typing import Any, Self, cast
 
 from .parsing import normalise_word
 
@@ -43,12 +43,25 @@ class ApiEnum(StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> Self | None:
-        """Match a loose spelling; anything else is UNKNOWN where that member exists."""
+        """Match a loose spelling; anything else is UNKNOWN where that member exists.
+
+        The PBX sends a few spellings thousands of times ("SIP" in every extension's
+        settings): each one found is remembered, so it is normalised once (bounded, so
+        a PBX cannot grow it).
+        """
+        if type(value) is str and (known := _SPELLINGS.get((cls, value))) is not None:
+            return cast("Self", known)
         if value is not None and not isinstance(value, bool):
             member = cls._value2member_map_.get(normalise_word(value))
             if member is not None:
+                if type(value) is str and len(_SPELLINGS) < 4096:
+                    _SPELLINGS[cls, value] = member
                 return cast("Self", member)  # the map holds only this class's members
         return cls.__members__.get("UNKNOWN")
+
+
+# Loose spellings already matched, per enumeration (see ApiEnum._missing_).
+_SPELLINGS: dict[tuple[type[ApiEnum], str], Any] = {}
 
 
 class ExtensionStatus(ApiEnum):
